@@ -1,0 +1,27 @@
+# Two commands do all set-up: `make lab` opens the course, `make test` runs every test.
+# Both create a local virtual environment in .venv on first use (Python >= 3.10 needed).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: lab test bench install clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[lab,test]'
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/01_preprocessing.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_training.py
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache

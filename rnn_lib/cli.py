@@ -1,0 +1,96 @@
+"""Command line: ``python -m rnn_lib train ...`` and ``python -m rnn_lib predict MODEL TEXT...``."""
+
+import argparse
+import sys
+
+from .model import HIDDEN_SIZE
+from .optim import LEARN_RATE
+from .serialization import ModelFileError, load, save
+from .training import EPOCHS, REPORT_EVERY, SEED, fit, predict_proba
+
+
+def _positive_int(s):
+    try:
+        v = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {s!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {v}")
+    return v
+
+
+def _positive_float(s):
+    try:
+        v = float(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {s!r}") from None
+    if not v > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {s!r}")
+    return v
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="python -m rnn_lib",
+        description="Train and use the course's vanilla RNN sentiment classifier.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{train,predict}")
+    t = sub.add_parser(
+        "train", help="train on the course dataset, printing the loss and accuracy every 100 epochs",
+        description="Train a fresh RNN on the course dataset with per-example SGD (gradients clipped "
+                    "to [-1, 1]) and print the train and test loss and accuracy every "
+                    f"{REPORT_EVERY} epochs, in the article's format.")
+    t.add_argument("--seed", type=int, default=SEED, help=f"random seed for the weights and shuffles (default {SEED})")
+    t.add_argument("--epochs", type=_positive_int, default=EPOCHS, help=f"passes over the data (default {EPOCHS})")
+    t.add_argument("--hidden", type=_positive_int, default=HIDDEN_SIZE,
+                   help=f"hidden size H (default {HIDDEN_SIZE})")
+    t.add_argument("--lr", type=_positive_float, default=LEARN_RATE, help=f"learning rate (default {LEARN_RATE})")
+    t.add_argument("--save", metavar="PATH", help="write the trained model to PATH (.npz)")
+    p = sub.add_parser(
+        "predict", help="print each text's probability of being positive",
+        description="Load a model saved by 'train --save' and print, for each text, the probability "
+                    "that it is positive and the label. A word outside the vocabulary is an error "
+                    "(exit status 2).")
+    p.add_argument("model", metavar="PATH", help="model file written by 'train --save'")
+    p.add_argument("texts", metavar="TEXT", nargs="+", help="phrases to classify (quote each one)")
+    return parser
+
+
+def _train(args, out):
+    def report(history):
+        if history.epoch[-1] % REPORT_EVERY == 0:
+            print(history.report(), file=out, flush=True)
+
+    model, vocab, history = fit(seed=args.seed, epochs=args.epochs, hidden_size=args.hidden,
+                                learn_rate=args.lr, callback=report)
+    if args.save:
+        path = save(args.save, model, vocab)
+        print(f"saved the model to {path}", file=out)
+    return 0
+
+
+def _predict(args, out, err):
+    try:
+        model, vocab = load(args.model)
+    except ModelFileError as e:
+        print(f"error: {e}", file=err)
+        return 2
+    results = []
+    for text in args.texts:
+        try:
+            results.append((text, predict_proba(model, vocab, text)))
+        except (ValueError, TypeError) as e:
+            print(f"error: {e}", file=err)
+            return 2
+    for text, p in results:
+        print(f"{text!r}: P(positive) = {p:.3f} -> {'positive' if p >= 0.5 else 'negative'}", file=out)
+    return 0
+
+
+def main(argv=None, out=None, err=None):
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    args = build_parser().parse_args(argv)
+    if args.command == "train":
+        return _train(args, out)
+    return _predict(args, out, err)
