@@ -1,0 +1,297 @@
+"""rnn_lib.widgets, driven from Python (no browser): set a control, check what is drawn changed to match.
+
+The browser tests in tests/browser/ check the same widgets in JupyterLab.
+"""
+
+import base64
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+import rnn_lib
+from rnn_lib import RNN, History, Vocabulary, evaluate, plots, predict_proba, test_data, train_data
+from rnn_lib.analysis import hidden_grad_norms, step_outputs
+from rnn_lib.widgets import GradientViewer, LiveTrainer, PhraseExplorer, TimeStepper, read_phrase
+
+VOCAB = Vocabulary.from_texts(train_data)
+PHRASE = "i am not happy"
+
+
+@pytest.fixture
+def model():
+    """A small network with weights large enough that its hidden states and outputs are not all ~0 / 0.5."""
+    return RNN(len(VOCAB), 2, hidden_size=12, rng=1, init=0.5)
+
+
+def png(widget):
+    data = bytes(widget.image.value)
+    assert data.startswith(b"\x89PNG"), "the Image widget must hold a PNG"
+    return data
+
+
+# --- TimeStepper ------------------------------------------------------------------------------------
+
+def test_stepper_starts_at_t0_with_nothing_read(model):
+    stepper = TimeStepper(model, VOCAB, phrase=PHRASE)
+    shown = stepper.shown
+    assert (shown["phrase"], shown["t"], shown["T"]) == (PHRASE, 0, 4)
+    assert shown["word"] is None and shown["highlighted"] is None
+    assert stepper.slider.max == stepper.play.max == 4
+    assert shown["hidden"].shape == (12, 4) and shown["hidden"].mask.all()
+    np.testing.assert_array_equal(shown["x"], 0.0)
+    _, probs = step_outputs(model, VOCAB.encode(PHRASE))
+    np.testing.assert_allclose(shown["probs"], probs[0])
+
+
+def test_stepper_slider_draws_step_t(model):
+    stepper = TimeStepper(model, VOCAB, phrase=PHRASE)
+    before = png(stepper)
+    stepper.slider.value = 3
+    shown = stepper.shown
+    assert shown["t"] == 3 and shown["word"] == "not" and shown["highlighted"] == "not"
+    assert png(stepper) != before
+    np.testing.assert_array_equal(shown["x"], np.eye(len(VOCAB))[VOCAB.word_to_idx["not"]])
+    hs, probs = step_outputs(model, VOCAB.encode(PHRASE))
+    hidden = shown["hidden"]
+    assert not hidden.mask[:, :3].any() and hidden.mask[:, 3:].all()  # columns h_1..h_3 filled in
+    np.testing.assert_allclose(hidden[:, :3], hs[1:4].T)
+    np.testing.assert_allclose(shown["probs"], probs[3])
+    assert repr(stepper) == "TimeStepper: 'i am not happy', t = 3 of 4"
+    stepper.slider.value = 4
+    assert stepper.shown["highlighted"] == "happy" and not stepper.shown["hidden"].mask.any()
+    assert "t = 4 of 4" in stepper.words.value
+
+
+def test_stepper_dropdown_and_typed_phrase(model):
+    stepper = TimeStepper(model, VOCAB)
+    assert stepper.phrase.options[0][1] == next(iter(train_data))
+    long_phrase = max(train_data, key=lambda s: len(s.split()))
+    stepper.slider.value = 1
+    stepper.phrase.value = long_phrase
+    T = len(long_phrase.split())
+    assert stepper.shown["phrase"] == long_phrase and stepper.shown["t"] == 0
+    assert stepper.slider.max == stepper.play.max == T and stepper.shown["hidden"].shape == (12, T)
+    stepper.text.value = "Very Happy and not sad"  # typed, any case, not in the dataset
+    assert stepper.shown["phrase"] == "very happy and not sad"
+    assert stepper.phrase.value is None  # the dropdown no longer claims a dataset phrase
+    assert stepper.slider.max == 5
+    stepper.slider.value = 2
+    assert stepper.shown["highlighted"] == "happy"
+    stepper.phrase.value = "good"
+    assert stepper.shown["phrase"] == "good" and stepper.text.value == ""
+
+
+def test_stepper_unknown_word_keeps_the_phrase_and_explains(model):
+    stepper = TimeStepper(model, VOCAB, phrase=PHRASE)
+    stepper.slider.value = 2
+    stepper.text.value = "i am joyful"
+    shown = stepper.shown
+    assert "“joyful” is not a word this network knows" in shown["message"]
+    assert " ".join(VOCAB.words) in shown["message"]
+    assert shown["phrase"] == PHRASE and shown["t"] == 2
+    stepper.text.value = "not bad"
+    assert stepper.shown["message"] == "" and stepper.shown["phrase"] == "not bad"
+    with pytest.raises(ValueError, match="joyful"):
+        TimeStepper(model, VOCAB, phrase="joyful")
+
+
+def test_stepper_shows_weights_changed_in_place(model):
+    stepper = TimeStepper(model, VOCAB, phrase=PHRASE, t=4)
+    before = stepper.shown["hidden"].copy()
+    model.Whh = 2 * model.Whh  # e.g. a training step, on the same object
+    stepper.refresh()
+    after = stepper.shown["hidden"]
+    assert not np.allclose(before, after)
+    np.testing.assert_allclose(after, step_outputs(model, VOCAB.encode(PHRASE))[0][1:].T)
+
+
+def test_stepper_redraws_quickly_by_blitting(model):
+    stepper = TimeStepper(model, VOCAB, phrase=PHRASE)
+    for t in (1, 2, 3, 4, 0):
+        stepper.slider.value = t
+    assert len(stepper.update_ms) >= 6
+    # generous bound for a busy 2-core machine; benchmarks/bench_widgets.py reports the real figures
+    assert np.median(stepper.update_ms[1:]) < 500
+
+
+def test_widgets_display_as_widget_with_text_and_static_png(model):
+    stepper = TimeStepper(model, VOCAB, phrase=PHRASE)
+    bundle = stepper._repr_mimebundle_()
+    assert bundle["text/plain"] == "TimeStepper: 'i am not happy', t = 0 of 4"
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == stepper.widget.model_id
+    assert base64.b64decode(bundle["image/png"]) == bytes(stepper.image.value)
+    assert "rnn-time-stepper" in stepper.widget._dom_classes
+
+
+# --- PhraseExplorer --------------------------------------------------------------------------------
+
+def test_explorer_plots_probability_after_each_word(model):
+    explorer = PhraseExplorer(model, VOCAB, phrase=PHRASE)
+    shown = explorer.shown
+    assert shown["words"] == PHRASE.split() and shown["plot_visible"]
+    expected = [predict_proba(model, VOCAB, " ".join(PHRASE.split()[:t])) for t in range(1, 5)]
+    np.testing.assert_allclose(shown["probs"], expected, rtol=1e-12)
+    verdict = "positive" if expected[-1] >= 0.5 else "negative"
+    assert shown["verdict"] == f"Verdict: {verdict} (P(positive) = {expected[-1]:.3f} after the last word)"
+    before = png(explorer)
+    explorer.text.value = "this is very good right now"
+    assert explorer.shown["words"] == ["this", "is", "very", "good", "right", "now"]
+    assert len(explorer.shown["probs"]) == 6 and png(explorer) != before
+
+
+def test_explorer_unknown_word_is_a_friendly_message_not_a_traceback(model):
+    explorer = PhraseExplorer(model, VOCAB, phrase=PHRASE)
+    explorer.text.value = "i am ecstatic and jubilant"
+    shown = explorer.shown
+    assert shown["message"].startswith("“ecstatic”, “jubilant” are not words this network knows")
+    assert "the 18 words of its vocabulary" in shown["message"] and "earlier" in shown["message"]
+    assert "Traceback" not in explorer.message.value and "Error" not in explorer.message.value
+    assert shown["verdict"] == "" and not shown["plot_visible"] and shown["phrase"] is None
+    assert repr(explorer) == "PhraseExplorer: 'i am ecstatic and jubilant' cannot be read"
+    explorer.text.value = "   "
+    assert "Type a phrase" in explorer.shown["message"]
+    explorer.text.value = "not bad"
+    assert explorer.shown["message"] == "" and explorer.shown["plot_visible"]
+
+
+def test_read_phrase_messages():
+    assert read_phrase(VOCAB, "Not  BAD ")[:2] == (["not", "bad"], VOCAB.encode("not bad"))
+    words, indices, message = read_phrase(VOCAB, "good good dog")
+    assert words is None and indices is None
+    assert message.count("dog") == 1 and "is not a word" in message
+
+
+# --- GradientViewer --------------------------------------------------------------------------------
+
+def test_gradient_viewer_plots_norms_on_log_axis():
+    viewer = GradientViewer(VOCAB, phrase=PHRASE, scale=0.1, hidden_size=16, seed=2)
+    shown = viewer.shown
+    assert shown["yscale"] == "log" and list(shown["t"]) == [0, 1, 2, 3, 4]
+    reference = RNN(len(VOCAB), 2, hidden_size=16, rng=2, init=0.1)
+    target = int(train_data.get(PHRASE, test_data.get(PHRASE)))
+    np.testing.assert_allclose(shown["norms"], hidden_grad_norms(reference, VOCAB.encode(PHRASE), target),
+                               rtol=1e-12)
+    before = png(viewer)
+    viewer.scale.value = 0.001
+    small = viewer.shown["norms"]
+    assert viewer.shown["scale"] == pytest.approx(0.001) and png(viewer) != before
+    assert small[0] / small[-1] < 1e-8  # vanishing: almost nothing reaches h_0
+    assert "factor" in viewer.summary.value
+
+
+def test_gradient_viewer_phrase_controls():
+    viewer = GradientViewer(VOCAB, hidden_size=16)
+    longest = max(len(s.split()) for s in list(train_data) + list(test_data))
+    assert len(viewer.shown["norms"]) == longest + 1  # the longest phrase by default
+    viewer.phrase.value = "not good"
+    assert viewer.shown["phrase"] == "not good" and len(viewer.shown["norms"]) == 3
+    viewer.text.value = "good " * 12
+    assert len(viewer.shown["norms"]) == 13 and viewer.phrase.value is None
+    viewer.text.value = "goood"
+    assert "“goood”" in viewer.shown["message"] and len(viewer.shown["norms"]) == 13
+
+
+# --- LiveTrainer -----------------------------------------------------------------------------------
+
+def test_trainer_trains_the_same_model_and_draws_the_history(model):
+    stepper = TimeStepper(model, VOCAB, phrase=PHRASE, t=4)
+    explorer = PhraseExplorer(model, VOCAB, phrase=PHRASE)
+    hidden_before, probs_before = stepper.shown["hidden"].copy(), explorer.shown["probs"]
+    weights_before = model.flat.copy()
+    trainer = LiveTrainer(model, VOCAB, epochs=4)
+    assert len(trainer.history) == 0 and "not trained yet" in trainer.shown["status"]
+    trainer.button.click()  # what a click in the browser does
+    assert len(trainer.history) == 4 and trainer.history.epoch == [1, 2, 3, 4]
+    assert trainer.shown["progress"] == (4, 4)
+    assert not np.array_equal(model.flat, weights_before)  # trained in place
+    shown = trainer.shown
+    np.testing.assert_array_equal(shown["epoch"], [1, 2, 3, 4])
+    np.testing.assert_array_equal(shown["train_loss"], trainer.history.train_loss)
+    np.testing.assert_array_equal(shown["test_acc"], trainer.history.test_acc)
+    test_loss, test_acc = evaluate(model, VOCAB, test_data)
+    assert shown["test_acc"][-1] == test_acc and shown["test_loss"][-1] == pytest.approx(test_loss)
+    assert f"epoch 4: train loss {trainer.history.train_loss[-1]:.3f}" in shown["status"]
+    # the widgets on the same model were refreshed when training ended
+    assert not np.allclose(stepper.shown["hidden"], hidden_before)
+    assert not np.allclose(explorer.shown["probs"], probs_before)
+    np.testing.assert_allclose(explorer.shown["probs"][-1], predict_proba(model, VOCAB, PHRASE))
+    trainer.train(2)  # history grows and the epochs continue
+    assert trainer.history.epoch == [1, 2, 3, 4, 5, 6] and trainer.shown["progress"] == (2, 2)
+    assert not trainer.button.disabled and trainer.button.description == "Train"
+
+
+def test_trainer_matches_rnn_lib_train_and_continues_a_given_history():
+    model, vocab, history = rnn_lib.fit(seed=0, epochs=3)
+    twin = model.copy()
+    trainer = LiveTrainer(model, vocab, history=history, seed=7)
+    assert trainer.shown["epoch"].tolist() == [1, 2, 3]
+    trainer.train(2)
+    expected = rnn_lib.train(twin, vocab, epochs=2, rng=7)
+    np.testing.assert_array_equal(model.flat, twin.flat)  # exactly rnn_lib.train, seeded the same
+    assert trainer.history.epoch == [1, 2, 3, 4, 5]
+    assert trainer.history.test_acc[3:] == expected.test_acc
+
+
+def test_trainer_reset_gives_fresh_weights(model):
+    trainer = LiveTrainer(model, VOCAB, epochs=2, seed=5)
+    trainer.train()
+    trainer.reset.click()
+    np.testing.assert_array_equal(model.flat, RNN(len(VOCAB), 2, hidden_size=12, rng=5).flat)
+    assert len(trainer.history) == 0 and trainer.shown["epoch"].size == 0
+
+
+# --- the figures the widgets draw (rnn_lib.plots) ---------------------------------------------------
+
+@pytest.fixture
+def ax():
+    return Figure().add_subplot()
+
+
+def test_plot_input_vector(ax):
+    x = np.eye(len(VOCAB))[3]
+    assert plots.plot_input_vector(ax, x, VOCAB, t=2, word="at") is ax
+    np.testing.assert_array_equal(ax.images[-1].get_array(), x[:, None])
+    assert [label.get_text() for label in ax.get_yticklabels()] == list(VOCAB.words)
+    assert ax.get_title() == '$x_{2}$ "at"'
+    with pytest.raises(ValueError, match="18 words"):
+        plots.plot_input_vector(ax, np.zeros(3), VOCAB)
+
+
+def test_plot_output_probabilities(ax):
+    plots.plot_output_probabilities(ax, np.array([[0.25], [0.75]]))
+    assert [bar.get_width() for bar in ax.containers[-1]] == [0.25, 0.75]
+    assert [text.get_text() for text in ax.texts] == ["0.250", "0.750"]
+    assert [label.get_text() for label in ax.get_yticklabels()] == ["negative", "positive"]
+    with pytest.raises(ValueError, match="3 entries"):
+        plots.plot_output_probabilities(ax, [0.2, 0.3, 0.5])
+
+
+def test_plot_probability_over_words(ax):
+    plots.plot_probability_over_words(ax, [0.2, 0.4, 0.9], ["not", "very", "bad"])
+    line = ax.lines[0]
+    assert list(line.get_xdata()) == [1, 2, 3] and list(line.get_ydata()) == [0.2, 0.4, 0.9]
+    assert ax.get_ylim() == (0, 1) and ax.get_ylabel() == "P(positive) after word t"
+    with pytest.raises(ValueError, match="2 entries but there are 3 words"):
+        plots.plot_probability_over_words(ax, [0.2, 0.4], ["not", "very", "bad"])
+
+
+def test_plot_hidden_grad_norms(ax):
+    plots.plot_hidden_grad_norms(ax, [1e-6, 1e-3, 1.0], ["not", "bad"], label="s = 0.01")
+    assert ax.get_yscale() == "log" and list(ax.lines[-1].get_ydata()) == [1e-6, 1e-3, 1.0]
+    assert [label.get_text() for label in ax.get_xticklabels()][0] == "t=0\n$h_0$"
+    assert ax.get_legend().get_texts()[0].get_text() == "s = 0.01"
+    with pytest.raises(ValueError, match="3 entries"):
+        plots.plot_hidden_grad_norms(ax, [1, 2, 3], ["one"])
+
+
+def test_plot_learning_curves(ax):
+    history = History()
+    history.append(1, 0.7, 0.5, 0.69, 0.55)
+    history.append(2, 0.6, 0.6, 0.65, 0.6)
+    plots.plot_learning_curves(ax, history, "accuracy")
+    train_line, test_line = ax.lines
+    assert list(train_line.get_ydata()) == [0.5, 0.6] and list(test_line.get_ydata()) == [0.55, 0.6]
+    assert ax.get_ylabel() == "accuracy"
+    with pytest.raises(ValueError, match="metric"):
+        plots.plot_learning_curves(ax, history, "recall")
