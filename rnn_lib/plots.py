@@ -237,3 +237,155 @@ def plot_length_histogram(ax, datasets, title=None):
     ax.set_title(title or "phrase lengths")
     ax.legend()
     return ax
+
+
+def plot_input_vector(ax, x, vocab, t=None, word=None, title=None):
+    """One input column ``x_t`` beside the vocabulary: which word the network reads at step t.
+
+    Args:
+        ax: matplotlib Axes, or None for a new figure.
+        x: (V,) or (V, 1) input (one-hot for a word; all zeros before the first word).
+        vocab: the V vocabulary words in index order (a ``Vocabulary`` or a list).
+        t, word: the step and its word, for the default title.
+        title: the title; a default otherwise.
+    Returns:
+        The Axes; ``ax.images[-1].get_array()`` is ``x`` as a (V, 1) column
+        (``viridis``, limits [0, 1]).
+    """
+    vocab = list(vocab)
+    x = np.asarray(x, dtype=np.float64).reshape(-1, 1)
+    if x.shape[0] != len(vocab):
+        raise ValueError(f"x has {x.shape[0]} entries but the vocabulary has {len(vocab)} words")
+    ax = _axes(ax, figsize=(1.8, 0.25 * len(vocab) + 1.0))
+    ax.imshow(x, cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    ax.set_yticks(range(len(vocab)), vocab)
+    ax.set_xticks([])
+    ax.set_ylabel("vocabulary word")
+    if title is None:
+        title = "$x_t$" if t is None else f"$x_{{{t}}}$" + (f' "{word}"' if word else "")
+    ax.set_title(title)
+    return ax
+
+
+def plot_output_probabilities(ax, p, labels=("negative", "positive"), title=None):
+    """Horizontal bars of the output probabilities ``p = softmax(y)``, each bar labelled with its value.
+
+    Args:
+        ax: matplotlib Axes, or None for a new figure.
+        p: (O,) or (O, 1) probabilities.
+        labels: the O class names (row i of ``y`` is class ``labels[i]``).
+        title: the title; a default otherwise.
+    Returns:
+        The Axes; ``ax.containers[-1]`` holds the O bars (their widths are
+        ``p``) and ``ax.texts`` the O value labels.
+    """
+    p = np.asarray(p, dtype=np.float64).ravel()
+    labels = list(labels)
+    if len(p) != len(labels):
+        raise ValueError(f"p has {len(p)} entries but there are {len(labels)} labels")
+    ax = _axes(ax, figsize=(3.5, 0.6 * len(p) + 1.0))
+    ax.barh(range(len(p)), p, color=["#d6604d", "#4393c3"][:len(p)] if len(p) == 2 else None)
+    for i, v in enumerate(p):
+        ax.text(min(v, 1.0) + 0.02, i, f"{v:.3f}", va="center", fontsize=9)
+    ax.axvline(0.5, color="0.5", lw=0.8, ls="--")
+    ax.set_xlim(0, 1.25)
+    ax.set_xticks([0, 0.5, 1])
+    ax.set_yticks(range(len(p)), labels)
+    ax.set_xlabel("probability")
+    ax.set_title(title or "output $p = $softmax$(y)$")
+    return ax
+
+
+def plot_probability_over_words(ax, probs, words, title=None):
+    """P(positive) after each word: the prediction the network would make if the phrase ended there.
+
+    Args:
+        ax: matplotlib Axes, or None for a new figure.
+        probs: (T,) probabilities of "positive" after words 1..T (e.g.
+            ``rnn_lib.analysis.step_outputs(model, inputs)[1][1:, 1]``).
+        words: the T words (time-axis labels).
+        title: the title; a default otherwise.
+    Returns:
+        The Axes; ``ax.lines[0]`` is the curve (x = 1..T, y = probs), the
+        area above 0.5 is shaded "positive" and below "negative".
+    """
+    probs = np.asarray(probs, dtype=np.float64).ravel()
+    words = _check_words(words)
+    if len(probs) != len(words):
+        raise ValueError(f"probs has {len(probs)} entries but there are {len(words)} words")
+    T = len(words)
+    ax = _axes(ax, figsize=(1.5 + 0.8 * T, 3.0))
+    ax.plot(range(1, T + 1), probs, "o-", color="0.15", lw=2)
+    ax.axhspan(0.5, 1.0, color="#4393c3", alpha=0.12, lw=0)
+    ax.axhspan(0.0, 0.5, color="#d6604d", alpha=0.12, lw=0)
+    ax.axhline(0.5, color="0.5", lw=0.8, ls="--")
+    ax.text(1.0, 0.98, "positive", transform=ax.transAxes, ha="right", va="top", fontsize=9, color="#2166ac")
+    ax.text(1.0, 0.02, "negative", transform=ax.transAxes, ha="right", va="bottom", fontsize=9, color="#b2182b")
+    ax.set_xticks(range(1, T + 1), _time_labels(words))
+    ax.set_xlim(0.5, T + 0.5)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("time step t (word)")
+    ax.set_ylabel("P(positive) after word t")
+    ax.set_title(title or "the prediction, word by word")
+    return ax
+
+
+def plot_hidden_grad_norms(ax, norms, words=None, label=None, title=None):
+    """``||dL/dh_t||`` over t = 0..T on a log axis: how much gradient reaches each hidden state.
+
+    Args:
+        ax: matplotlib Axes, or None for a new figure.
+        norms: (T+1,) gradient norms for t = 0..T (``rnn_lib.analysis.hidden_grad_norms``).
+        words: optional T words, to label the time axis (t = 0 is ``h_0``).
+        label: legend label of this curve (call again on the same ``ax`` to compare curves).
+        title: the title; a default otherwise.
+    Returns:
+        The Axes; ``ax.lines[-1]`` is this curve (x = 0..T, y = norms).
+    """
+    norms = np.asarray(norms, dtype=np.float64).ravel()
+    T = len(norms) - 1
+    if T < 1:
+        raise ValueError("norms needs T+1 >= 2 entries, one for each of h_0..h_T")
+    ax = _axes(ax, figsize=(1.5 + 0.8 * T, 3.5))
+    ax.semilogy(range(T + 1), norms, "o-", label=label)
+    if words is not None:
+        words = _check_words(words)
+        if len(words) != T:
+            raise ValueError(f"norms has {T + 1} entries (h_0..h_T) but there are {len(words)} words")
+        ax.set_xticks(range(T + 1), ["t=0\n$h_0$"] + _time_labels(words))
+    ax.set_xlabel("time step t")
+    ax.set_ylabel(r"$\|\partial L / \partial h_t\|$ (log scale)")
+    ax.set_title(title or "gradient reaching each hidden state")
+    if label is not None:
+        ax.legend()
+    return ax
+
+
+def plot_learning_curves(ax, history, metric="loss", title=None):
+    """Train and test curves of one metric over the epochs of a ``History``.
+
+    Args:
+        ax: matplotlib Axes, or None for a new figure.
+        history: a ``rnn_lib.History`` (epoch, train_loss, train_acc, test_loss, test_acc lists).
+        metric: ``"loss"`` (cross-entropy) or ``"accuracy"``.
+        title: the title; a default otherwise.
+    Returns:
+        The Axes; ``ax.lines[0]`` is the train curve and ``ax.lines[1]`` the
+        test curve (empty when the history has no test figures).
+    """
+    if metric not in ("loss", "accuracy"):
+        raise ValueError(f"metric must be 'loss' or 'accuracy', got {metric!r}")
+    key = "loss" if metric == "loss" else "acc"
+    ax = _axes(ax, figsize=(5, 3.5))
+    epochs = list(history.epoch)
+    test = [v for v in getattr(history, f"test_{key}")]
+    has_test = bool(test) and all(v is not None for v in test)
+    ax.plot(epochs, getattr(history, f"train_{key}"), label="train")
+    ax.plot(epochs if has_test else [], test if has_test else [], label="test")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("mean cross-entropy loss" if metric == "loss" else "accuracy")
+    if metric == "accuracy":
+        ax.set_ylim(-0.02, 1.02)
+    ax.set_title(title or ("loss" if metric == "loss" else "accuracy"))
+    ax.legend()
+    return ax
