@@ -1,0 +1,70 @@
+import numpy as np
+import pytest
+
+from rnn_lib import check_gradients, numerical_gradient, rel_error
+from rnn_lib.article import backward_without_transpose
+
+from helpers import random_model
+
+PARAMS = ("Wxh", "Whh", "Why", "bh", "by")
+
+
+@pytest.mark.parametrize("T", [1, 2, 10])
+@pytest.mark.parametrize("target", [0, 1])
+def test_every_gradient_matches_centred_differences(T, target):
+    model = random_model(scale=0.5, seed=T)
+    rng = np.random.default_rng(100 + T)
+    inputs = list(rng.integers(0, model.input_size, size=T))
+    h0 = rng.standard_normal((model.hidden_size, 1)) * 0.3
+    report = check_gradients(model, inputs, target, h0=h0)
+    assert set(report) == set(PARAMS)
+    for name, row in report.items():
+        assert row.max_rel_error < 1e-6, f"{name}: {row.max_rel_error:.2e} (T={T})"
+
+
+def test_check_leaves_the_weights_unchanged():
+    model = random_model()
+    before = model.flat.copy()
+    check_gradients(model, [0, 1, 2], 1)
+    assert np.array_equal(model.flat, before)
+
+
+@pytest.mark.parametrize("T", [2, 10])
+def test_the_articles_transpose_free_step_fails_the_same_check(T):
+    """The article's d_h = Whh @ temp: Why, by and the last step are right, Whh and Wxh are not."""
+    model = random_model(scale=0.5, seed=T)
+    rng = np.random.default_rng(7)
+    inputs = list(rng.integers(0, model.input_size, size=T))
+    h0 = rng.standard_normal((model.hidden_size, 1)) * 0.3  # with h0 = 0, T = 2 would hide the Whh error
+    report = check_gradients(model, inputs, 1, h0=h0, backward=backward_without_transpose)
+    assert report["Why"].max_rel_error < 1e-6 and report["by"].max_rel_error < 1e-6
+    assert report["Whh"].max_rel_error > 1e-2
+    assert report["Wxh"].max_rel_error > 1e-2
+    assert not report.passed()
+
+
+def test_with_one_step_the_articles_version_is_right():
+    """With T = 1 no gradient flows through Whh between steps, so the defect cannot show."""
+    model = random_model()
+    assert check_gradients(model, [3], 0, backward=backward_without_transpose).passed()
+
+
+def test_report_prints_a_table():
+    text = str(check_gradients(random_model(), [0, 1], 0))
+    lines = text.splitlines()
+    assert lines[0].split()[:2] == ["param", "max"] and len(lines) == 6
+    assert all(line.split()[-1] in ("close", "exact") for line in lines[1:])
+
+
+def test_numerical_gradient_of_a_known_function():
+    x = np.array([[1.0, -2.0], [0.5, 3.0]])
+    g = numerical_gradient(lambda: float((x**3).sum()), x)
+    np.testing.assert_allclose(g, 3 * x**2, rtol=1e-8)
+    assert x[0, 1] == -2.0  # restored
+
+
+def test_rel_error():
+    assert rel_error([1.0, 0.0], [1.0, 0.0]) == 0.0
+    assert rel_error([1.0], [3.0]) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="shapes differ"):
+        rel_error([1.0], [1.0, 2.0])

@@ -1,0 +1,80 @@
+import numpy as np
+import pytest
+
+import rnn_lib
+from rnn_lib import RNN, Vocabulary, evaluate, fit, predict_proba, train
+
+
+def test_same_seed_same_history_and_weights():
+    m1, _, h1 = fit(seed=5, epochs=20)
+    m2, _, h2 = fit(seed=5, epochs=20)
+    assert h1 == h2
+    assert np.array_equal(m1.flat, m2.flat)
+    _, _, h3 = fit(seed=6, epochs=20)
+    assert h3.train_loss != h1.train_loss
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_recipe_reaches_full_test_accuracy_for_every_seed(seed):
+    """The article's recipe (lr 0.02, clip 1, H 64, randn/1000) on our data, seeds 0-9.
+
+    The issue asks for 9 of 10 seeds; on this dataset all 10 get there (epochs 500-650).
+    """
+    _, _, history = fit(seed=seed, stop_at=1.0)
+    assert history.test_acc[-1] == 1.0
+    assert len(history) <= 1000
+
+
+def test_history_records_every_epoch_and_the_callback_can_stop():
+    seen = []
+
+    def callback(history):
+        seen.append(history.epoch[-1])
+        return len(history) == 3
+
+    _, _, history = fit(seed=0, epochs=10, callback=callback)
+    assert seen == [1, 2, 3] and history.epoch == [1, 2, 3]
+    for series in (history.train_loss, history.train_acc, history.test_loss, history.test_acc):
+        assert len(series) == 3 and all(isinstance(v, float) for v in series)
+    assert history.report().splitlines()[0] == "--- Epoch 3"
+
+
+def test_report_uses_the_articles_format():
+    h = rnn_lib.History()
+    h.append(100, 0.6875, 0.5166, 0.70012, 0.5)
+    assert h.report() == ("--- Epoch 100\n"
+                          "Train:\tLoss 0.688 | Accuracy: 0.517\n"
+                          "Test:\tLoss 0.700 | Accuracy: 0.500")
+    assert h.first_epoch_reaching(1.0) is None and h.first_epoch_reaching(0.5) == 100
+
+
+def test_training_lowers_the_loss_and_the_untrained_model_is_near_uniform():
+    vocab = Vocabulary.from_texts(rnn_lib.train_data)
+    model = RNN(len(vocab), 2, rng=0)
+    p = predict_proba(model, vocab, "i am happy")
+    assert abs(p - 0.5) < 1e-3
+    assert evaluate(model, vocab, rnn_lib.train_data)[0] == pytest.approx(np.log(2), abs=1e-6)
+    model = RNN(len(vocab), 2, rng=0, init="xavier")  # leaves the article's slow start at once
+    loss0, _ = evaluate(model, vocab, rnn_lib.train_data)
+    train(model, vocab, epochs=30, rng=0)
+    loss1, _ = evaluate(model, vocab, rnn_lib.train_data)
+    assert loss1 < loss0 - 0.05
+
+
+def test_bad_arguments():
+    vocab = Vocabulary.from_texts(rnn_lib.train_data)
+    model = RNN(len(vocab), 2)
+    with pytest.raises(ValueError, match="input_size is 5"):
+        train(RNN(5, 2), vocab, epochs=1)
+    with pytest.raises(ValueError, match="epochs must be"):
+        train(model, vocab, epochs=-1)
+    with pytest.raises(ValueError, match="learn_rate must be positive"):
+        train(model, vocab, learn_rate=0)
+    with pytest.raises(ValueError, match="unknown word 'great'"):
+        train(model, vocab, {"i am great": True}, epochs=1)
+    with pytest.raises(ValueError, match="labels must be True/False"):
+        train(model, vocab, {"i am happy": "yes"}, epochs=1)
+    with pytest.raises(TypeError, match="mapping"):
+        evaluate(model, vocab, ["i am happy"])
+    with pytest.raises(ValueError, match="unknown word 'great'"):
+        predict_proba(model, vocab, "i am great")
