@@ -32,6 +32,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import LogLocator, NullFormatter
 
 from . import plots
 from .analysis import hidden_grad_norms, step_outputs
@@ -250,14 +251,15 @@ class TimeStepper(_FigureWidget):
         self._im_h = self._ax_h.images[-1]
         self._frame = self._ax_h.add_patch(Rectangle((-0.5, -0.5), 1, H, fill=False, lw=2.5,
                                                      edgecolor=plots._HIGHLIGHT_EDGE, visible=False))
-        fig.colorbar(ScalarMappable(Normalize(*plots.HIDDEN_LIMITS), plots.HIDDEN_CMAP), cax=cax,
-                     label="$h_t[j]$")
+        cbar = fig.colorbar(ScalarMappable(Normalize(*plots.HIDDEN_LIMITS), plots.HIDDEN_CMAP), cax=cax,
+                            label="$h_t[j]$")
         plots.plot_output_probabilities(self._ax_p, np.full(O, 1 / O), LABELS[:O] if O == 2 else range(O))
         self._bars = list(self._ax_p.containers[-1])
         self._bar_texts = list(self._ax_p.texts[-O:])
+        cbar.set_ticks(np.linspace(*plots.HIDDEN_LIMITS, 5))
+        # what changes with t or with the phrase (the time axis) is redrawn over a cached background
         self._animate(self._im_x, self._ax_x.title, self._im_h, self._frame, self._ax_h.title,
-                      *self._bars, *self._bar_texts, self._ax_p.title)
-        self._static_changed = True  # the next redraw must redraw everything (new phrase: new ticks)
+                      self._ax_h.xaxis, *self._bars, *self._bar_texts, self._ax_p.title)
 
     def __repr__(self):
         return f"TimeStepper: {self.current_phrase!r}, t = {self.slider.value} of {len(self._words)}"
@@ -282,7 +284,6 @@ class TimeStepper(_FigureWidget):
             self._im_h.set_extent((-0.5, T - 0.5, H - 0.5, -0.5))
             self._ax_h.set_xticks(range(T), plots._time_labels(words))
             self._ax_h.set_xlim(-0.5, T - 0.5)
-            self._static_changed = True
             if self.phrase.value != self.current_phrase:
                 texts = [o[1] if isinstance(o, tuple) else o for o in self.phrase.options]
                 self.phrase.value = self.current_phrase if self.current_phrase in texts else None
@@ -319,8 +320,7 @@ class TimeStepper(_FigureWidget):
             text.set_text(f"{v:.3f}")
         self._ax_p.set_title(f"output if the phrase\nended at t = {t}")
         self.words.value = self._words_html(t)
-        self._render(full=self._static_changed)
-        self._static_changed = False
+        self._render(full=False)
 
     def _words_html(self, t):
         T = len(self._words)
@@ -391,6 +391,7 @@ class PhraseExplorer(_FigureWidget):
         self._ax = self.figure.add_axes((0.1, 0.24, 0.86, 0.64))
         plots.plot_probability_over_words(self._ax, [0.5], ["?"])
         self._line = self._ax.lines[0]
+        self._animate(self._line, self._ax.xaxis, self._ax.title)  # the shading and the y axis stay
         self.current_phrase, self._words, self._p = None, None, None
         self.update()
         self.text.observe(self._on_text, "value")
@@ -424,7 +425,7 @@ class PhraseExplorer(_FigureWidget):
                               f'(P(positive) = {self._p[-1]:.3f} after the last word)</div>')
         self.message.value = ""
         self.image.layout.display = None
-        self._render()
+        self._render(full=False)
 
     def refresh(self):
         self.update()
@@ -480,6 +481,8 @@ class GradientViewer(_FigureWidget):
         self._ax = self.figure.add_axes((0.12, 0.22, 0.84, 0.66))
         plots.plot_hidden_grad_norms(self._ax, [1.0, 1.0], ["?"])
         self._line = self._ax.lines[-1]
+        self._ax.yaxis.set_major_locator(LogLocator(numticks=7))
+        self._ax.yaxis.set_minor_formatter(NullFormatter())  # labelled minor ticks cost time, add little
         self.current_phrase = None
         if not self._set_phrase(phrase):
             raise ValueError(f"cannot show {phrase!r}: " + _plain(self.message.value))

@@ -1,0 +1,252 @@
+"""The course's widgets in JupyterLab, in a real browser (Debian's Chromium, driven by Playwright).
+
+For every notebook that builds a widget from ``rnn_lib.widgets``: start a JupyterLab of its own on a
+fresh copy, open the notebook, clear it and run all cells, then check
+
+* every code cell ran (execution counts 1..N), with no error output (except in cells tagged
+  ``raises-exception``) and no stderr output;
+* no page error and no console error in the browser (see ``BENIGN_CONSOLE_ERRORS`` in conftest.py);
+* each widget the notebook builds is rendered, with its figure loaded, and responds:
+  - time stepper: focus the time slider's handle, press ArrowRight: the readout steps, the word
+    highlighted is the word at the new t, and the figure is replaced; Play advances the slider;
+  - phrase explorer: typing a phrase + Enter replaces the plot and the verdict; a word outside the
+    vocabulary shows the friendly message naming the word and listing the vocabulary, no traceback;
+  - gradient viewer: ArrowLeft on the weight-scale slider changes the readout and the plot;
+  - live trainer: a click on Train trains (progress bar full, status at the new epoch, plot replaced).
+
+A screenshot of each notebook (and one of each widget) is saved in artifacts/browser/.
+Set ``RNN_BROWSER_NOTEBOOKS`` (paths separated by ``os.pathsep``) to run these checks on other
+notebooks, e.g. a scratch notebook while developing a widget.
+"""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "artifacts" / "browser"
+RUN_ALL_TIMEOUT_MS = 300_000
+UPDATE_TIMEOUT_MS = 30_000
+WIDGET_CLASSES = {
+    "TimeStepper": "rnn-time-stepper",
+    "PhraseExplorer": "rnn-phrase-explorer",
+    "GradientViewer": "rnn-gradient-viewer",
+    "LiveTrainer": "rnn-live-trainer",
+}
+UNKNOWN_WORD = "joyful"
+
+
+def widget_notebooks():
+    if os.environ.get("RNN_BROWSER_NOTEBOOKS"):
+        return [Path(p) for p in os.environ["RNN_BROWSER_NOTEBOOKS"].split(os.pathsep) if p]
+    found = []
+    for path in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        if widgets_built_in(path):
+            found.append(path)
+    return found
+
+
+def widgets_built_in(path):
+    """The widget classes the notebook's code cells construct."""
+    source = "\n".join("".join(c["source"]) for c in json.loads(Path(path).read_text())["cells"]
+                       if c["cell_type"] == "code")
+    return [name for name in WIDGET_CLASSES if re.search(rf"\b{name}\(", source)]
+
+
+NOTEBOOKS = widget_notebooks()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_widgets_work_in_jupyterlab(notebook, lab, browser_page):
+    page, problems = browser_page
+    expected = widgets_built_in(notebook)
+    assert expected, f"{notebook.name} builds none of {list(WIDGET_CLASSES)}"
+    server = lab(notebook)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        open_and_run_all(page, server, notebook.name)
+        check_outputs(page, notebook.name)
+        for name in expected:
+            root = page.locator(f".{WIDGET_CLASSES[name]}").first
+            root.wait_for(state="attached")
+            root.scroll_into_view_if_needed()
+            wait_figure_loaded(root)
+            CHECKS[name](page, root)
+            root.screenshot(path=str(ARTIFACTS / f"{notebook.stem}-{name}.png"))
+        page.locator(f".{WIDGET_CLASSES[expected[0]]}").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+    finally:
+        page.screenshot(path=str(ARTIFACTS / f"{notebook.stem}.png"))
+    page.wait_for_timeout(500)  # let late console messages arrive
+    assert not problems, "errors in the browser:\n" + "\n".join(problems)
+
+
+# --- running the notebook ----------------------------------------------------------------------------
+
+KERNEL_STATUS = "() => window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel?.status"
+
+
+def open_and_run_all(page, server, name):
+    page.goto(f"{server.url}/lab/tree/{name}?reset&token={server.token}")
+    page.locator(".jp-Notebook").first.wait_for()
+    dialog = page.locator(".jp-Dialog .jp-mod-accept")  # "Select Kernel", if the stored one is unknown
+    page.wait_for_function(f"() => ({KERNEL_STATUS})() === 'idle' || document.querySelector('.jp-Dialog')",
+                           timeout=90_000)
+    if dialog.count():
+        dialog.first.click()
+        page.wait_for_function(f"() => ({KERNEL_STATUS})() === 'idle'", timeout=90_000)
+    # clear the stored outputs (and execution counts) first, so that what is checked is this run's
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")  # not awaited
+    n_code = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.model.toJSON()"
+                           ".cells.filter(c => c.cell_type === 'code').length")
+    page.wait_for_function(
+        f"""n => {{
+            const cells = window.jupyterapp.shell.currentWidget.content.model.toJSON().cells
+                .filter(c => c.cell_type === 'code');
+            return cells.length === n && cells.every((c, i) => c.execution_count === i + 1)
+                && ({KERNEL_STATUS})() === 'idle';
+        }}""", arg=n_code, timeout=RUN_ALL_TIMEOUT_MS, polling=500)
+
+
+def check_outputs(page, name):
+    """Every code cell ran without an error output (unless tagged raises-exception) or stderr."""
+    cells = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.model.toJSON().cells")
+    bad = []
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] != "code":
+            continue
+        tags = cell.get("metadata", {}).get("tags", [])
+        for out in cell["outputs"]:
+            if out["output_type"] == "error" and "raises-exception" not in tags:
+                bad.append(f"cell {i}: {out['ename']}: {out['evalue']}")
+            if out["output_type"] == "stream" and out["name"] == "stderr":
+                bad.append(f"cell {i}: stderr: {''.join(out['text'])[:300]}")
+    assert not bad, f"{name} in JupyterLab:\n" + "\n".join(bad)
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+def figure(root):
+    return root.locator("img.widget-image").first
+
+
+def wait_figure_loaded(root):
+    img = figure(root)
+    img.wait_for(state="visible")
+    img.page.wait_for_function("img => img.complete && img.naturalWidth > 100", arg=img.element_handle())
+
+
+def wait_figure_replaced(root, old_src):
+    """Wait until the figure's ``src`` (a new blob URL for every new PNG) differs from ``old_src`` and has loaded."""
+    img = figure(root)
+    img.page.wait_for_function("([img, old]) => img.src !== old && img.complete && img.naturalWidth > 100",
+                               arg=[img.element_handle(), old_src], timeout=UPDATE_TIMEOUT_MS)
+
+
+def wait_text(locator, predicate_js, timeout=UPDATE_TIMEOUT_MS):
+    locator.page.wait_for_function(f"el => {{ const text = el.textContent; return {predicate_js}; }}",
+                                   arg=locator.element_handle(), timeout=timeout)
+
+
+def slider(root, index=0):
+    return root.locator(".widget-slider").nth(index)
+
+
+# --- the checks, one per widget ---------------------------------------------------------------------
+
+def check_time_stepper(page, root):
+    readout = slider(root).locator(".widget-readout")
+    t0 = int(readout.inner_text())
+    words_box = root.locator(".widget-html-content").filter(has=page.locator("span, mark")).first
+    words = words_box.locator("div").first.inner_text().split()
+    assert 1 <= len(words), "the phrase is not shown"
+    if t0 >= len(words):  # start from a step that can move right
+        handle = slider(root).locator(".noUi-handle")
+        handle.focus()
+        old = figure(root).get_attribute("src")
+        page.keyboard.press("Home")
+        wait_text(readout, "text.trim() === '0'")
+        wait_figure_replaced(root, old)
+        t0 = 0
+    old_src = figure(root).get_attribute("src")
+    handle = slider(root).locator(".noUi-handle")
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    t1 = t0 + 1
+    wait_text(readout, f"text.trim() === '{t1}'")
+    wait_figure_replaced(root, old_src)
+    mark = root.locator("mark.rnn-current-word")
+    wait_text(mark, f"text === {json.dumps(words[t1 - 1])}")
+    assert f"t = {t1} of {len(words)}" in root.inner_text()
+    # Play (linked to the slider in the browser) steps through time on its own
+    page.keyboard.press("Home")
+    wait_text(readout, "text.trim() === '0'")
+    old_src = figure(root).get_attribute("src")
+    root.locator(".widget-play button:has(.fa-play)").click()
+    wait_text(readout, "Number(text.trim()) >= 1", timeout=10_000)
+    wait_figure_replaced(root, old_src)
+    root.locator(".widget-play button:has(.fa-stop)").click()  # stop: back to t = 0
+    wait_text(readout, "text.trim() === '0'")
+    wait_text(root, f"text.includes('t = 0 of {len(words)}')")
+
+
+def check_phrase_explorer(page, root):
+    box = root.locator("input[type=text]").first
+    verdict = root.locator(".rnn-verdict")
+    old_src, old_verdict = figure(root).get_attribute("src"), verdict.inner_text()
+    phrase = "this was very bad earlier" if "this was very bad earlier" != box.input_value() else "i am very happy"
+    box.fill(phrase)
+    box.press("Enter")
+    wait_figure_replaced(root, old_src)
+    wait_text(verdict, f"text !== {json.dumps(old_verdict)} && text.includes('P(positive)')")
+    box.fill(f"i am {UNKNOWN_WORD} now")
+    box.press("Enter")
+    message = root.locator(".rnn-message")
+    message.wait_for()
+    text = message.inner_text()
+    assert f"“{UNKNOWN_WORD}” is not a word this network knows" in text, text
+    assert "vocabulary" in text and "happy" in text and "earlier" in text, text  # the vocabulary is listed
+    assert "Traceback" not in root.inner_text() and "Error" not in root.inner_text()
+    assert not figure(root).is_visible()
+    box.fill(phrase)  # and back: the plot returns
+    box.press("Enter")
+    message.wait_for(state="detached")
+    figure(root).wait_for(state="visible")
+
+
+def check_gradient_viewer(page, root):
+    readout = slider(root).locator(".widget-readout")
+    old_src, old_value = figure(root).get_attribute("src"), readout.inner_text()
+    slider(root).locator(".noUi-handle").focus()
+    page.keyboard.press("ArrowLeft")
+    wait_text(readout, f"text.trim() !== {json.dumps(old_value.strip())}")
+    wait_figure_replaced(root, old_src)
+
+
+def check_live_trainer(page, root):
+    epochs = root.locator("input[type=number]").first
+    epochs.fill("5")
+    epochs.press("Enter")
+    status = root.locator(".widget-html-content").first
+    old_src, old_status = figure(root).get_attribute("src"), status.inner_text()
+    root.locator("button", has_text="Train").first.click()
+    wait_text(status, f"text !== {json.dumps(old_status)} && text.startsWith('epoch')")
+    root.locator("button", has_text="Train").first.wait_for()
+    page.wait_for_function("el => !el.disabled", arg=root.locator("button", has_text="Train").first.element_handle(),
+                           timeout=UPDATE_TIMEOUT_MS)
+    wait_figure_replaced(root, old_src)
+    bar = root.locator(".widget-hprogress .progress-bar").first
+    page.wait_for_function("el => el.style.width === '100%'", arg=bar.element_handle(), timeout=UPDATE_TIMEOUT_MS)
+
+
+CHECKS = {
+    "TimeStepper": check_time_stepper,
+    "PhraseExplorer": check_phrase_explorer,
+    "GradientViewer": check_gradient_viewer,
+    "LiveTrainer": check_live_trainer,
+}
