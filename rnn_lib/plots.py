@@ -389,3 +389,42 @@ def plot_learning_curves(ax, history, metric="loss", title=None):
     ax.set_title(title or ("loss" if metric == "loss" else "accuracy"))
     ax.legend()
     return ax
+
+
+def plot_hidden_state_comparison(axes, hs_list, words_list, titles=None):
+    """Hidden-state heatmaps of several phrases side by side, on one shared colour bar.
+
+    Each panel is ``plot_hidden_states`` of one phrase (columns ``h_1..h_T``,
+    ``RdBu_r`` fixed to [-1, 1], so equal colours are equal values across the
+    panels); the unit rows line up, so unit j can be followed from one phrase
+    to the other.
+
+    Args:
+        axes: a sequence of Axes, one per phrase, or None for a new figure whose
+            panel widths follow the phrases' lengths.
+        hs_list: one (T_i, H) or (T_i, H, 1) array per phrase (``model.last_hs[1:]``).
+        words_list: one list of T_i words per phrase.
+        titles: optional titles, one per phrase; the phrase in quotes otherwise.
+    Returns:
+        The list of Axes, one per phrase.
+    """
+    hs_list, words_list = list(hs_list), [_check_words(w) for w in words_list]
+    if not hs_list or len(hs_list) != len(words_list):
+        raise ValueError(f"give one hs per phrase: {len(hs_list)} hs for {len(words_list)} word lists")
+    titles = [f'"{" ".join(w)}"' for w in words_list] if titles is None else list(titles)
+    if len(titles) != len(hs_list):
+        raise ValueError(f"{len(titles)} titles for {len(hs_list)} phrases")
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        widths = [len(w) + 2 for w in words_list]
+        _, axes = plt.subplots(1, len(hs_list), figsize=(1.5 + 0.9 * sum(widths), 5.5),
+                               width_ratios=widths, squeeze=False, layout="constrained")
+        axes = axes[0]
+    axes = list(axes)
+    if len(axes) != len(hs_list):
+        raise ValueError(f"{len(axes)} axes for {len(hs_list)} phrases")
+    for ax, hs, words, title in zip(axes, hs_list, words_list, titles):
+        plot_hidden_states(ax, hs, words, colorbar=False, title=title)
+    axes[0].figure.colorbar(axes[0].images[-1], ax=axes, label="$h_t[j]$")
+    return axes

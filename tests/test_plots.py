@@ -129,3 +129,31 @@ def test_without_axes_a_new_figure_is_made():
     ax = plots.plot_hidden_states(None, np.zeros((4, 2)), WORDS)
     assert ax.figure is not None and ax.images
     plt.close(ax.figure)
+
+
+def test_hidden_state_comparison_shares_one_colour_bar():
+    fig = Figure()
+    axes = fig.subplots(1, 2)
+    hs_a, hs_b = np.full((1, 5), 0.3), np.linspace(-1, 1, 10).reshape(2, 5, 1)
+    out = plots.plot_hidden_state_comparison(axes, [hs_a, hs_b], [["good"], ["not", "good"]])
+    assert list(out) == list(axes)
+    np.testing.assert_array_equal(axes[0].images[-1].get_array(), hs_a.T)
+    np.testing.assert_array_equal(axes[1].images[-1].get_array(), hs_b[:, :, 0].T)
+    assert [ax.get_title() for ax in axes] == ['"good"', '"not good"']
+    assert all(ax.images[-1].get_clim() == (-1.0, 1.0) for ax in axes)
+    assert len(fig.axes) == 3  # two heatmaps and one colour bar
+    assert tick_labels(axes[1].get_xticklabels()) == ["t=1\nnot", "t=2\ngood"]
+
+
+def test_hidden_state_comparison_checks_its_arguments():
+    import matplotlib.pyplot as plt
+
+    with pytest.raises(ValueError, match="one hs per phrase"):
+        plots.plot_hidden_state_comparison(None, [np.zeros((1, 3))], [["a"], ["b"]])
+    with pytest.raises(ValueError, match="titles"):
+        plots.plot_hidden_state_comparison(None, [np.zeros((1, 3))], [["a"]], titles=["x", "y"])
+    axes = plots.plot_hidden_state_comparison(None, [np.zeros((1, 3)), np.zeros((3, 3))],
+                                              [["a"], ["b", "c", "d"]], titles=["one", "three"])
+    assert [ax.get_title() for ax in axes] == ["one", "three"]
+    assert axes[1].get_position().width > axes[0].get_position().width  # panel width follows T
+    plt.close(axes[0].figure)
