@@ -29,6 +29,16 @@ def _positive_float(s):
     return v
 
 
+def _accuracy(s):
+    try:
+        v = float(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an accuracy between 0 and 1, got {s!r}") from None
+    if not 0 < v <= 1:
+        raise argparse.ArgumentTypeError(f"expected an accuracy in (0, 1], got {s!r}")
+    return v
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="python -m rnn_lib",
@@ -45,6 +55,15 @@ def build_parser():
     t.add_argument("--hidden", type=_positive_int, default=HIDDEN_SIZE,
                    help=f"hidden size H (default {HIDDEN_SIZE})")
     t.add_argument("--lr", type=_positive_float, default=LEARN_RATE, help=f"learning rate (default {LEARN_RATE})")
+    t.add_argument("--batch-size", type=_positive_int, default=1, metavar="N",
+                   help="phrases per SGD update, the batch's losses summed (default 1: the article's "
+                        "per-example SGD); N > 1 groups phrases of one length and trains vectorised, "
+                        "e.g. 16 is about 10x faster per epoch")
+    t.add_argument("--fast", action="store_true",
+                   help="with --batch-size 1: the vectorised per-example SGD, same updates and result "
+                        "as the teaching loop (to rounding), about 3x faster")
+    t.add_argument("--stop-at", type=_accuracy, metavar="ACC",
+                   help="stop after the first epoch whose test accuracy is at least ACC (e.g. 1.0)")
     t.add_argument("--save", metavar="PATH", help="write the trained model to PATH (.npz)")
     p = sub.add_parser(
         "predict", help="print each text's probability of being positive",
@@ -61,8 +80,14 @@ def _train(args, out):
         if history.epoch[-1] % REPORT_EVERY == 0:
             print(history.report(), file=out, flush=True)
 
+    method = "fast" if args.fast or args.batch_size > 1 else "loop"
     model, vocab, history = fit(seed=args.seed, epochs=args.epochs, hidden_size=args.hidden,
-                                learn_rate=args.lr, callback=report)
+                                learn_rate=args.lr, callback=report, method=method,
+                                batch_size=args.batch_size, stop_at=args.stop_at)
+    if args.stop_at is not None and history.test_acc[-1] >= args.stop_at:
+        if history.epoch[-1] % REPORT_EVERY != 0:
+            print(history.report(), file=out)
+        print(f"stopped after epoch {history.epoch[-1]}: test accuracy reached {args.stop_at:.3f}", file=out)
     if args.save:
         path = save(args.save, model, vocab)
         print(f"saved the model to {path}", file=out)

@@ -102,7 +102,8 @@ def evaluate(model, vocab, data):
 
 
 def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EPOCHS,
-          learn_rate=LEARN_RATE, clip=CLIP, rng=None, callback=None):
+          learn_rate=LEARN_RATE, clip=CLIP, rng=None, callback=None, method="loop", batch_size=1,
+          stop_at=None, batching="bucket"):
     """Train ``model`` in place with per-example SGD; return its ``History``.
 
     Args:
@@ -116,12 +117,29 @@ def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EP
         callback: called as ``callback(history)`` after every epoch, e.g. to
             print progress or update a live plot; if it returns ``True``,
             training stops after that epoch.
+        method: ``"loop"``, the teaching loop below, or ``"fast"``, the same
+            algorithm vectorised (``rnn_lib.fast``): the same shuffles, and
+            weights equal to rounding after an epoch.
+        batch_size: phrases per SGD update (1: per-example, the article's);
+            a batch's update uses the sum of its per-example gradients.
+        stop_at: stop after the first epoch whose test accuracy is at least
+            this (e.g. ``1.0``); ``None`` trains all ``epochs``.
+        batching: for ``batch_size > 1``, ``"bucket"`` (phrases of one length
+            per batch) or ``"pad"`` (see ``rnn_lib.fast``).
     """
     _check_model_vocab(model, vocab)
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative int, got {epochs!r}")
     if not learn_rate > 0:
         raise ValueError(f"learn_rate must be positive, got {learn_rate!r}")
+    if method != "loop" or batch_size != 1 or stop_at is not None:
+        from .fast import _check_args, train_fast
+
+        _check_args(method, batch_size, batching, stop_at, test_data)
+        if method != "loop" or batch_size != 1:
+            return train_fast(model, vocab, train_data, test_data, epochs=epochs, learn_rate=learn_rate,
+                              clip=clip, rng=rng, callback=callback, method=method,
+                              batch_size=batch_size, batching=batching, stop_at=stop_at)
     rng = as_rng(rng)
     items = _check_data(train_data, "train_data")
     inputs = [vocab.text_to_inputs(text) for text, _ in items]  # encode once; unknown words fail here
@@ -142,19 +160,24 @@ def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EP
         history.append(epoch, loss / len(items), correct / len(items), *test)
         if callback is not None and callback(history) is True:
             break
+        if stop_at is not None and test[1] >= stop_at:
+            break
     return history
 
 
 def fit(seed=SEED, epochs=EPOCHS, hidden_size=HIDDEN_SIZE, learn_rate=LEARN_RATE, clip=CLIP,
-        init="article", callback=None, train_data=TRAIN_DATA, test_data=TEST_DATA):
+        init="article", callback=None, train_data=TRAIN_DATA, test_data=TEST_DATA, *, method="loop",
+        batch_size=1, stop_at=None, batching="bucket"):
     """Build the vocabulary and a fresh model from ``seed``, train it, return ``(model, vocab, history)``.
 
     One ``np.random.default_rng(seed)`` draws the initial weights and then
-    the shuffles, so a seed fixes the whole run.
+    the shuffles, so a seed fixes the whole run. ``method``, ``batch_size``,
+    ``stop_at`` and ``batching`` are passed to ``train``.
     """
     rng = as_rng(seed)
     vocab = Vocabulary.from_texts(train_data)
     model = RNN(len(vocab), 2, hidden_size, rng=rng, init=init)
     history = train(model, vocab, train_data, test_data, epochs=epochs, learn_rate=learn_rate,
-                    clip=clip, rng=rng, callback=callback)
+                    clip=clip, rng=rng, callback=callback, method=method, batch_size=batch_size,
+                    stop_at=stop_at, batching=batching)
     return model, vocab, history

@@ -1,0 +1,220 @@
+"""The fast training paths equal the teaching loop: same updates, same gradients, same stopping.
+
+Speed is measured by benchmarks/bench_training.py, never asserted here.
+"""
+
+import io
+
+import numpy as np
+import pytest
+
+import rnn_lib
+from rnn_lib import cli
+from rnn_lib.fast import RECOMMENDED_BATCH_SIZE, FastRNN, batch_gradients, make_batches, pad_sequences
+
+RTOL = 1e-12
+
+
+def rel_diff(a, b):
+    """Largest |a - b| relative to the largest |a|."""
+    return float(np.max(np.abs(a - b)) / np.max(np.abs(a)))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_fast_equals_loop_after_one_epoch(seed):
+    m_loop, _, h_loop = rnn_lib.fit(seed, epochs=1, method="loop")
+    m_fast, _, h_fast = rnn_lib.fit(seed, epochs=1, method="fast")
+    assert rel_diff(m_loop.flat, m_fast.flat) < RTOL
+    for name in rnn_lib.PARAM_NAMES:  # every parameter, not just the largest ones
+        np.testing.assert_allclose(m_fast.params[name], m_loop.params[name], rtol=RTOL,
+                                   atol=RTOL * np.max(np.abs(m_loop.params[name])))
+    np.testing.assert_allclose(h_fast.train_loss, h_loop.train_loss, rtol=RTOL)
+    np.testing.assert_allclose(h_fast.test_loss, h_loop.test_loss, rtol=RTOL)
+    assert h_fast.train_acc == h_loop.train_acc and h_fast.test_acc == h_loop.test_acc
+
+
+def test_fast_draws_the_same_random_numbers():
+    vocab = rnn_lib.Vocabulary.from_texts(rnn_lib.train_data)
+    states = []
+    for method in ("loop", "fast"):
+        rng = np.random.default_rng(3)
+        model = rnn_lib.RNN(len(vocab), 2, rng=rng)
+        rnn_lib.train(model, vocab, epochs=2, rng=rng, method=method)
+        states.append(rng.bit_generator.state)
+    assert states[0] == states[1]
+
+
+def test_fast_equals_loop_when_clipping_is_active():
+    # large weights and learning rate: many gradient entries are clipped to [-1, 1]
+    kwargs = dict(epochs=1, hidden_size=16, init=0.5, learn_rate=0.1)
+    m_loop, vocab, _ = rnn_lib.fit(5, method="loop", **kwargs)
+    m_fast, _, _ = rnn_lib.fit(5, method="fast", **kwargs)
+    assert rel_diff(m_loop.flat, m_fast.flat) < RTOL
+    # the clip really acted: an unclipped gradient of this model exceeds 1 somewhere
+    model = rnn_lib.RNN(len(vocab), 2, 16, rng=5, init=0.5)
+    y, _ = model.forward(vocab.encode("i am not at all happy right now"))
+    grads = model.backward(rnn_lib.softmax_cross_entropy(y, 0)[2])
+    assert max(np.max(np.abs(g)) for g in grads.values()) > 1
+
+
+def test_fast_equals_loop_without_clipping():
+    m_loop, _, _ = rnn_lib.fit(2, epochs=1, clip=None, method="loop")
+    m_fast, _, _ = rnn_lib.fit(2, epochs=1, clip=None, method="fast")
+    assert rel_diff(m_loop.flat, m_fast.flat) < RTOL
+
+
+def _random_model(seed=0, H=12):
+    V = len(rnn_lib.Vocabulary.from_texts(rnn_lib.train_data))
+    model = rnn_lib.RNN(V, 2, H, rng=seed, init=0.5)  # sensible, non-zero weights
+    model.bh = np.random.default_rng(seed + 1).normal(0, 0.3, (H, 1))
+    model.by = np.random.default_rng(seed + 2).normal(0, 0.3, (2, 1))
+    return model
+
+
+def test_batched_gradient_equals_sum_of_per_example_gradients():
+    model = _random_model()
+    vocab = rnn_lib.Vocabulary.from_texts(rnn_lib.train_data)
+    texts = ["i am not at all happy right now", "good", "this is very bad", "i am good", "sad or happy"]
+    labels = [0, 1, 0, 1, 0]
+    seqs = [vocab.encode(t) for t in texts]  # lengths 8, 1, 4, 3, 3: padding is exercised
+    loss, grads = batch_gradients(model, seqs, labels)
+    total_loss, total = 0.0, {name: 0.0 for name in rnn_lib.PARAM_NAMES}
+    for s, c in zip(seqs, labels):
+        y, _ = model.forward(s)
+        l, _, d_y = rnn_lib.softmax_cross_entropy(y, c)
+        total_loss += l
+        for name, g in model.backward(d_y).items():
+            total[name] = total[name] + g
+    assert abs(loss - total_loss) <= RTOL * abs(total_loss)
+    for name in rnn_lib.PARAM_NAMES:
+        assert grads[name].shape == model.params[name].shape
+        assert rel_diff(total[name], grads[name]) < RTOL, name
+    assert np.max(np.abs(grads["Wxh"])) > 0 and np.max(np.abs(grads["Whh"])) > 0
+
+
+def test_one_phrase_gradient_equals_backward():
+    model = _random_model(seed=4)
+    seq = [3, 1, 4, 1, 5, 9, 2, 6]  # a repeated word: its column collects two contributions
+    y, _ = model.forward(seq)
+    _, _, d_y = rnn_lib.softmax_cross_entropy(y, 1)
+    expected = model.backward(d_y)
+    _, grads = batch_gradients(model, [seq], [1])
+    for name in rnn_lib.PARAM_NAMES:
+        assert rel_diff(expected[name], grads[name]) < RTOL, name
+
+
+def test_padding_leaves_hidden_states_exactly_zero_then_equal():
+    model = _random_model(seed=8)
+    engine = FastRNN(model, 0.0, None)
+    idx, mask = pad_sequences([np.array([1, 2, 3, 4]), np.array([5, 6])])
+    assert idx.shape == (4, 2) and mask.shape == (4, 2, 1)
+    hs = engine.forward(idx, mask).copy()
+    assert np.all(hs[:3, 1] == 0.0)  # h_0 and the two padded steps
+    model.forward([5, 6])
+    assert rel_diff(model.last_hs[1:, :, 0], hs[3:, 1]) < RTOL
+    assert pad_sequences([np.array([1, 2]), np.array([3, 4])])[1] is None
+
+
+def test_fast_evaluate_equals_evaluate():
+    model = _random_model(seed=9, H=rnn_lib.HIDDEN_SIZE)
+    vocab = rnn_lib.Vocabulary.from_texts(rnn_lib.train_data)
+    seqs = [np.array(vocab.encode(t)) for t in rnn_lib.test_data]
+    targets = np.array([int(v) for v in rnn_lib.test_data.values()])
+    idx, mask = pad_sequences(seqs)
+    loss, acc = FastRNN(model, 0.0, None).evaluate(idx, targets, mask)
+    loss_ref, acc_ref = rnn_lib.evaluate(model, vocab, rnn_lib.test_data)
+    assert abs(loss - loss_ref) <= RTOL * loss_ref and acc == acc_ref
+
+
+@pytest.mark.parametrize("batching", ["bucket", "pad"])
+def test_batched_fast_equals_batched_loop_after_one_epoch(batching):
+    kw = dict(epochs=1, batch_size=RECOMMENDED_BATCH_SIZE, batching=batching)
+    m_loop, _, h_loop = rnn_lib.fit(4, method="loop", **kw)
+    m_fast, _, h_fast = rnn_lib.fit(4, method="fast", **kw)
+    assert rel_diff(m_loop.flat, m_fast.flat) < RTOL
+    np.testing.assert_allclose(h_fast.train_loss, h_loop.train_loss, rtol=RTOL)
+    assert h_fast.test_acc == h_loop.test_acc
+
+
+def test_make_batches():
+    rng = np.random.default_rng(0)
+    lengths = list(rng.integers(1, 5, size=30))
+    order = rng.permutation(30)
+    bucket = make_batches(order, lengths, 4)
+    assert sorted(i for b in bucket for i in b) == list(range(30))
+    assert all(1 <= len(b) <= 4 and len({lengths[i] for i in b}) == 1 for b in bucket)
+    firsts = [list(order).index(b[0]) for b in bucket]
+    assert firsts == sorted(firsts)  # batches run in the shuffled order of their first phrase
+    pad = make_batches(order, lengths, 4, "pad")
+    assert [i for b in pad for i in b] == list(order) and [len(b) for b in pad] == [4] * 7 + [2]
+    assert make_batches(order, lengths, 1) == [[int(i)] for i in order]
+
+
+def test_batched_reaches_full_test_accuracy_for_ten_seeds():
+    reached = {}
+    for seed in range(10):
+        _, _, h = rnn_lib.fit(seed, epochs=rnn_lib.EPOCHS, method="fast",
+                              batch_size=RECOMMENDED_BATCH_SIZE, stop_at=1.0)
+        reached[seed] = h.first_epoch_reaching(1.0)
+    assert all(e is not None for e in reached.values()), reached
+
+
+@pytest.mark.parametrize("method, batch_size, stop_at", [("loop", 1, 0.6), ("fast", 1, 0.6),
+                                                         ("fast", RECOMMENDED_BATCH_SIZE, 1.0)])
+def test_stop_at_stops_at_the_first_epoch_reaching_it(method, batch_size, stop_at):
+    epochs = 700 if stop_at == 1.0 else 250
+    _, _, full = rnn_lib.fit(1, epochs=epochs, method=method, batch_size=batch_size)
+    first = full.first_epoch_reaching(stop_at)
+    assert first is not None and first < epochs
+    _, _, h = rnn_lib.fit(1, epochs=epochs, method=method, batch_size=batch_size, stop_at=stop_at)
+    assert h.epoch[-1] == first
+    assert h.test_acc == full.test_acc[:first] and h.train_loss == full.train_loss[:first]
+
+
+def test_callback_can_stop_the_fast_path():
+    _, _, h = rnn_lib.fit(0, epochs=50, method="fast", callback=lambda hist: len(hist) == 3)
+    assert len(h) == 3
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(method="quick"), "method"),
+    (dict(batch_size=0), "batch_size"),
+    (dict(batch_size=2.5), "batch_size"),
+    (dict(batch_size=4, batching="sorted"), "batching"),
+    (dict(stop_at=1.5), "stop_at"),
+    (dict(stop_at=1.0, test_data=None), "test_data"),
+])
+def test_bad_arguments_raise_clear_errors(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        rnn_lib.fit(0, epochs=1, **kwargs)
+
+
+def test_cli_batch_size_and_stop_at():
+    out = io.StringIO()
+    assert cli.main(["train", "--batch-size", str(RECOMMENDED_BATCH_SIZE), "--stop-at", "1.0"], out=out) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[-1].startswith("stopped after epoch ") and lines[-1].endswith("test accuracy reached 1.000")
+    epoch = int(lines[-1].split()[3].rstrip(":"))
+    assert lines[-4] == f"--- Epoch {epoch}"
+    assert lines[-2].startswith("Test:\tLoss ") and lines[-2].endswith("| Accuracy: 1.000")
+    _, _, h = rnn_lib.fit(rnn_lib.SEED, method="fast", batch_size=RECOMMENDED_BATCH_SIZE, stop_at=1.0)
+    assert epoch == h.epoch[-1]
+    assert sum(line.startswith("--- Epoch") for line in lines) == epoch // 100 + (epoch % 100 > 0)
+
+
+def test_cli_fast_prints_the_teaching_loops_table():
+    outs = []
+    for extra in ([], ["--fast"]):
+        out = io.StringIO()
+        assert cli.main(["train", "--epochs", "200", "--seed", "3"] + extra, out=out) == 0
+        outs.append(out.getvalue())
+    assert outs[0] == outs[1] and outs[0].count("--- Epoch") == 2
+
+
+@pytest.mark.parametrize("argv", [["--batch-size", "0"], ["--batch-size", "x"], ["--stop-at", "0"],
+                                  ["--stop-at", "1.5"], ["--stop-at", "all"]])
+def test_cli_rejects_bad_batch_size_and_stop_at(argv, capsys):
+    with pytest.raises(SystemExit) as e:
+        cli.main(["train"] + argv)
+    assert e.value.code == 2
+    assert "error: argument --" in capsys.readouterr().err
