@@ -288,7 +288,7 @@ def plot_output_probabilities(ax, p, labels=("negative", "positive"), title=None
     for i, v in enumerate(p):
         ax.text(min(v, 1.0) + 0.02, i, f"{v:.3f}", va="center", fontsize=9)
     ax.axvline(0.5, color="0.5", lw=0.8, ls="--")
-    ax.set_xlim(0, 1.25)
+    ax.set_xlim(0, 1.4)  # room for the value labels
     ax.set_xticks([0, 0.5, 1])
     ax.set_yticks(range(len(p)), labels)
     ax.set_xlabel("probability")

@@ -104,6 +104,17 @@ def read_phrase(vocab, text):
     return words, vocab.encode(" ".join(words)), None
 
 
+def _show_phrase_in(dropdown, text_box, phrase):
+    """Show ``phrase`` in the dropdown if it is one of its options (clearing the text box), else in the box."""
+    texts = [o[1] if isinstance(o, tuple) else o for o in dropdown.options]
+    if phrase in texts:
+        dropdown.value, text_box.value = phrase, ""
+    else:
+        dropdown.value = None
+        if " ".join(text_box.value.lower().split()) != phrase:
+            text_box.value = phrase
+
+
 def _plain(markup):
     """The text an HTML snippet shows (line breaks as spaces), for ``.shown`` and error messages."""
     return html.unescape(re.sub("<[^>]+>", "", re.sub("<br>", " ", markup))).strip()
@@ -284,9 +295,7 @@ class TimeStepper(_FigureWidget):
             self._im_h.set_extent((-0.5, T - 0.5, H - 0.5, -0.5))
             self._ax_h.set_xticks(range(T), plots._time_labels(words))
             self._ax_h.set_xlim(-0.5, T - 0.5)
-            if self.phrase.value != self.current_phrase:
-                texts = [o[1] if isinstance(o, tuple) else o for o in self.phrase.options]
-                self.phrase.value = self.current_phrase if self.current_phrase in texts else None
+            _show_phrase_in(self.phrase, self.text, self.current_phrase)
         finally:
             self._busy = False
         self.update()
@@ -343,9 +352,6 @@ class TimeStepper(_FigureWidget):
 
     def _on_dropdown(self, change):
         if not self._busy and change["new"] is not None and change["new"] != self.current_phrase:
-            self._busy = True
-            self.text.value = ""  # the dropdown's phrase replaces a typed one
-            self._busy = False
             self.show_phrase(change["new"])
 
     def _on_text(self, change):
@@ -451,8 +457,9 @@ class GradientViewer(_FigureWidget):
 
     The network is an ``RNN`` whose weights are drawn once from a standard
     normal (``seed``) and multiplied by the slider's scale ``s`` (so they are
-    N(0, s^2); the biases are zero); the loss is the cross-entropy of the
-    phrase's label (positive for a phrase outside the dataset).
+    N(0, s^2), the same draws as ``RNN(V, 2, hidden_size, rng=seed, init=s)``;
+    the biases are zero); the loss is the cross-entropy of the phrase's label
+    in the dataset, or ``default_label`` for a phrase outside it.
 
     Controls: ``phrase`` (dropdown), ``text`` (type a phrase, then Enter),
     ``scale`` (log slider; it redraws when released or stepped with the keys).
@@ -460,9 +467,10 @@ class GradientViewer(_FigureWidget):
 
     css_class = "rnn-gradient-viewer"
 
-    def __init__(self, vocab, phrase=None, scale=0.1, hidden_size=HIDDEN_SIZE, seed=SEED, phrases=None):
+    def __init__(self, vocab, phrase=None, scale=0.1, hidden_size=HIDDEN_SIZE, seed=SEED, phrases=None,
+                 default_label=True):
         super().__init__(figsize=(8.0, 3.6))
-        self.vocab = vocab
+        self.vocab, self.default_label = vocab, int(default_label)
         self._base = RNN(len(vocab), 2, hidden_size, rng=seed, init=1.0)
         self.model = self._base.copy()
         options = dataset_phrases() if phrases is None else list(phrases)
@@ -502,11 +510,10 @@ class GradientViewer(_FigureWidget):
         self.message.value = ""
         self.current_phrase, self._words, self._indices = " ".join(words), words, indices
         label = _label_of(self.current_phrase)
-        self.target = POSITIVE if label is None else label
-        texts = [o[1] if isinstance(o, tuple) else o for o in self.phrase.options]
+        self.target = self.default_label if label is None else label
         self._busy = True
         try:
-            self.phrase.value = self.current_phrase if self.current_phrase in texts else None
+            _show_phrase_in(self.phrase, self.text, self.current_phrase)
         finally:
             self._busy = False
         return True
@@ -534,11 +541,10 @@ class GradientViewer(_FigureWidget):
 
     def _on_dropdown(self, change):
         if not self._busy and change["new"] is not None and self._set_phrase(change["new"]):
-            self.text.value = ""
             self.update()
 
     def _on_text(self, change):
-        if change["new"].strip() and self._set_phrase(change["new"]):
+        if not self._busy and change["new"].strip() and self._set_phrase(change["new"]):
             self.update()
 
     @property
@@ -636,10 +642,15 @@ class LiveTrainer(_FigureWidget):
         return self.history
 
     def reset_weights(self):
-        """Give the model fresh random weights (the article's init, from ``seed``) and clear the history."""
-        fresh = RNN(self.model.input_size, self.model.output_size, self.model.hidden_size, rng=self.seed)
-        self.model.flat[...] = fresh.flat
+        """Give the model fresh random weights and clear the history, as ``fit(seed)`` starts.
+
+        One generator seeded with ``seed`` draws the weights (the article's
+        initialisation) and then the shuffles, as in ``rnn_lib.fit``: training N
+        epochs after a reset gives exactly ``fit(seed, epochs=N)``'s model.
+        """
         self._rng = as_rng(self.seed)
+        fresh = RNN(self.model.input_size, self.model.output_size, self.model.hidden_size, rng=self._rng)
+        self.model.flat[...] = fresh.flat
         self.history = History()
         self.progress.value = 0
         self.update()

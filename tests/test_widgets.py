@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 import rnn_lib
 from rnn_lib import RNN, History, Vocabulary, evaluate, plots, predict_proba, test_data, train_data
 from rnn_lib.analysis import hidden_grad_norms, step_outputs
+from rnn_lib.widgets import LABELS as LABEL_NAMES
 from rnn_lib.widgets import GradientViewer, LiveTrainer, PhraseExplorer, TimeStepper, read_phrase
 
 VOCAB = Vocabulary.from_texts(train_data)
@@ -75,6 +76,7 @@ def test_stepper_dropdown_and_typed_phrase(model):
     stepper.text.value = "Very Happy and not sad"  # typed, any case, not in the dataset
     assert stepper.shown["phrase"] == "very happy and not sad"
     assert stepper.phrase.value is None  # the dropdown no longer claims a dataset phrase
+    assert stepper.text.value == "Very Happy and not sad"  # what was typed stays as typed
     assert stepper.slider.max == 5
     stepper.slider.value = 2
     assert stepper.shown["highlighted"] == "happy"
@@ -180,6 +182,17 @@ def test_gradient_viewer_plots_norms_on_log_axis():
     assert "factor" in viewer.summary.value
 
 
+def test_gradient_viewer_label_of_a_phrase_outside_the_dataset():
+    text = "good " * 6
+    assert text.strip() not in train_data and text.strip() not in test_data
+    for label in (False, True):
+        viewer = GradientViewer(VOCAB, phrase=text, hidden_size=16, default_label=label)
+        reference = RNN(len(VOCAB), 2, hidden_size=16, rng=0, init=0.1)
+        expected = hidden_grad_norms(reference, VOCAB.encode(text), int(label))
+        np.testing.assert_allclose(viewer.shown["norms"], expected, rtol=1e-12)
+        assert LABEL_NAMES[int(label)] in viewer.figure.axes[0].get_title()
+
+
 def test_gradient_viewer_phrase_controls():
     viewer = GradientViewer(VOCAB, hidden_size=16)
     longest = max(len(s.split()) for s in list(train_data) + list(test_data))
@@ -188,8 +201,12 @@ def test_gradient_viewer_phrase_controls():
     assert viewer.shown["phrase"] == "not good" and len(viewer.shown["norms"]) == 3
     viewer.text.value = "good " * 12
     assert len(viewer.shown["norms"]) == 13 and viewer.phrase.value is None
+    viewer.phrase.value = "not good"
+    assert viewer.text.value == "" and viewer.shown["phrase"] == "not good"
+    outside = GradientViewer(VOCAB, phrase="good good good", hidden_size=16)
+    assert outside.phrase.value is None and outside.text.value == "good good good"
     viewer.text.value = "goood"
-    assert "“goood”" in viewer.shown["message"] and len(viewer.shown["norms"]) == 13
+    assert "“goood”" in viewer.shown["message"] and viewer.shown["phrase"] == "not good"
 
 
 # --- LiveTrainer -----------------------------------------------------------------------------------
@@ -239,6 +256,16 @@ def test_trainer_reset_gives_fresh_weights(model):
     trainer.reset.click()
     np.testing.assert_array_equal(model.flat, RNN(len(VOCAB), 2, hidden_size=12, rng=5).flat)
     assert len(trainer.history) == 0 and trainer.shown["epoch"].size == 0
+
+
+def test_trainer_reset_then_train_is_fit_with_the_same_seed():
+    model, vocab, _ = rnn_lib.fit(seed=0, epochs=2)
+    trainer = LiveTrainer(model, vocab, seed=3, epochs=3)
+    trainer.reset_weights()
+    trainer.button.click()
+    expected_model, _, expected = rnn_lib.fit(seed=3, epochs=3)
+    np.testing.assert_array_equal(model.flat, expected_model.flat)
+    assert trainer.history.train_loss == expected.train_loss and trainer.history.epoch == [1, 2, 3]
 
 
 # --- the figures the widgets draw (rnn_lib.plots) ---------------------------------------------------

@@ -14,7 +14,8 @@ fresh copy, open the notebook, clear it and run all cells, then check
   - gradient viewer: ArrowLeft on the weight-scale slider changes the readout and the plot;
   - live trainer: a click on Train trains (progress bar full, status at the new epoch, plot replaced).
 
-A screenshot of each notebook (and one of each widget) is saved in artifacts/browser/.
+A screenshot of each notebook (and one of each widget) is saved in artifacts/browser/, with the
+time from a key press to the new figure being shown (``NN_*-round-trips.json``).
 Set ``RNN_BROWSER_NOTEBOOKS`` (paths separated by ``os.pathsep``) to run these checks on other
 notebooks, e.g. a scratch notebook while developing a widget.
 """
@@ -22,6 +23,7 @@ notebooks, e.g. a scratch notebook while developing a widget.
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,7 @@ WIDGET_CLASSES = {
     "LiveTrainer": "rnn-live-trainer",
 }
 UNKNOWN_WORD = "joyful"
+ROUND_TRIPS_MS = {}  # filled by the checks, written to artifacts/browser/NN_*-round-trips.json
 
 
 def widget_notebooks():
@@ -74,13 +77,16 @@ def test_widgets_work_in_jupyterlab(notebook, lab, browser_page):
             root = page.locator(f".{WIDGET_CLASSES[name]}").first
             root.wait_for(state="attached")
             root.scroll_into_view_if_needed()
-            wait_figure_loaded(root)
             CHECKS[name](page, root)
             root.screenshot(path=str(ARTIFACTS / f"{notebook.stem}-{name}.png"))
         page.locator(f".{WIDGET_CLASSES[expected[0]]}").first.scroll_into_view_if_needed()
         page.wait_for_timeout(300)
     finally:
         page.screenshot(path=str(ARTIFACTS / f"{notebook.stem}.png"))
+        if ROUND_TRIPS_MS:  # key press to new picture in the browser, kernel and transfer included
+            timings = {k: round(v, 1) for k, v in ROUND_TRIPS_MS.items()}
+            (ARTIFACTS / f"{notebook.stem}-round-trips.json").write_text(json.dumps(timings, indent=1))
+            ROUND_TRIPS_MS.clear()
     page.wait_for_timeout(500)  # let late console messages arrive
     assert not problems, "errors in the browser:\n" + "\n".join(problems)
 
@@ -160,6 +166,7 @@ def slider(root, index=0):
 # --- the checks, one per widget ---------------------------------------------------------------------
 
 def check_time_stepper(page, root):
+    wait_figure_loaded(root)
     readout = slider(root).locator(".widget-readout")
     t0 = int(readout.inner_text())
     words_box = root.locator(".widget-html-content").filter(has=page.locator("span, mark")).first
@@ -176,10 +183,12 @@ def check_time_stepper(page, root):
     old_src = figure(root).get_attribute("src")
     handle = slider(root).locator(".noUi-handle")
     handle.focus()
+    start = time.perf_counter()
     page.keyboard.press("ArrowRight")
     t1 = t0 + 1
     wait_text(readout, f"text.trim() === '{t1}'")
     wait_figure_replaced(root, old_src)
+    ROUND_TRIPS_MS["TimeStepper: ArrowRight -> new figure shown"] = 1000 * (time.perf_counter() - start)
     mark = root.locator("mark.rnn-current-word")
     wait_text(mark, f"text === {json.dumps(words[t1 - 1])}")
     assert f"t = {t1} of {len(words)}" in root.inner_text()
@@ -193,17 +202,27 @@ def check_time_stepper(page, root):
     root.locator(".widget-play button:has(.fa-stop)").click()  # stop: back to t = 0
     wait_text(readout, "text.trim() === '0'")
     wait_text(root, f"text.includes('t = 0 of {len(words)}')")
+    old_src = figure(root).get_attribute("src")
+    handle.focus()
+    page.keyboard.press("End")  # the whole phrase read, for the screenshot
+    wait_text(readout, f"text.trim() === '{len(words)}'")
+    wait_text(root, f"text.includes('t = {len(words)} of {len(words)}')")
+    wait_figure_replaced(root, old_src)
 
 
 def check_phrase_explorer(page, root):
     box = root.locator("input[type=text]").first
     verdict = root.locator(".rnn-verdict")
-    old_src, old_verdict = figure(root).get_attribute("src"), verdict.inner_text()
-    phrase = "this was very bad earlier" if "this was very bad earlier" != box.input_value() else "i am very happy"
-    box.fill(phrase)
-    box.press("Enter")
-    wait_figure_replaced(root, old_src)
-    wait_text(verdict, f"text !== {json.dumps(old_verdict)} && text.includes('P(positive)')")
+    for phrase in ("i am very happy", "this was very bad earlier"):  # whatever the notebook left shown
+        old_src = figure(root).get_attribute("src")
+        old_verdict = verdict.inner_text() if verdict.count() else ""
+        box.fill(phrase)
+        start = time.perf_counter()
+        box.press("Enter")
+        wait_figure_replaced(root, old_src)
+        wait_figure_loaded(root)
+        ROUND_TRIPS_MS["PhraseExplorer: Enter -> new figure shown"] = 1000 * (time.perf_counter() - start)
+        wait_text(verdict, f"text !== {json.dumps(old_verdict)} && text.includes('P(positive)')")
     box.fill(f"i am {UNKNOWN_WORD} now")
     box.press("Enter")
     message = root.locator(".rnn-message")
@@ -220,15 +239,19 @@ def check_phrase_explorer(page, root):
 
 
 def check_gradient_viewer(page, root):
+    wait_figure_loaded(root)
     readout = slider(root).locator(".widget-readout")
     old_src, old_value = figure(root).get_attribute("src"), readout.inner_text()
     slider(root).locator(".noUi-handle").focus()
+    start = time.perf_counter()
     page.keyboard.press("ArrowLeft")
     wait_text(readout, f"text.trim() !== {json.dumps(old_value.strip())}")
     wait_figure_replaced(root, old_src)
+    ROUND_TRIPS_MS["GradientViewer: ArrowLeft -> new figure shown"] = 1000 * (time.perf_counter() - start)
 
 
 def check_live_trainer(page, root):
+    wait_figure_loaded(root)
     epochs = root.locator("input[type=number]").first
     epochs.fill("5")
     epochs.press("Enter")
@@ -250,3 +273,13 @@ CHECKS = {
     "GradientViewer": check_gradient_viewer,
     "LiveTrainer": check_live_trainer,
 }
+
+
+def test_the_course_notebooks_build_their_widgets():
+    """Without this, a notebook that lost its widgets would silently drop out of the browser tests."""
+    if os.environ.get("RNN_BROWSER_NOTEBOOKS"):
+        pytest.skip("RNN_BROWSER_NOTEBOOKS chooses other notebooks")
+    built = {path.name[:2]: widgets_built_in(path) for path in NOTEBOOKS}
+    assert built.get("02") == ["TimeStepper"]
+    assert built.get("03") == ["GradientViewer"]
+    assert set(built.get("04", [])) == {"TimeStepper", "PhraseExplorer", "LiveTrainer"}
