@@ -11,7 +11,8 @@ computes the same mathematics with fewer, larger calls:
 * the gradients of all parameters are written into one flat buffer laid out as
   ``model.flat``, so clipping and the SGD update are one call each;
 * ``dWhh`` and ``dbh`` are one matrix product and one sum over the whole
-  sequence instead of one product per time step.
+  sequence instead of one product per time step, and ``dWxh`` one product
+  with the phrase's one-hot rows (whose zeros add exactly nothing).
 
 With ``batch_size=1`` this is the teaching loop's algorithm (per-example SGD in
 the same shuffled order, drawing the same random numbers), and its weights agree
@@ -32,6 +33,7 @@ Sequences are stored time-major: ``idx`` (L, B) word indices, hidden states
 """
 
 import math
+
 import numpy as np
 
 from .model import PARAM_NAMES, as_rng
