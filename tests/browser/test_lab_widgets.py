@@ -168,9 +168,11 @@ def slider(root, index=0):
 def check_time_stepper(page, root):
     wait_figure_loaded(root)
     readout = slider(root).locator(".widget-readout")
-    t0 = int(readout.inner_text())
+    # a cell just scrolled into view may not be laid out yet (its text reads as ''): wait for the number
+    wait_text(readout, "/^\\s*\\d+\\s*$/.test(text)")
+    t0 = int(readout.text_content().strip())
     words_box = root.locator(".widget-html-content").filter(has=page.locator("span, mark")).first
-    words = words_box.locator("div").first.inner_text().split()
+    words = words_box.locator("div").first.text_content().split()
     assert 1 <= len(words), "the phrase is not shown"
     if t0 >= len(words):  # start from a step that can move right
         handle = slider(root).locator(".noUi-handle")
