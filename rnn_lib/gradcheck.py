@@ -2,9 +2,16 @@
 
     dL/dθ_i ≈ (L(θ + ε e_i) - L(θ - ε e_i)) / (2ε)
 
-The error of this estimate is O(ε²) plus rounding of order 1e-16·|L|/ε, so in
-float64 with ε = 1e-5 an analytic gradient that is right agrees to about 1e-9
-relative; a wrong one (a missing transpose, say) is off by order 1.
+The error of this estimate is O(ε²) plus rounding of order 1e-16·|L|/ε (about
+1e-11 for ε = 1e-5), so in float64 an analytic gradient that is right agrees to
+about 1e-9 relative; a wrong one (a missing transpose, say) is off by order 1.
+
+Entries far smaller than that rounding (a weight that barely matters, as with
+the article's randn/1000 weights) cannot be measured relative to themselves: the
+numerical estimate of a 1e-12 entry may come out as exactly 0. So
+``check_gradients`` measures each entry's error relative to ``|a| + |n|`` but
+never relative to less than ``FLOOR`` (1e-3): below that, only an absolute
+difference of more than FLOOR times the tolerance (1e-9) counts as an error.
 """
 
 from dataclasses import dataclass
@@ -17,6 +24,8 @@ from .model import PARAM_NAMES
 EPS = 1e-5
 #: Below this, |a| + |n| is treated as zero when dividing (both gradients vanish).
 TINY = 1e-12
+#: The smallest denominator ``check_gradients`` divides by (see the module's docstring).
+FLOOR = 1e-3
 
 
 def numerical_gradient(f, x, eps=EPS):
@@ -40,13 +49,16 @@ def numerical_gradient(f, x, eps=EPS):
     return grad
 
 
-def rel_error(a, b):
-    """Largest element-wise relative error ``|a - b| / (|a| + |b|)`` (0 where both are below 1e-12)."""
+def rel_error(a, b, floor=TINY):
+    """Largest element-wise relative error ``|a - b| / max(|a| + |b|, floor)``.
+
+    With the default ``floor`` (1e-12), entries where both are below it count as 0.
+    """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
     denom = np.abs(a) + np.abs(b)
-    err = np.where(denom > TINY, np.abs(a - b) / np.maximum(denom, TINY), 0.0)
+    err = np.where(denom > TINY, np.abs(a - b) / np.maximum(denom, floor), 0.0)
     return float(err.max()) if err.size else 0.0
 
 
@@ -82,7 +94,8 @@ class GradCheckReport(dict):
         p.text(str(self))
 
 
-def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, names=PARAM_NAMES):
+def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, names=PARAM_NAMES,
+                    floor=FLOOR):
     """Compare ``model.backward``'s gradients with centred differences, for every parameter.
 
     Args:
@@ -91,6 +104,7 @@ def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, name
             ``model.backward`` (e.g. the article's version), called after a forward.
         eps: the finite-difference step.
         names: which parameters to check.
+        floor: the smallest denominator of the relative error (see the module's docstring).
     Returns:
         A ``GradCheckReport`` mapping each name to its max relative error and
         max absolute difference. The weights are left as they were.
@@ -106,6 +120,6 @@ def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, name
     for name in names:
         numeric = numerical_gradient(loss, model.params[name], eps)
         a = analytic[name]
-        report[name] = GradCheckRow(name, rel_error(a, numeric), float(np.abs(a - numeric).max()),
+        report[name] = GradCheckRow(name, rel_error(a, numeric, floor), float(np.abs(a - numeric).max()),
                                     bool(np.array_equal(a, numeric)))
     return report
