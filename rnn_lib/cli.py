@@ -108,7 +108,7 @@ def _predict(args, out, err):
             print(f"error: {e}", file=err)
             return 2
     for text, p in results:
-        print(f"{text!r}: P(positive) = {p:.3f} -> {'positive' if p >= 0.5 else 'negative'}", file=out)
+        print(f"{text!r}: P(positive) = {p:.3f} -> {'positive' if p > 0.5 else 'negative'}", file=out)
     return 0
 
 
