@@ -408,7 +408,7 @@ class PhraseExplorer(_FigureWidget):
         return f"PhraseExplorer: {self.current_phrase!r} -> {self._verdict_word()} (P(positive) = {self._p[-1]:.3f})"
 
     def _verdict_word(self):
-        return LABELS[POSITIVE] if self._p[-1] >= 0.5 else LABELS[1 - POSITIVE]
+        return LABELS[POSITIVE] if self._p[-1] > 0.5 else LABELS[1 - POSITIVE]
 
     def _update(self):
         words, indices, problem = read_phrase(self.vocab, self.text.value)
@@ -425,7 +425,7 @@ class PhraseExplorer(_FigureWidget):
         self._ax.set_xticks(range(1, T + 1), plots._time_labels(words))
         self._ax.set_xlim(0.5, T + 0.5)
         self._ax.set_title(f"“{self.current_phrase}”: P(positive) after each word")
-        colour = "#2166ac" if self._p[-1] >= 0.5 else "#b2182b"
+        colour = "#2166ac" if self._p[-1] > 0.5 else "#b2182b"
         self.verdict.value = (f'<div class="rnn-verdict" style="font-size:1.2em">Verdict: '
                               f'<b style="color:{colour}">{self._verdict_word()}</b> '
                               f'(P(positive) = {self._p[-1]:.3f} after the last word)</div>')
