@@ -224,6 +224,8 @@ def plot_length_histogram(ax, datasets, title=None):
     longest = max(max(ls, default=0) for ls in lengths.values())
     if longest == 0:
         raise ValueError("the datasets hold no phrases")
+    from matplotlib.ticker import MaxNLocator
+
     ax = _axes(ax, figsize=(7, 3.5))
     x = np.arange(1, longest + 1)
     bottom = np.zeros(longest)
@@ -232,6 +234,7 @@ def plot_length_histogram(ax, datasets, title=None):
         ax.bar(x, counts, bottom=bottom, label=f"{name} ({len(ls)} phrases)")
         bottom += counts
     ax.set_xticks(x)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts are whole numbers
     ax.set_xlabel("phrase length T (words)")
     ax.set_ylabel("number of phrases")
     ax.set_title(title or "phrase lengths")

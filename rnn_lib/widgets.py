@@ -320,7 +320,7 @@ class TimeStepper(_FigureWidget):
         self._im_h.set_data(image)
         self._frame.set_visible(t > 0)
         self._frame.set_x(t - 1.5)
-        self._ax_h.set_title(f"hidden states $h_1..h_{{{t}}}$ ({H} units)" if t else
+        self._ax_h.set_title(f"hidden states $h_1, \\ldots, h_{{{t}}}$ ({H} units)" if t else
                              f"hidden states: none yet ($h_0 = 0$, {H} units)")
         p = self._probs[t]
         for bar, text, v in zip(self._bars, self._bar_texts, p):

@@ -121,6 +121,9 @@ def test_length_histogram_of_the_course_data(ax):
     plots.plot_length_histogram(ax, data)
     total = sum(b.get_height() for bars in ax.containers for b in bars)
     assert total == len(rnn_lib.train_data) + len(rnn_lib.test_data)
+    ax.figure.canvas.draw()
+    ticks = ax.get_yticks()
+    assert len(ticks) >= 2 and np.all(ticks == np.round(ticks))  # counts: whole-number ticks only
 
 
 def test_without_axes_a_new_figure_is_made():
