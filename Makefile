@@ -14,8 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[lab,test]'
 	touch $(STAMP)
 
+# JupyterLab refuses to run as root unless told to (containers often run as root).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/01_preprocessing.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/01_preprocessing.ipynb
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
