@@ -142,6 +142,17 @@ class _FigureWidget:
         self._animated, self._background = [], None
         _LIVE.add(self)
 
+    def _accept_phrase(self, text):
+        """Read ``text`` with ``self.vocab``: on success store it as the current phrase and return True;
+        otherwise show the friendly message (naming the word and the vocabulary) and return False."""
+        words, indices, problem = read_phrase(self.vocab, text)
+        if problem:
+            self.message.value = _message_html(problem)
+            return False
+        self.message.value = ""
+        self.current_phrase, self._words, self._indices = " ".join(words), words, indices
+        return True
+
     def _render(self, full=True):
         """Draw the figure into the Image widget.
 
@@ -277,12 +288,9 @@ class TimeStepper(_FigureWidget):
 
     def show_phrase(self, text, t=0):
         """Show ``text`` at step ``t``; return ``False`` (and show a message) if it cannot be read."""
-        words, indices, problem = read_phrase(self.vocab, text)
-        if problem:
-            self.message.value = _message_html(problem)
+        if not self._accept_phrase(text):
             return False
-        self.message.value = ""
-        self.current_phrase, self._words, self._indices = " ".join(words), words, indices
+        words = self._words
         self._compute()
         T = len(words)
         H = self.model.hidden_size
@@ -503,12 +511,8 @@ class GradientViewer(_FigureWidget):
         return f"GradientViewer: {self.current_phrase!r}, weight scale {self.scale.value:.3g}"
 
     def _set_phrase(self, text):
-        words, indices, problem = read_phrase(self.vocab, text)
-        if problem:
-            self.message.value = _message_html(problem)
+        if not self._accept_phrase(text):
             return False
-        self.message.value = ""
-        self.current_phrase, self._words, self._indices = " ".join(words), words, indices
         label = _label_of(self.current_phrase)
         self.target = self.default_label if label is None else label
         self._busy = True
