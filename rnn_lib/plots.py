@@ -10,12 +10,19 @@ Conventions, the same in every figure:
       time axis (``t=1 "i"``);
     * signed values (hidden states, in [-1, 1]) use ``RdBu_r`` with fixed limits
       ``vmin=-1, vmax=1``, so a colour means the same value in every figure;
-      sequential values (one-hot entries, counts) use ``viridis``.
+      sequential values (one-hot entries, counts) use ``viridis``;
+    * the two classes have one colour each, in every figure and widget:
+      "positive" is red and "negative" is blue, the colours ``RdBu_r`` gives
+      positive and negative numbers (``CLASS_COLORS``), so red always means
+      positive and blue negative, and the pair stays apart for colour-blind
+      readers (ColorBrewer's RdBu is chosen to be colour-blind safe).
 """
 
 from collections.abc import Mapping
 
 import numpy as np
+
+from .labels import CLASS_NAMES
 
 #: Colormap and limits for hidden states (tanh outputs lie in [-1, 1]).
 HIDDEN_CMAP = "RdBu_r"
@@ -23,10 +30,17 @@ HIDDEN_LIMITS = (-1.0, 1.0)
 #: Colormap for values in [0, 1] (one-hot entries).
 SEQUENTIAL_CMAP = "viridis"
 
+#: Fill colour of each class, in the order of ``CLASS_NAMES``: RdBu_r's blue for "negative", its red
+#: for "positive" (ColorBrewer RdBu), the colours a heatmap gives negative and positive numbers.
+CLASS_COLORS = ("#4393c3", "#d6604d")
+#: Darker shades of the same two colours, for text on a white background.
+CLASS_TEXT_COLORS = ("#2166ac", "#b2182b")
+#: Edge colour of what a figure or a widget marks (the step being read, rows to find).
+HIGHLIGHT_EDGE = "#cc4125"
+
 _INPUT_COLOR = "#cfe2f3"   # light blue
 _HIDDEN_COLOR = "#fce5cd"  # light orange
 _OUTPUT_COLOR = "#d9ead3"  # light green
-_HIGHLIGHT_EDGE = "#cc4125"
 
 
 def _axes(ax, figsize):
@@ -38,7 +52,7 @@ def _axes(ax, figsize):
     return ax
 
 
-def _time_labels(words):
+def time_labels(words):
     """``["t=1\\ni", "t=2\\nam", ...]``: tick labels for the time axis."""
     return [f"t={t}\n{w}" for t, w in enumerate(words, start=1)]
 
@@ -89,7 +103,7 @@ def draw_unrolled_rnn(ax, words, outputs="last", highlight=None, show_weights=Tr
     def box(x, y, label, color, gid, emphasised=False):
         patch = FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.03",
                                facecolor=color, gid=gid,
-                               edgecolor=_HIGHLIGHT_EDGE if emphasised else "0.2",
+                               edgecolor=HIGHLIGHT_EDGE if emphasised else "0.2",
                                linewidth=2.5 if emphasised else 1.0)
         ax.add_patch(patch)
         ax.text(x, y, label, ha="center", va="center", fontsize=12)
@@ -150,7 +164,7 @@ def plot_one_hot(ax, matrix, words, vocab, title=None):
     ax.imshow(matrix.T, cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
     for t, v in zip(*np.nonzero(matrix)):
         ax.text(t, v, "1", ha="center", va="center", color="black", fontsize=9)
-    ax.set_xticks(range(T), _time_labels(words))
+    ax.set_xticks(range(T), time_labels(words))
     ax.set_yticks(range(V), [f"{i} {w}" for i, w in enumerate(vocab)])
     ax.set_xlabel("time step t (word)")
     ax.set_ylabel("vocabulary index and word")
@@ -158,7 +172,7 @@ def plot_one_hot(ax, matrix, words, vocab, title=None):
     return ax
 
 
-def plot_hidden_states(ax, hs, words, t=None, colorbar=True, title=None):
+def plot_hidden_states(ax, hs, words, t=None, colorbar=True, title=None, mark_rows=None):
     """Heatmap of hidden states over time: one column ``h_t`` per word.
 
     Args:
@@ -172,9 +186,13 @@ def plot_hidden_states(ax, hs, words, t=None, colorbar=True, title=None):
             widget steps through time.
         colorbar: add a colour bar labelled with the value of ``h_t``.
         title: the title; a default otherwise.
+        mark_rows: optional hidden units j (rows) to mark, e.g. those the text
+            asks the reader to find: each is outlined across the panel and its
+            number is a bold tick on the unit axis.
     Returns:
         The Axes; ``ax.images[-1].get_array()`` holds ``hs`` transposed, (H, T),
-        masked after column t.
+        masked after column t; the outlines of marked rows are patches with
+        ``gid`` "mark-row-j".
     """
     import matplotlib
 
@@ -197,13 +215,45 @@ def plot_hidden_states(ax, hs, words, t=None, colorbar=True, title=None):
     cmap = matplotlib.colormaps[HIDDEN_CMAP].with_extremes(bad="0.85")
     im = ax.imshow(image, cmap=cmap, vmin=HIDDEN_LIMITS[0], vmax=HIDDEN_LIMITS[1], aspect="auto",
                    interpolation="nearest")
-    ax.set_xticks(range(T), _time_labels(words))
+    ax.set_xticks(range(T), time_labels(words))
     ax.set_xlabel("time step t (word)")
     ax.set_ylabel("hidden unit j")
     ax.set_title(title or f"hidden states $h_t$ ({H} units)")
+    if mark_rows is not None:
+        _mark_rows(ax, mark_rows, H, T)
     if colorbar:
         ax.figure.colorbar(im, ax=ax, label="$h_t[j]$")
     return ax
+
+
+def _check_rows(rows, H):
+    """``rows`` as a sorted list of distinct unit indices in 0..H-1, with a clear error otherwise."""
+    if isinstance(rows, (int, np.integer)):
+        rows = [rows]
+    rows = list(rows)
+    for j in rows:
+        if isinstance(j, (bool, np.bool_)) or not isinstance(j, (int, np.integer)) or not 0 <= j < H:
+            raise ValueError(f"mark_rows must hold hidden units j in 0..{H - 1}, got {j!r}")
+    return sorted({int(j) for j in rows})
+
+
+def _mark_rows(ax, rows, H, T):
+    """Outline rows ``rows`` of an (H, T) heatmap and put their numbers, in bold, on the unit axis.
+
+    The usual ticks (0, 20, 40, ...) stay where they do not crowd a marked row.
+    """
+    from matplotlib.patches import Rectangle
+
+    rows = _check_rows(rows, H)
+    for j in rows:
+        ax.add_patch(Rectangle((-0.5, j - 0.5), T, 1, fill=False, edgecolor="black", lw=1.5, gid=f"mark-row-{j}",
+                               clip_on=False))
+    step = 20 if H > 40 else 10 if H > 15 else 5
+    plain = [j for j in range(0, H, step) if all(abs(j - r) >= 0.06 * H for r in rows)]
+    ax.set_yticks(sorted(plain + rows))
+    for label, j in zip(ax.get_yticklabels(), sorted(plain + rows)):
+        if j in rows:
+            label.set_fontweight("bold")
 
 
 def plot_length_histogram(ax, datasets, title=None):
@@ -270,7 +320,7 @@ def plot_input_vector(ax, x, vocab, t=None, word=None, title=None):
     return ax
 
 
-def plot_output_probabilities(ax, p, labels=("negative", "positive"), title=None):
+def plot_output_probabilities(ax, p, labels=CLASS_NAMES, title=None):
     """Horizontal bars of the output probabilities ``p = softmax(y)``, each bar labelled with its value.
 
     Args:
@@ -279,7 +329,8 @@ def plot_output_probabilities(ax, p, labels=("negative", "positive"), title=None
         labels: the O class names (row i of ``y`` is class ``labels[i]``).
         title: the title; a default otherwise.
     Returns:
-        The Axes; ``ax.containers[-1]`` holds the O bars (their widths are
+        The Axes; ``ax.containers[-1]`` holds the O bars (for two classes in
+        ``CLASS_COLORS``: negative blue, positive red) (their widths are
         ``p``) and ``ax.texts`` the O value labels.
     """
     p = np.asarray(p, dtype=np.float64).ravel()
@@ -287,7 +338,7 @@ def plot_output_probabilities(ax, p, labels=("negative", "positive"), title=None
     if len(p) != len(labels):
         raise ValueError(f"p has {len(p)} entries but there are {len(labels)} labels")
     ax = _axes(ax, figsize=(3.5, 0.6 * len(p) + 1.0))
-    ax.barh(range(len(p)), p, color=["#d6604d", "#4393c3"][:len(p)] if len(p) == 2 else None)
+    ax.barh(range(len(p)), p, color=list(CLASS_COLORS) if len(p) == len(CLASS_COLORS) else None)
     for i, v in enumerate(p):
         ax.text(min(v, 1.0) + 0.02, i, f"{v:.3f}", va="center", fontsize=9)
     ax.axvline(0.5, color="0.5", lw=0.8, ls="--")
@@ -310,7 +361,8 @@ def plot_probability_over_words(ax, probs, words, title=None):
         title: the title; a default otherwise.
     Returns:
         The Axes; ``ax.lines[0]`` is the curve (x = 1..T, y = probs), the
-        area above 0.5 is shaded "positive" and below "negative".
+        area above 0.5 is shaded "positive" (red) and below "negative" (blue),
+        in ``CLASS_COLORS``.
     """
     probs = np.asarray(probs, dtype=np.float64).ravel()
     words = _check_words(words)
@@ -319,12 +371,15 @@ def plot_probability_over_words(ax, probs, words, title=None):
     T = len(words)
     ax = _axes(ax, figsize=(1.5 + 0.8 * T, 3.0))
     ax.plot(range(1, T + 1), probs, "o-", color="0.15", lw=2)
-    ax.axhspan(0.5, 1.0, color="#4393c3", alpha=0.12, lw=0)
-    ax.axhspan(0.0, 0.5, color="#d6604d", alpha=0.12, lw=0)
+    negative, positive = CLASS_NAMES
+    ax.axhspan(0.5, 1.0, color=CLASS_COLORS[1], alpha=0.12, lw=0)
+    ax.axhspan(0.0, 0.5, color=CLASS_COLORS[0], alpha=0.12, lw=0)
     ax.axhline(0.5, color="0.5", lw=0.8, ls="--")
-    ax.text(1.0, 0.98, "positive", transform=ax.transAxes, ha="right", va="top", fontsize=9, color="#2166ac")
-    ax.text(1.0, 0.02, "negative", transform=ax.transAxes, ha="right", va="bottom", fontsize=9, color="#b2182b")
-    ax.set_xticks(range(1, T + 1), _time_labels(words))
+    ax.text(1.0, 0.98, positive, transform=ax.transAxes, ha="right", va="top", fontsize=9,
+            color=CLASS_TEXT_COLORS[1])
+    ax.text(1.0, 0.02, negative, transform=ax.transAxes, ha="right", va="bottom", fontsize=9,
+            color=CLASS_TEXT_COLORS[0])
+    ax.set_xticks(range(1, T + 1), time_labels(words))
     ax.set_xlim(0.5, T + 0.5)
     ax.set_ylim(0, 1)
     ax.set_xlabel("time step t (word)")
@@ -355,7 +410,7 @@ def plot_hidden_grad_norms(ax, norms, words=None, label=None, title=None):
         words = _check_words(words)
         if len(words) != T:
             raise ValueError(f"norms has {T + 1} entries (h_0..h_T) but there are {len(words)} words")
-        ax.set_xticks(range(T + 1), ["t=0\n$h_0$"] + _time_labels(words))
+        ax.set_xticks(range(T + 1), ["t=0\n$h_0$"] + time_labels(words))
     ax.set_xlabel("time step t")
     ax.set_ylabel(r"$\|\partial L / \partial h_t\|$ (log scale)")
     ax.set_title(title or "gradient reaching each hidden state")
@@ -390,11 +445,12 @@ def plot_learning_curves(ax, history, metric="loss", title=None):
     if metric == "accuracy":
         ax.set_ylim(-0.02, 1.02)
     ax.set_title(title or ("loss" if metric == "loss" else "accuracy"))
-    ax.legend()
+    # accuracy rises towards 1 and the loss falls towards 0: the corner the curves leave is free
+    ax.legend(loc="lower right" if metric == "accuracy" else "upper right")
     return ax
 
 
-def plot_hidden_state_comparison(axes, hs_list, words_list, titles=None):
+def plot_hidden_state_comparison(axes, hs_list, words_list, titles=None, mark_rows=None):
     """Hidden-state heatmaps of several phrases side by side, on one shared colour bar.
 
     Each panel is ``plot_hidden_states`` of one phrase (columns ``h_1..h_T``,
@@ -408,6 +464,8 @@ def plot_hidden_state_comparison(axes, hs_list, words_list, titles=None):
         hs_list: one (T_i, H) or (T_i, H, 1) array per phrase (``model.last_hs[1:]``).
         words_list: one list of T_i words per phrase.
         titles: optional titles, one per phrase; the phrase in quotes otherwise.
+        mark_rows: optional hidden units j to mark in every panel (outlined, and
+            numbered in bold on the unit axis), e.g. the units the text discusses.
     Returns:
         The list of Axes, one per phrase.
     """
@@ -428,6 +486,6 @@ def plot_hidden_state_comparison(axes, hs_list, words_list, titles=None):
     if len(axes) != len(hs_list):
         raise ValueError(f"{len(axes)} axes for {len(hs_list)} phrases")
     for ax, hs, words, title in zip(axes, hs_list, words_list, titles):
-        plot_hidden_states(ax, hs, words, colorbar=False, title=title)
+        plot_hidden_states(ax, hs, words, colorbar=False, title=title, mark_rows=mark_rows)
     axes[0].figure.colorbar(axes[0].images[-1], ax=axes, label="$h_t[j]$")
     return axes

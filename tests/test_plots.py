@@ -5,9 +5,11 @@ import pytest
 from matplotlib.figure import Figure
 
 import rnn_lib
-from rnn_lib import plots
+from rnn_lib import History, plots
+from rnn_lib.labels import CLASS_NAMES
 
 WORDS = ["i", "am", "not", "happy"]
+VOCAB = rnn_lib.Vocabulary.from_texts(rnn_lib.train_data)
 
 
 @pytest.fixture
@@ -160,3 +162,115 @@ def test_hidden_state_comparison_checks_its_arguments():
     assert [ax.get_title() for ax in axes] == ["one", "three"]
     assert axes[1].get_position().width > axes[0].get_position().width  # panel width follows T
     plt.close(axes[0].figure)
+
+
+# --- the figures the widgets draw -------------------------------------------------------------------
+
+def test_plot_input_vector(ax):
+    x = np.eye(len(VOCAB))[3]
+    assert plots.plot_input_vector(ax, x, VOCAB, t=2, word="at") is ax
+    np.testing.assert_array_equal(ax.images[-1].get_array(), x[:, None])
+    assert [label.get_text() for label in ax.get_yticklabels()] == list(VOCAB.words)
+    assert ax.get_title() == '$x_{2}$ "at"'
+    with pytest.raises(ValueError, match="18 words"):
+        plots.plot_input_vector(ax, np.zeros(3), VOCAB)
+
+
+def test_plot_output_probabilities(ax):
+    plots.plot_output_probabilities(ax, np.array([[0.25], [0.75]]))
+    assert [bar.get_width() for bar in ax.containers[-1]] == [0.25, 0.75]
+    assert [text.get_text() for text in ax.texts] == ["0.250", "0.750"]
+    assert [label.get_text() for label in ax.get_yticklabels()] == ["negative", "positive"]
+    with pytest.raises(ValueError, match="3 entries"):
+        plots.plot_output_probabilities(ax, [0.2, 0.3, 0.5])
+
+
+def test_plot_probability_over_words(ax):
+    plots.plot_probability_over_words(ax, [0.2, 0.4, 0.9], ["not", "very", "bad"])
+    line = ax.lines[0]
+    assert list(line.get_xdata()) == [1, 2, 3] and list(line.get_ydata()) == [0.2, 0.4, 0.9]
+    assert ax.get_ylim() == (0, 1) and ax.get_ylabel() == "P(positive) after word t"
+    with pytest.raises(ValueError, match="2 entries but there are 3 words"):
+        plots.plot_probability_over_words(ax, [0.2, 0.4], ["not", "very", "bad"])
+
+
+def test_plot_hidden_grad_norms(ax):
+    plots.plot_hidden_grad_norms(ax, [1e-6, 1e-3, 1.0], ["not", "bad"], label="s = 0.01")
+    assert ax.get_yscale() == "log" and list(ax.lines[-1].get_ydata()) == [1e-6, 1e-3, 1.0]
+    assert [label.get_text() for label in ax.get_xticklabels()][0] == "t=0\n$h_0$"
+    assert ax.get_legend().get_texts()[0].get_text() == "s = 0.01"
+    with pytest.raises(ValueError, match="3 entries"):
+        plots.plot_hidden_grad_norms(ax, [1, 2, 3], ["one"])
+
+
+def test_plot_learning_curves(ax):
+    history = History()
+    history.append(1, 0.7, 0.5, 0.69, 0.55)
+    history.append(2, 0.6, 0.6, 0.65, 0.6)
+    plots.plot_learning_curves(ax, history, "accuracy")
+    train_line, test_line = ax.lines
+    assert list(train_line.get_ydata()) == [0.5, 0.6] and list(test_line.get_ydata()) == [0.55, 0.6]
+    assert ax.get_ylabel() == "accuracy"
+    with pytest.raises(ValueError, match="metric"):
+        plots.plot_learning_curves(ax, history, "recall")
+
+
+# --- one meaning per colour, marked rows, legends out of the way -----------------------------------
+
+def test_one_colour_per_class_and_it_is_the_heatmaps_colour_for_that_sign():
+    """Positive is red and negative blue in the bars, the bands and the heatmaps' RdBu_r alike."""
+    import matplotlib
+    from matplotlib.colors import to_rgb
+
+    cmap = matplotlib.colormaps[plots.HIDDEN_CMAP]
+    sign_colour = {"negative": cmap(0.0), "positive": cmap(1.0)}  # the ends of the heatmaps' scale
+    bars_ax, bands_ax = Figure().add_subplot(), Figure().add_subplot()
+    plots.plot_output_probabilities(bars_ax, [0.3, 0.7])
+    plots.plot_probability_over_words(bands_ax, [0.3, 0.7], ["not", "bad"])
+    bands = {"positive": bands_ax.patches[0], "negative": bands_ax.patches[1]}  # above / below 0.5
+    for c, name in enumerate(CLASS_NAMES):
+        bar = np.array(to_rgb(bars_ax.containers[-1][c].get_facecolor()))
+        band = np.array(to_rgb(bands[name].get_facecolor()))
+        assert np.allclose(bar, band)
+        other = CLASS_NAMES[1 - c]
+        # nearer the heatmap's colour for numbers of its own sign than to the other's
+        assert np.linalg.norm(bar - sign_colour[name][:3]) < np.linalg.norm(bar - sign_colour[other][:3])
+        text = next(t for t in bands_ax.texts if t.get_text() == name)
+        assert text.get_color() == plots.CLASS_TEXT_COLORS[c]
+
+
+def test_hidden_states_mark_rows(ax):
+    hs = np.zeros((2, 64))
+    plots.plot_hidden_states(ax, hs, ["not", "good"], mark_rows=[35, 6, 13])
+    marks = [p for p in ax.patches if (p.get_gid() or "").startswith("mark-row-")]
+    assert sorted(p.get_gid() for p in marks) == ["mark-row-13", "mark-row-35", "mark-row-6"]
+    assert {(p.get_y(), p.get_height(), p.get_width()) for p in marks if p.get_gid() == "mark-row-13"} == \
+        {(12.5, 1, 2)}  # row 13 outlined across both time steps
+    ticks = list(ax.get_yticks())
+    assert {6, 13, 35} <= set(ticks) and 0 in ticks
+    bold = [label.get_text() for label in ax.get_yticklabels() if label.get_fontweight() == "bold"]
+    assert bold == ["6", "13", "35"]
+    with pytest.raises(ValueError, match="0..63"):
+        plots.plot_hidden_states(ax, hs, ["not", "good"], mark_rows=[64])
+
+
+def test_hidden_state_comparison_marks_rows_in_every_panel():
+    fig = Figure()
+    axes = plots.plot_hidden_state_comparison(fig.subplots(1, 2), [np.zeros((1, 64)), np.zeros((2, 64))],
+                                              [["good"], ["not", "good"]], mark_rows=[6, 13, 35])
+    for ax in axes:
+        assert sum((p.get_gid() or "").startswith("mark-row-") for p in ax.patches) == 3
+
+
+def test_accuracy_legend_leaves_the_top_free():
+    """The curves end near accuracy 1 at the right: the legend sits low, clear of them."""
+    history = History()
+    for epoch in range(1, 101):
+        acc = min(1.0, 0.5 + epoch / 100)
+        history.append(epoch, 0.7 / epoch, acc, 0.7 / epoch, acc)
+    fig = Figure(figsize=(5, 3.5))
+    ax = fig.add_subplot()
+    plots.plot_learning_curves(ax, history, "accuracy")
+    fig.canvas.draw()
+    box = ax.get_legend().get_window_extent().transformed(ax.transData.inverted())
+    assert box.y1 < 0.9  # in data units: below every point of the curves above 0.9

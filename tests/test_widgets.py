@@ -7,13 +7,12 @@ import base64
 
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 
 import rnn_lib
-from rnn_lib import RNN, History, Vocabulary, evaluate, plots, predict_proba, test_data, train_data
+from rnn_lib import RNN, Vocabulary, evaluate, predict_proba, test_data, train_data
 from rnn_lib.analysis import hidden_grad_norms, step_outputs
-from rnn_lib.widgets import LABELS as LABEL_NAMES
-from rnn_lib.widgets import GradientViewer, LiveTrainer, PhraseExplorer, TimeStepper, read_phrase
+from rnn_lib.labels import CLASS_NAMES
+from rnn_lib.widgets import LABELS, MAX_WORDS, GradientViewer, LiveTrainer, PhraseExplorer, TimeStepper, read_phrase
 
 VOCAB = Vocabulary.from_texts(train_data)
 PHRASE = "i am not happy"
@@ -73,10 +72,10 @@ def test_stepper_dropdown_and_typed_phrase(model):
     T = len(long_phrase.split())
     assert stepper.shown["phrase"] == long_phrase and stepper.shown["t"] == 0
     assert stepper.slider.max == stepper.play.max == T and stepper.shown["hidden"].shape == (12, T)
-    stepper.text.value = "Very Happy and not sad"  # typed, any case, not in the dataset
+    stepper.text.value = "very  happy and not sad"  # typed, not in the dataset
     assert stepper.shown["phrase"] == "very happy and not sad"
     assert stepper.phrase.value is None  # the dropdown no longer claims a dataset phrase
-    assert stepper.text.value == "Very Happy and not sad"  # what was typed stays as typed
+    assert stepper.text.value == "very  happy and not sad"  # what was typed stays as typed
     assert stepper.slider.max == 5
     stepper.slider.value = 2
     assert stepper.shown["highlighted"] == "happy"
@@ -158,7 +157,7 @@ def test_explorer_unknown_word_is_a_friendly_message_not_a_traceback(model):
 
 
 def test_read_phrase_messages():
-    assert read_phrase(VOCAB, "Not  BAD ")[:2] == (["not", "bad"], VOCAB.encode("not bad"))
+    assert read_phrase(VOCAB, " not  bad ")[:2] == (["not", "bad"], VOCAB.encode("not bad"))
     words, indices, message = read_phrase(VOCAB, "good good dog")
     assert words is None and indices is None
     assert message.count("dog") == 1 and "is not a word" in message
@@ -190,7 +189,7 @@ def test_gradient_viewer_label_of_a_phrase_outside_the_dataset():
         reference = RNN(len(VOCAB), 2, hidden_size=16, rng=0, init=0.1)
         expected = hidden_grad_norms(reference, VOCAB.encode(text), int(label))
         np.testing.assert_allclose(viewer.shown["norms"], expected, rtol=1e-12)
-        assert LABEL_NAMES[int(label)] in viewer.figure.axes[0].get_title()
+        assert CLASS_NAMES[int(label)] in viewer.figure.axes[0].get_title()
 
 
 def test_gradient_viewer_phrase_controls():
@@ -268,57 +267,121 @@ def test_trainer_reset_then_train_is_fit_with_the_same_seed():
     assert trainer.history.train_loss == expected.train_loss and trainer.history.epoch == [1, 2, 3]
 
 
-# --- the figures the widgets draw (rnn_lib.plots) ---------------------------------------------------
+# --- robustness: bad input gives a message, never a stuck or silent widget -------------------------
 
-@pytest.fixture
-def ax():
-    return Figure().add_subplot()
+class StrictVocabulary(Vocabulary):
+    """Reads text exactly as typed: "Happy" is not "happy"."""
 
-
-def test_plot_input_vector(ax):
-    x = np.eye(len(VOCAB))[3]
-    assert plots.plot_input_vector(ax, x, VOCAB, t=2, word="at") is ax
-    np.testing.assert_array_equal(ax.images[-1].get_array(), x[:, None])
-    assert [label.get_text() for label in ax.get_yticklabels()] == list(VOCAB.words)
-    assert ax.get_title() == '$x_{2}$ "at"'
-    with pytest.raises(ValueError, match="18 words"):
-        plots.plot_input_vector(ax, np.zeros(3), VOCAB)
+    def encode(self, text, lowercase=False):
+        return super().encode(text, lowercase=False)
 
 
-def test_plot_output_probabilities(ax):
-    plots.plot_output_probabilities(ax, np.array([[0.25], [0.75]]))
-    assert [bar.get_width() for bar in ax.containers[-1]] == [0.25, 0.75]
-    assert [text.get_text() for text in ax.texts] == ["0.250", "0.750"]
-    assert [label.get_text() for label in ax.get_yticklabels()] == ["negative", "positive"]
-    with pytest.raises(ValueError, match="3 entries"):
-        plots.plot_output_probabilities(ax, [0.2, 0.3, 0.5])
+class FoldingVocabulary(Vocabulary):
+    """Folds case before reading: "Happy" is "happy"."""
+
+    def encode(self, text, lowercase=True):
+        return super().encode(text, lowercase=True)
 
 
-def test_plot_probability_over_words(ax):
-    plots.plot_probability_over_words(ax, [0.2, 0.4, 0.9], ["not", "very", "bad"])
-    line = ax.lines[0]
-    assert list(line.get_xdata()) == [1, 2, 3] and list(line.get_ydata()) == [0.2, 0.4, 0.9]
-    assert ax.get_ylim() == (0, 1) and ax.get_ylabel() == "P(positive) after word t"
-    with pytest.raises(ValueError, match="2 entries but there are 3 words"):
-        plots.plot_probability_over_words(ax, [0.2, 0.4], ["not", "very", "bad"])
+@pytest.mark.parametrize("vocab_class, accepted", [(StrictVocabulary, False), (FoldingVocabulary, True)])
+def test_widgets_read_text_by_the_vocabularys_rule(model, vocab_class, accepted):
+    vocab = vocab_class(VOCAB.words)
+    explorer = PhraseExplorer(model, vocab, phrase="I am Happy")
+    stepper = TimeStepper(model, vocab, phrase=PHRASE)
+    stepper.text.value = "Not Bad"
+    assert read_phrase(vocab, "I am Happy")[0] == (["i", "am", "happy"] if accepted else None)
+    if accepted:
+        assert explorer.shown["phrase"] == "i am happy" and explorer.shown["plot_visible"]
+        assert stepper.shown["phrase"] == "not bad" and stepper.shown["message"] == ""
+    else:
+        assert "“I”, “Happy” are not words this network knows" in explorer.shown["message"]
+        assert stepper.shown["phrase"] == PHRASE and "“Not”, “Bad”" in stepper.shown["message"]
 
 
-def test_plot_hidden_grad_norms(ax):
-    plots.plot_hidden_grad_norms(ax, [1e-6, 1e-3, 1.0], ["not", "bad"], label="s = 0.01")
-    assert ax.get_yscale() == "log" and list(ax.lines[-1].get_ydata()) == [1e-6, 1e-3, 1.0]
-    assert [label.get_text() for label in ax.get_xticklabels()][0] == "t=0\n$h_0$"
-    assert ax.get_legend().get_texts()[0].get_text() == "s = 0.01"
-    with pytest.raises(ValueError, match="3 entries"):
-        plots.plot_hidden_grad_norms(ax, [1, 2, 3], ["one"])
+def test_trainer_with_bad_epochs_says_so_and_is_not_left_stuck(model):
+    trainer = LiveTrainer(model, VOCAB, epochs=3)
+    weights = model.flat.copy()
+    for bad in (-1, 0, 2.5, True):
+        with pytest.raises(ValueError, match=r"epochs must be a whole number from 1 to 100,000, got"):
+            trainer.train(bad)
+        assert "epochs must be a whole number" in trainer.shown["message"]
+        assert not trainer.training and not trainer.button.disabled and not trainer.reset.disabled
+        assert trainer.button.description == "Train"
+    np.testing.assert_array_equal(model.flat, weights)  # nothing trained, nothing half-done
+    assert len(trainer.history) == 0
+    trainer.train(1)  # and the widget still works, its message cleared
+    assert len(trainer.history) == 1 and trainer.shown["message"] == ""
 
 
-def test_plot_learning_curves(ax):
-    history = History()
-    history.append(1, 0.7, 0.5, 0.69, 0.55)
-    history.append(2, 0.6, 0.6, 0.65, 0.6)
-    plots.plot_learning_curves(ax, history, "accuracy")
-    train_line, test_line = ax.lines
-    assert list(train_line.get_ydata()) == [0.5, 0.6] and list(test_line.get_ydata()) == [0.55, 0.6]
-    assert ax.get_ylabel() == "accuracy"
-    with pytest.raises(ValueError, match="metric"):
-        plots.plot_learning_curves(ax, history, "recall")
+def test_trainer_error_during_training_is_shown_and_the_buttons_come_back(model):
+    trainer = LiveTrainer(model, VOCAB, epochs=2, train_data={"good": True, "glad": True})  # "glad": unknown
+    trainer.button.click()  # a click has no caller: the widget itself says what went wrong
+    assert "Training stopped" in trainer.shown["message"] and "glad" in trainer.shown["message"]
+    assert not trainer.training and not trainer.button.disabled and trainer.button.description == "Train"
+
+
+@pytest.mark.parametrize("widget", ["stepper", "viewer"])
+def test_emptied_phrase_box_replaces_the_old_error_with_the_prompt(model, widget):
+    w = TimeStepper(model, VOCAB, phrase=PHRASE) if widget == "stepper" else GradientViewer(VOCAB, phrase=PHRASE)
+    w.text.value = "i am joyful"
+    assert "joyful" in w.shown["message"]
+    w.text.value = ""
+    assert "joyful" not in w.shown["message"] and "Type a phrase" in w.shown["message"]
+    assert w.shown["phrase"] == PHRASE  # still drawn as it was
+    w.text.value = "not bad"
+    assert w.shown["message"] == "" and w.shown["phrase"] == "not bad"
+
+
+def test_a_very_long_typed_phrase_is_refused_with_a_message(model):
+    stepper = TimeStepper(model, VOCAB, phrase=PHRASE)
+    explorer = PhraseExplorer(model, VOCAB, phrase=PHRASE)
+    for n in (MAX_WORDS + 1, 2000):
+        stepper.text.value = explorer.text.value = "good " * n
+        expected = f"This phrase has {n} words: the widgets read at most {MAX_WORDS}."
+        assert stepper.shown["message"].startswith(expected) and stepper.shown["T"] == 4
+        assert explorer.shown["message"].startswith(expected) and not explorer.shown["plot_visible"]
+    stepper.text.value = "good " * MAX_WORDS  # the longest phrase read
+    assert stepper.shown["T"] == MAX_WORDS and stepper.shown["message"] == ""
+
+
+def test_unknown_words_message_is_capped_and_spells_look_alikes():
+    message = read_phrase(VOCAB, " ".join(f"w{i}" for i in range(MAX_WORDS)))[2]
+    assert message.count("“w") == 10 and f"and {MAX_WORDS - 10} more" in message
+    long_word = read_phrase(VOCAB, "x" * 100_000)[2]
+    assert len(long_word) < 1000 and "x" * 30 + "…" in long_word
+    cyrillic = read_phrase(VOCAB, "g\u043e\u043ed")[2]  # two Cyrillic "о"s: it looks like "good"
+    assert "g\\u043e\\u043ed" in cyrillic
+
+
+def test_non_finite_weights_give_a_message_never_a_nan_verdict(model):
+    explorer = PhraseExplorer(model, VOCAB, phrase=PHRASE)
+    stepper = TimeStepper(model, VOCAB, phrase=PHRASE, t=4)
+    with np.errstate(all="ignore"):
+        model.flat[...] = np.nan  # what training with learn_rate=inf leaves
+        explorer.refresh()
+        stepper.refresh()
+    for shown in (explorer.shown, stepper.shown):
+        assert "weights are not finite numbers" in shown["message"] and "learning rate" in shown["message"]
+    assert explorer.shown["verdict"] == "" and not explorer.shown["plot_visible"]
+    assert "nan" not in repr(explorer) and "no verdict" in repr(explorer)
+    assert "nan" not in " ".join(t.get_text() for t in stepper.figure.axes[-1].texts)
+
+
+def test_diverged_live_training_is_reported(model):
+    explorer = PhraseExplorer(model, VOCAB, phrase=PHRASE)
+    trainer = LiveTrainer(model, VOCAB, epochs=2, learn_rate=np.inf)
+    with np.errstate(all="ignore"):
+        trainer.button.click()
+    message = trainer.shown["message"]
+    assert "not finite" in message or "Training stopped" in message, message
+    assert not trainer.training and not trainer.button.disabled
+    assert "nan" not in explorer.shown["verdict"]
+    assert explorer.shown["verdict"] == "" or np.isfinite(model.flat).all()
+    with np.errstate(all="ignore"):
+        trainer.reset.click()  # fresh weights: the message goes, the explorer has a verdict again
+    assert trainer.shown["message"] == "" and explorer.shown["verdict"].startswith("Verdict:")
+
+
+def test_class_names_are_the_librarys():
+    assert LABELS == CLASS_NAMES == ("negative", "positive")
+    assert CLASS_NAMES[rnn_lib.training.POSITIVE] == "positive"

@@ -1,0 +1,8 @@
+"""The class names, spelled once: output row 0 is "negative", row 1 is "positive".
+
+The dataset's labels are ``False``/``True`` (or 0/1), so ``CLASS_NAMES[int(label)]``
+names a label and ``CLASS_NAMES[c]`` names output row ``c`` (``training.POSITIVE`` is 1).
+"""
+
+#: Class names in the order of the network's output rows.
+CLASS_NAMES = ("negative", "positive")

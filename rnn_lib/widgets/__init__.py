@@ -1,0 +1,39 @@
+"""Interactive explorers for the notebooks (ipywidgets + matplotlib).
+
+    TimeStepper      step through a phrase word by word: x_t, the hidden states filling in, the output
+    PhraseExplorer   type a phrase, see P(positive) after each word and the verdict
+    GradientViewer   ||dL/dh_t|| over t on a log axis, for a phrase and a weight scale
+    LiveTrainer      a button that trains the model in place, with a progress bar and live curves
+
+One module per widget, over ``_base`` (the figure widget, the phrase input that
+TimeStepper and GradientViewer share, reading a typed phrase, the messages).
+Each widget is given its model, its vocabulary and the phrases it offers (the
+course's by default, chosen in ``_base.resolve_data`` only); typed text is read
+by the vocabulary's own rule (``Vocabulary.encode``), at most ``MAX_WORDS`` words.
+
+Each is a class whose controls are attributes (``stepper.slider``, ``explorer.text``, ...), so a
+notebook cell or a test can drive it (``stepper.slider.value = 3``); ``.shown`` tells what is
+currently drawn, ``.widget`` is the ipywidgets container, and the object displays itself when it
+is the last expression of a cell (its static picture, a PNG, is what a viewer without a kernel
+shows). ``.update_ms`` lists the time of each redraw in milliseconds.
+
+The figures are drawn by ``rnn_lib.plots`` on one matplotlib ``Figure`` per widget, kept for the
+widget's life: an update changes the artists' data (``set_data``) and sends one PNG to an ``Image``
+widget, which needs no particular matplotlib backend and takes some tens of milliseconds.
+The computations come from ``rnn_lib.analysis``; the widgets only draw.
+"""
+
+from ..labels import CLASS_NAMES
+from ._base import DPI, MAX_WORDS, PhraseInput, phrase_options, read_phrase, resolve_data
+from .gradient_viewer import GradientViewer
+from .live_trainer import LiveTrainer
+from .phrase_explorer import PhraseExplorer
+from .time_stepper import TimeStepper
+
+#: The class names, as ``rnn_lib.labels.CLASS_NAMES`` (kept under the name the widgets gave them first).
+LABELS = CLASS_NAMES
+
+__all__ = [
+    "CLASS_NAMES", "DPI", "LABELS", "MAX_WORDS", "GradientViewer", "LiveTrainer", "PhraseExplorer",
+    "PhraseInput", "TimeStepper", "phrase_options", "read_phrase", "resolve_data",
+]
