@@ -187,12 +187,12 @@ def plot_hidden_states(ax, hs, words, t=None, colorbar=True, title=None, mark_ro
         colorbar: add a colour bar labelled with the value of ``h_t``.
         title: the title; a default otherwise.
         mark_rows: optional hidden units j (rows) to mark, e.g. those the text
-            asks the reader to find: each is outlined across the panel and its
-            number is a bold tick on the unit axis.
+            asks the reader to find: a black triangle points at each from both
+            sides of the panel and its number is a bold tick on the unit axis.
     Returns:
         The Axes; ``ax.images[-1].get_array()`` holds ``hs`` transposed, (H, T),
-        masked after column t; the outlines of marked rows are patches with
-        ``gid`` "mark-row-j".
+        masked after column t; each marked row j has a line with ``gid``
+        "mark-row-j" at y = j (its markers are the next two lines).
     """
     import matplotlib
 
@@ -238,20 +238,25 @@ def _check_rows(rows, H):
 
 
 def _mark_rows(ax, rows, H, T):
-    """Outline rows ``rows`` of an (H, T) heatmap and put their numbers, in bold, on the unit axis.
+    """Point at rows ``rows`` of an (H, T) heatmap from both sides and number them in bold on the unit axis.
 
-    The usual ticks (0, 20, 40, ...) stay where they do not crowd a marked row.
+    The triangles sit outside the image, so the marked rows keep their colours;
+    the usual ticks (0, 20, 40, ...) stay where they do not crowd a marked row.
     """
-    from matplotlib.patches import Rectangle
+    from matplotlib.transforms import blended_transform_factory
 
     rows = _check_rows(rows, H)
+    beside = blended_transform_factory(ax.transAxes, ax.transData)  # x in axes fractions, y in rows
     for j in rows:
-        ax.add_patch(Rectangle((-0.5, j - 0.5), T, 1, fill=False, edgecolor="black", lw=1.5, gid=f"mark-row-{j}",
-                               clip_on=False))
+        ax.plot([0.0, 1.0], [j, j], ls="none", transform=beside, clip_on=False, gid=f"mark-row-{j}",
+                marker="none", color="black")
+        ax.plot([-0.01], [j], marker=">", ms=7, color="black", transform=beside, clip_on=False)
+        ax.plot([1.01], [j], marker="<", ms=7, color="black", transform=beside, clip_on=False)
     step = 20 if H > 40 else 10 if H > 15 else 5
     plain = [j for j in range(0, H, step) if all(abs(j - r) >= 0.06 * H for r in rows)]
-    ax.set_yticks(sorted(plain + rows))
-    for label, j in zip(ax.get_yticklabels(), sorted(plain + rows)):
+    ticks = sorted(plain + rows)
+    ax.set_yticks(ticks)
+    for label, j in zip(ax.get_yticklabels(), ticks):
         if j in rows:
             label.set_fontweight("bold")
 
@@ -464,8 +469,9 @@ def plot_hidden_state_comparison(axes, hs_list, words_list, titles=None, mark_ro
         hs_list: one (T_i, H) or (T_i, H, 1) array per phrase (``model.last_hs[1:]``).
         words_list: one list of T_i words per phrase.
         titles: optional titles, one per phrase; the phrase in quotes otherwise.
-        mark_rows: optional hidden units j to mark in every panel (outlined, and
-            numbered in bold on the unit axis), e.g. the units the text discusses.
+        mark_rows: optional hidden units j to mark in every panel (pointed at
+            from both sides, numbered in bold on the unit axis), e.g. the units
+            the text discusses.
     Returns:
         The list of Axes, one per phrase.
     """

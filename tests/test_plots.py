@@ -242,10 +242,10 @@ def test_one_colour_per_class_and_it_is_the_heatmaps_colour_for_that_sign():
 def test_hidden_states_mark_rows(ax):
     hs = np.zeros((2, 64))
     plots.plot_hidden_states(ax, hs, ["not", "good"], mark_rows=[35, 6, 13])
-    marks = [p for p in ax.patches if (p.get_gid() or "").startswith("mark-row-")]
-    assert sorted(p.get_gid() for p in marks) == ["mark-row-13", "mark-row-35", "mark-row-6"]
-    assert {(p.get_y(), p.get_height(), p.get_width()) for p in marks if p.get_gid() == "mark-row-13"} == \
-        {(12.5, 1, 2)}  # row 13 outlined across both time steps
+    marks = {line.get_gid(): list(line.get_ydata()) for line in ax.lines
+             if (line.get_gid() or "").startswith("mark-row-")}
+    assert marks == {"mark-row-6": [6, 6], "mark-row-13": [13, 13], "mark-row-35": [35, 35]}
+    assert ax.images[-1].get_array().shape == (64, 2)  # the rows themselves keep their colours
     ticks = list(ax.get_yticks())
     assert {6, 13, 35} <= set(ticks) and 0 in ticks
     bold = [label.get_text() for label in ax.get_yticklabels() if label.get_fontweight() == "bold"]
@@ -259,7 +259,7 @@ def test_hidden_state_comparison_marks_rows_in_every_panel():
     axes = plots.plot_hidden_state_comparison(fig.subplots(1, 2), [np.zeros((1, 64)), np.zeros((2, 64))],
                                               [["good"], ["not", "good"]], mark_rows=[6, 13, 35])
     for ax in axes:
-        assert sum((p.get_gid() or "").startswith("mark-row-") for p in ax.patches) == 3
+        assert sum((line.get_gid() or "").startswith("mark-row-") for line in ax.lines) == 3
 
 
 def test_accuracy_legend_leaves_the_top_free():

@@ -2,7 +2,7 @@
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import LogFormatterSciNotation, LogLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogFormatterSciNotation, LogLocator, NullFormatter
 
 from .. import plots
 from ..analysis import hidden_grad_norms
@@ -85,10 +85,13 @@ class GradientViewer(FigureWidget):
 
     def _set_log_ticks(self, low, high):
         """Powers of ten on the y axis, and 2x and 5x as well when the curve spans few decades."""
-        axis = self._ax.yaxis
-        if np.log10(high / low) < FEW_DECADES:
+        few = bool(np.log10(high / low) < FEW_DECADES)
+        if few == getattr(self, "_few_decades", None):
+            return
+        self._few_decades, axis = few, self._ax.yaxis
+        if few:
             axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
-            axis.set_major_formatter(LogFormatterSciNotation(labelOnlyBase=False))
+            axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))  # 0.02 0.05 0.1 ...
         else:
             axis.set_major_locator(LogLocator(numticks=7))
             axis.set_major_formatter(LogFormatterSciNotation())
