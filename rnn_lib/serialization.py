@@ -235,14 +235,15 @@ def load(path):
     except ValueError as e:
         raise ModelFileError(str(e)) from None
     data = _read_arrays(path)
-    missing = [k for k in ("format_version", "vocab", *PARAM_NAMES) if k not in data]
-    if missing:
-        raise ModelFileError(f"{path!r} lacks {', '.join(missing)}: it was not written by rnn_lib.save")
-    version = data["format_version"]
-    if version.shape != () or version.dtype.kind not in "iu" or int(version) != FORMAT_VERSION:
+    version = data.get("format_version")
+    if version is not None and (version.shape != () or version.dtype.kind not in "iu"
+                                or int(version) != FORMAT_VERSION):
         shown = " ".join(str(version.tolist()).split())[:40]
         raise ModelFileError(f"{path!r} has format version {shown!r}; this rnn_lib reads format version "
                              f"{FORMAT_VERSION} only")
+    missing = [k for k in ("format_version", "vocab", *PARAM_NAMES) if k not in data]
+    if missing:
+        raise ModelFileError(f"{path!r} lacks {', '.join(missing)}: it was not written by rnn_lib.save")
     words = data["vocab"]
     if words.dtype.kind != "U" or words.ndim != 1:
         raise ModelFileError(f"{path!r}: the vocabulary must be a 1-D array of strings")
