@@ -14,8 +14,10 @@ never relative to less than ``FLOOR`` (1e-3): below that, only an absolute
 difference of more than FLOOR times the tolerance (1e-9) counts as an error.
 
 A NaN or an infinity is never close to anything: ``rel_error`` returns ``inf``
-when either gradient holds one, the report's verdict for that parameter is
-"NOT FINITE", and ``passed()`` is False. (Without this rule a NaN would pass:
+when either gradient holds one; ``check_gradients`` gives the verdict "NOT
+FINITE" to a parameter whose analytic or numerical gradient, or whose weights,
+hold one (an infinite weight cannot be perturbed: inf + eps is inf), and then
+``passed()`` is False. (Without this rule a NaN would pass:
 every comparison with NaN is False, so "is the error too large?" says no.)
 """
 
@@ -79,7 +81,7 @@ class GradCheckRow:
     max_rel_error: float
     max_abs_diff: float
     exact: bool
-    #: False if the analytic or the numerical gradient holds a NaN or an infinity.
+    #: False if the analytic or the numerical gradient, or the weights, hold a NaN or an infinity.
     finite: bool = True
 
     @property
@@ -127,7 +129,7 @@ def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, name
     Returns:
         A ``GradCheckReport`` mapping each name to its max relative error and
         max absolute difference. The weights are left as they were. A NaN or
-        infinity in either gradient (a NaN weight, a backward that returns NaN,
+        infinity in a weight or in either gradient (a backward that returns NaN,
         a loss that overflows) makes that row "NOT FINITE" and ``passed()`` False.
     """
     names = tuple(names)
@@ -148,8 +150,12 @@ def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, name
         numeric = numerical_gradient(loss, model.params[name], eps)
         a = np.asarray(analytic[name], dtype=np.float64)
         error = rel_error(a, numeric, floor)
-        finite = bool(np.all(np.isfinite(a)) and np.all(np.isfinite(numeric)))
+        # a non-finite weight cannot be perturbed (inf + eps is inf): nothing there is measured
+        finite = bool(np.all(np.isfinite(a)) and np.all(np.isfinite(numeric))
+                      and np.all(np.isfinite(model.params[name])))
         with np.errstate(invalid="ignore"):  # inf - inf is NaN: reported as NOT FINITE
             diff = float(np.abs(a - numeric).max())
+        if not finite:
+            error = float("inf")
         report[name] = GradCheckRow(name, error, diff, finite and bool(np.array_equal(a, numeric)), finite)
     return report

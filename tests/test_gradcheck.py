@@ -144,6 +144,15 @@ def test_an_infinite_analytic_gradient_is_not_exact():
     assert report["by"].verdict == "NOT FINITE" and not report["by"].exact and not report.passed()
 
 
+def test_an_infinite_weight_that_leaves_the_gradients_finite_still_fails():
+    """Wxh[0, 0] = inf: tanh saturates, both gradients are finite (0), yet nothing was measured there."""
+    model = random_model()
+    model.Wxh[0, 0] = np.inf
+    report = check_gradients(model, [0], 1)
+    assert report["Wxh"].max_abs_diff < 1e-9  # tanh(inf) = 1: both gradients finite, and they agree
+    assert report["Wxh"].verdict == "NOT FINITE" and not report.passed()
+
+
 def test_check_gradients_refuses_unknown_or_no_parameter_names():
     with pytest.raises(ValueError, match="unknown parameter 'W'"):
         check_gradients(random_model(), [0], 0, names=["W"])
