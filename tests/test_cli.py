@@ -238,6 +238,10 @@ def test_ctrl_c_without_save_or_before_an_epoch_saves_nothing_and_says_so(tmp_pa
     assert err == "interrupted: stopped after 0 of 10 epochs; nothing was saved (no epoch was complete)\n"
 
 
+POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and shell pipes")
+
+
+@POSIX_ONLY
 def test_sigint_during_train_stops_cleanly_and_keeps_the_model(tmp_path):
     """A real Ctrl-C (SIGINT) in the middle of an epoch: no traceback, the last complete epoch saved."""
     path = tmp_path / "m.npz"
@@ -293,6 +297,7 @@ def test_divergence_stops_training_with_an_error_naming_the_epoch(tmp_path, save
     assert os.listdir(tmp_path) == []
 
 
+@POSIX_ONLY
 def test_train_output_into_a_closed_pipe_is_quiet():
     """`python -m rnn_lib train | head -1`: no BrokenPipeError traceback."""
     proc = subprocess.run(f"{sys.executable} -m rnn_lib train --fast --epochs 300 | head -1", shell=True,

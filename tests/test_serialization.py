@@ -1,4 +1,5 @@
 import os
+import sys
 import zipfile
 
 import numpy as np
@@ -209,6 +210,10 @@ def test_a_first_save_that_fails_leaves_nothing(tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == []
 
 
+POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file permissions")
+
+
+@POSIX_ONLY
 def test_save_replaces_an_existing_file_and_keeps_its_permissions(saved, tmp_path):
     path, _, vocab = saved
     os.chmod(path, 0o640)
@@ -219,6 +224,7 @@ def test_save_replaces_an_existing_file_and_keeps_its_permissions(saved, tmp_pat
     assert sorted(os.listdir(tmp_path)) == ["m.npz"]
 
 
+@POSIX_ONLY
 def test_a_new_file_gets_the_usual_permissions(tmp_path):
     """Not 0600, as a file from tempfile.mkstemp would be: the umask applies, as for open()."""
     umask = os.umask(0o022)
