@@ -1,12 +1,34 @@
-"""Command line: ``python -m rnn_lib train ...`` and ``python -m rnn_lib predict MODEL TEXT...``."""
+"""Command line: ``python -m rnn_lib train ...`` and ``python -m rnn_lib predict MODEL TEXT...``.
+
+A user's mistake never ends in a traceback: it is one line on stderr starting
+with ``error:`` (or argparse's usage and error lines for a bad option) and a
+non-zero exit status. Exit statuses: 0 success; 1 training failed (diverged) or
+the model could not be saved; 2 a bad argument, output path, model file or text;
+130 interrupted with Ctrl-C (see docs/RELIABILITY.md).
+
+``train --save PATH`` checks PATH (its folder exists and can be written) before
+training starts. Ctrl-C during ``train`` stops at once, says after how many
+epochs, and with ``--save`` saves the model as it was after the last complete
+epoch, saying that it is partly trained; without ``--save`` nothing is saved.
+"""
 
 import argparse
+import math
+import os
 import sys
 
-from .model import HIDDEN_SIZE
+import numpy as np
+
+from .data import test_data as TEST_DATA
+from .data import train_data as TRAIN_DATA
+from .model import HIDDEN_SIZE, PARAM_NAMES, RNN, as_rng
 from .optim import LEARN_RATE
-from .serialization import ModelFileError, load, save
-from .training import EPOCHS, REPORT_EVERY, SEED, fit, predict_proba
+from .serialization import check_writable, load, save
+from .training import EPOCHS, REPORT_EVERY, SEED, predict_proba, train
+from .vocab import Vocabulary
+
+#: Exit status after Ctrl-C, as shells report a program stopped by SIGINT (128 + 2).
+EXIT_INTERRUPTED = 130
 
 
 def _positive_int(s):
@@ -19,13 +41,23 @@ def _positive_int(s):
     return v
 
 
+def _seed(s):
+    try:
+        v = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {s!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"expected a seed of at least 0 (numpy's generators need one), got {v}")
+    return v
+
+
 def _positive_float(s):
     try:
         v = float(s)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {s!r}") from None
-    if not v > 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {s!r}")
+    if not (v > 0 and math.isfinite(v)):
+        raise argparse.ArgumentTypeError(f"expected a positive, finite number, got {s!r}")
     return v
 
 
@@ -50,7 +82,7 @@ def build_parser():
         description="Train a fresh RNN on the course dataset with per-example SGD (gradients clipped "
                     "to [-1, 1]) and print the train and test loss and accuracy every "
                     f"{REPORT_EVERY} epochs, in the article's format.")
-    t.add_argument("--seed", type=int, default=SEED, help=f"random seed for the weights and shuffles (default {SEED})")
+    t.add_argument("--seed", type=_seed, default=SEED, help=f"random seed for the weights and shuffles (default {SEED})")
     t.add_argument("--epochs", type=_positive_int, default=EPOCHS, help=f"passes over the data (default {EPOCHS})")
     t.add_argument("--hidden", type=_positive_int, default=HIDDEN_SIZE,
                    help=f"hidden size H (default {HIDDEN_SIZE})")
@@ -64,58 +96,152 @@ def build_parser():
                         "as the teaching loop (to rounding), about 3x faster")
     t.add_argument("--stop-at", type=_accuracy, metavar="ACC",
                    help="stop after the first epoch whose test accuracy is at least ACC (e.g. 1.0)")
-    t.add_argument("--save", metavar="PATH", help="write the trained model to PATH (.npz)")
+    t.add_argument("--save", metavar="PATH",
+                   help="write the trained model to PATH (.npz appended if missing), checked before training; "
+                        "Ctrl-C saves the model of the last complete epoch, said to be partly trained")
     p = sub.add_parser(
         "predict", help="print each text's probability of being positive",
         description="Load a model saved by 'train --save' and print, for each text, the probability "
-                    "that it is positive and the label. A word outside the vocabulary is an error "
-                    "(exit status 2).")
+                    "that it is positive and the label. Text is lower-cased as in the library. A text "
+                    "with a word outside the vocabulary gets an error line instead; the others are "
+                    "still printed, and the exit status is 2.")
     p.add_argument("model", metavar="PATH", help="model file written by 'train --save'")
     p.add_argument("texts", metavar="TEXT", nargs="+", help="phrases to classify (quote each one)")
     return parser
 
 
-def _train(args, out):
+def _say(line, stream):
+    """Print one line, even to a stream that cannot encode every character (they are escaped)."""
+    try:
+        print(line, file=stream, flush=True)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        print(line.encode(encoding, "backslashreplace").decode(encoding), file=stream, flush=True)
+
+
+def _error(message, err):
+    """``error: message`` as one line on ``err``."""
+    _say("error: " + " ".join(str(message).split()), err)
+
+
+def _train(args, out, err):
+    save_path = None
+    if args.save is not None:
+        try:  # before training: a run must not fail at the end on a path checkable now
+            save_path = check_writable(args.save)
+        except (ValueError, TypeError) as e:
+            _error(e, err)
+            return 2
+    # As ``fit``: one generator draws the initial weights, then the shuffles.
+    rng = as_rng(args.seed)
+    vocab = Vocabulary.from_texts(TRAIN_DATA)
+    try:
+        model = RNN(len(vocab), 2, args.hidden, rng=rng)
+    except MemoryError:
+        _error(f"not enough memory for a model with hidden size {args.hidden}", err)
+        return 2
+    last = {"epoch": 0, "weights": None}  # the model after the last complete epoch, kept for Ctrl-C
+
     def report(history):
+        last["epoch"] = history.epoch[-1]
+        last["weights"] = {name: model.params[name].copy() for name in PARAM_NAMES}
         if history.epoch[-1] % REPORT_EVERY == 0:
-            print(history.report(), file=out, flush=True)
+            _say(history.report(), out)
 
     method = "fast" if args.fast or args.batch_size > 1 else "loop"
-    model, vocab, history = fit(seed=args.seed, epochs=args.epochs, hidden_size=args.hidden,
-                                learn_rate=args.lr, callback=report, method=method,
-                                batch_size=args.batch_size, stop_at=args.stop_at)
+    try:
+        # numpy's overflow warnings would be a screenful before the one clear line: divergence is
+        # reported by the training loop (non-finite loss or weights) or, at the latest, by save.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            history = train(model, vocab, TRAIN_DATA, TEST_DATA, epochs=args.epochs, learn_rate=args.lr,
+                            rng=rng, callback=report, method=method, batch_size=args.batch_size,
+                            stop_at=args.stop_at)
+    except KeyboardInterrupt:
+        return _interrupted(args, model, vocab, last, save_path, out, err)
+    except (ValueError, ArithmeticError) as e:  # e.g. training diverged: non-finite loss or weights
+        _error(f"{e}{'; nothing was saved' if save_path else ''}", err)
+        return 1
     if args.stop_at is not None and history.test_acc[-1] >= args.stop_at:
         if history.epoch[-1] % REPORT_EVERY != 0:
-            print(history.report(), file=out)
-        print(f"stopped after epoch {history.epoch[-1]}: test accuracy reached {args.stop_at:.3f}", file=out)
-    if args.save:
-        path = save(args.save, model, vocab)
-        print(f"saved the model to {path}", file=out)
+            _say(history.report(), out)
+        _say(f"stopped after epoch {history.epoch[-1]}: test accuracy reached {args.stop_at:.3f}", out)
+    if save_path is not None:
+        return _save(save_path, model, vocab, out, err, "the model")
     return 0
+
+
+def _save(path, model, vocab, out, err, what):
+    try:
+        path = save(path, model, vocab)
+    except KeyboardInterrupt:
+        _error(f"interrupted while saving: nothing was saved (any earlier file at {path} is unchanged)", err)
+        return EXIT_INTERRUPTED
+    except (ValueError, TypeError, OSError) as e:
+        _error(e, err)
+        return 1
+    _say(f"saved {what} to {path}", out)
+    return 0
+
+
+def _interrupted(args, model, vocab, last, save_path, out, err):
+    """Ctrl-C during training: say where it stopped; with --save, keep the last complete epoch."""
+    done = last["epoch"]
+    stopped = f"interrupted: stopped after {done} of {args.epochs} epochs"
+    if save_path is None:
+        _say(f"{stopped}; nothing was saved (no --save given)", err)
+        return EXIT_INTERRUPTED
+    if last["weights"] is None:
+        _say(f"{stopped}; nothing was saved (no epoch was complete)", err)
+        return EXIT_INTERRUPTED
+    _say(stopped, err)
+    for name, weights in last["weights"].items():  # the weights as they were after epoch `done`
+        setattr(model, name, weights)
+    status = _save(save_path, model, vocab, out, err,
+                   f"the PARTLY TRAINED model (after epoch {done} of {args.epochs})")
+    return EXIT_INTERRUPTED if status == 0 else status
 
 
 def _predict(args, out, err):
     try:
         model, vocab = load(args.model)
-    except ModelFileError as e:
-        print(f"error: {e}", file=err)
+    except (ValueError, TypeError) as e:  # ModelFileError is a ValueError
+        _error(e, err)
         return 2
-    results = []
-    for text in args.texts:
+    if model.output_size != 2:
+        _error(f"{args.model!r} holds a model with {model.output_size} outputs; predict needs the course's "
+               "2-class (negative, positive) classifier", err)
+        return 2
+    failed = False
+    for text in args.texts:  # each text gets its line: a result on stdout or an error on stderr
         try:
-            results.append((text, predict_proba(model, vocab, text)))
+            p = predict_proba(model, vocab, text)
         except (ValueError, TypeError) as e:
-            print(f"error: {e}", file=err)
-            return 2
-    for text, p in results:
-        print(f"{text!r}: P(positive) = {p:.3f} -> {'positive' if p > 0.5 else 'negative'}", file=out)
-    return 0
+            _error(e, err)
+            failed = True
+            continue
+        _say(f"{ascii(text)}: P(positive) = {p:.3f} -> {'positive' if p > 0.5 else 'negative'}", out)
+    return 2 if failed else 0
 
 
 def main(argv=None, out=None, err=None):
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    Bad options raise ``SystemExit(2)`` from argparse (``--help``: ``SystemExit(0)``).
+    """
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     args = build_parser().parse_args(argv)
-    if args.command == "train":
-        return _train(args, out)
-    return _predict(args, out, err)
+    try:
+        if args.command == "train":
+            return _train(args, out, err)
+        return _predict(args, out, err)
+    except KeyboardInterrupt:  # e.g. Ctrl-C while a model loads; training handles its own
+        _say("interrupted", err)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (``... | head``): stop quietly, as Unix tools do
+        if out is sys.stdout:
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError, AttributeError):
+                pass
+        return 1

@@ -12,6 +12,13 @@ numerical estimate of a 1e-12 entry may come out as exactly 0. So
 ``check_gradients`` measures each entry's error relative to ``|a| + |n|`` but
 never relative to less than ``FLOOR`` (1e-3): below that, only an absolute
 difference of more than FLOOR times the tolerance (1e-9) counts as an error.
+
+A NaN or an infinity is never close to anything: ``rel_error`` returns ``inf``
+when either gradient holds one; ``check_gradients`` gives the verdict "NOT
+FINITE" to a parameter whose analytic or numerical gradient, or whose weights,
+hold one (an infinite weight cannot be perturbed: inf + eps is inf), and then
+``passed()`` is False. (Without this rule a NaN would pass:
+every comparison with NaN is False, so "is the error too large?" says no.)
 """
 
 from dataclasses import dataclass
@@ -53,10 +60,14 @@ def rel_error(a, b, floor=TINY):
     """Largest element-wise relative error ``|a - b| / max(|a| + |b|, floor)``.
 
     With the default ``floor`` (1e-12), entries where both are below it count as 0.
+    Returns ``inf`` if ``a`` or ``b`` holds a NaN or an infinity: such a
+    gradient is never "close", whatever the tolerance.
     """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return float("inf")
     denom = np.abs(a) + np.abs(b)
     err = np.where(denom > TINY, np.abs(a - b) / np.maximum(denom, floor), 0.0)
     return float(err.max()) if err.size else 0.0
@@ -70,6 +81,17 @@ class GradCheckRow:
     max_rel_error: float
     max_abs_diff: float
     exact: bool
+    #: False if the analytic or the numerical gradient, or the weights, hold a NaN or an infinity.
+    finite: bool = True
+
+    @property
+    def verdict(self):
+        """"NOT FINITE", "exact", "close" (relative error below 1e-6) or "WRONG"."""
+        if not self.finite:
+            return "NOT FINITE"
+        if self.exact:
+            return "exact"
+        return "close" if self.max_rel_error < 1e-6 else "WRONG"
 
 
 class GradCheckReport(dict):
@@ -80,14 +102,13 @@ class GradCheckReport(dict):
         return max(row.max_rel_error for row in self.values())
 
     def passed(self, tol=1e-6):
-        """True if every parameter's max relative error is below ``tol``."""
-        return self.max_rel_error() < tol
+        """True if every gradient is finite and every max relative error is below ``tol``."""
+        return all(row.finite for row in self.values()) and self.max_rel_error() < tol
 
     def __str__(self):
         lines = [f"{'param':<6}{'max rel error':>15}{'max abs diff':>15}  verdict"]
         for row in self.values():
-            verdict = "exact" if row.exact else ("close" if row.max_rel_error < 1e-6 else "WRONG")
-            lines.append(f"{row.name:<6}{row.max_rel_error:>15.2e}{row.max_abs_diff:>15.2e}  {verdict}")
+            lines.append(f"{row.name:<6}{row.max_rel_error:>15.2e}{row.max_abs_diff:>15.2e}  {row.verdict}")
         return "\n".join(lines)
 
     def _repr_pretty_(self, p, cycle):
@@ -107,8 +128,16 @@ def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, name
         floor: the smallest denominator of the relative error (see the module's docstring).
     Returns:
         A ``GradCheckReport`` mapping each name to its max relative error and
-        max absolute difference. The weights are left as they were.
+        max absolute difference. The weights are left as they were. A NaN or
+        infinity in a weight or in either gradient (a backward that returns NaN,
+        a loss that overflows) makes that row "NOT FINITE" and ``passed()`` False.
     """
+    names = tuple(names)
+    if not names:
+        raise ValueError("names is empty: give at least one parameter to check")
+    for name in names:
+        if name not in PARAM_NAMES:
+            raise ValueError(f"unknown parameter {name!r}: the parameters are {', '.join(PARAM_NAMES)}")
     def loss():
         y, _ = model.forward(inputs, h0)
         return softmax_cross_entropy(y, target)[0]
@@ -119,7 +148,14 @@ def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, name
     report = GradCheckReport()
     for name in names:
         numeric = numerical_gradient(loss, model.params[name], eps)
-        a = analytic[name]
-        report[name] = GradCheckRow(name, rel_error(a, numeric, floor), float(np.abs(a - numeric).max()),
-                                    bool(np.array_equal(a, numeric)))
+        a = np.asarray(analytic[name], dtype=np.float64)
+        error = rel_error(a, numeric, floor)
+        # a non-finite weight cannot be perturbed (inf + eps is inf): nothing there is measured
+        finite = bool(np.all(np.isfinite(a)) and np.all(np.isfinite(numeric))
+                      and np.all(np.isfinite(model.params[name])))
+        with np.errstate(invalid="ignore"):  # inf - inf is NaN: reported as NOT FINITE
+            diff = float(np.abs(a - numeric).max())
+        if not finite:
+            error = float("inf")
+        report[name] = GradCheckRow(name, error, diff, finite and bool(np.array_equal(a, numeric)), finite)
     return report

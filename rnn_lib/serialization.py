@@ -1,12 +1,26 @@
 """Save and load a trained model with its vocabulary, in one ``.npz`` file, without pickle.
 
 The file holds the five parameters, the vocabulary as a unicode array and a
-format version. ``load`` checks everything before it builds a model, so a
-missing, truncated or mismatched file raises ``ModelFileError`` and never
-returns a half-loaded model.
+format version. The guarantees (docs/RELIABILITY.md):
+
+- ``save`` is atomic: it writes a temporary file in the target's folder, flushes
+  it to disk (``fsync``) and renames it over the target (``os.replace``) only
+  when it is complete. If anything fails on the way (a full disk, Ctrl-C, an
+  exception), the previous file at that path is left as it was and the
+  temporary file is removed.
+- ``save`` refuses a model whose weights hold a NaN or an infinity, naming the
+  parameter: such a file could never be loaded.
+- A path without the ``.npz`` suffix gets it, in ``save`` and in ``load`` alike:
+  ``save("model")`` writes ``model.npz`` and ``load("model")`` reads it.
+- ``load`` checks everything before it builds a model, so a missing, unreadable,
+  truncated, foreign (a ``.npy`` array, a text file, a pickle) or mismatched
+  file raises ``ModelFileError`` and never returns a half-loaded model. Nothing
+  in a file is ever unpickled or executed.
 """
 
 import os
+import secrets
+import stat
 import zipfile
 
 import numpy as np
@@ -15,48 +29,221 @@ from .model import PARAM_NAMES, RNN
 from .vocab import Vocabulary
 
 FORMAT_VERSION = 1
+SUFFIX = ".npz"
+#: The first bytes of a zip archive (an ``.npz`` file) and of a single ``.npy`` array.
+_ZIP_MAGIC = b"PK\x03\x04"
+_EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+_NPY_MAGIC = b"\x93NUMPY"
 
 
 class ModelFileError(ValueError):
     """A model file that is missing, damaged, or does not describe a valid model."""
 
 
+def _as_str(path):
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        raise TypeError(f"a model path must be a str or os.PathLike, got {type(path).__name__}") from None
+    path = os.fsdecode(path) if isinstance(path, bytes) else path
+    if "\0" in path:
+        raise ValueError(f"the model path {path!r} contains a NUL character")
+    return path
+
+
+def model_path(path):
+    """``path`` as a str, with ``.npz`` appended if it lacks it (the file ``save`` writes)."""
+    path = _as_str(path)
+    if not path:
+        raise ValueError("the model path is empty: give a file name such as 'model.npz'")
+    return path if path.endswith(SUFFIX) else path + SUFFIX
+
+
+def check_writable(path):
+    """Check that ``save(path, ...)`` can write its file; return that file's path.
+
+    Raises ``ValueError`` with a one-line message if the folder does not exist,
+    is not a folder or cannot be written to, or if the path is a folder or a
+    read-only file. Nothing is left behind. Run it before a long computation
+    whose result is to be saved (the command line does, before training).
+    """
+    _refuse_folder(path)
+    path = model_path(path)
+    _check_target(path, path)
+    return path
+
+
+def _refuse_folder(path):
+    """A folder given as the file to save to is an error (not ``folder.npz`` beside it)."""
+    raw = _as_str(path)
+    if raw and os.path.isdir(raw):
+        raise ValueError(f"cannot save to {raw!r}: it is a folder; give a file name such as "
+                         f"{os.path.join(raw, 'model.npz')!r}")
+
+
+def _check_target(path, target):
+    """``check_writable`` for the file ``target`` (``path`` as the user wrote it, for messages)."""
+    folder = os.path.dirname(os.path.abspath(target))
+    if os.path.isdir(target):
+        raise ValueError(f"cannot save to {path!r}: it is a folder; give a file name such as "
+                         f"{os.path.join(path, 'model.npz')!r}")
+    if not os.path.exists(folder):
+        raise ValueError(f"cannot save to {path!r}: the folder {folder!r} does not exist")
+    if not os.path.isdir(folder):
+        raise ValueError(f"cannot save to {path!r}: {folder!r} is not a folder")
+    if os.path.exists(target) and not os.access(target, os.W_OK):
+        raise ValueError(f"cannot save to {path!r}: the file exists and is read-only")
+    try:  # the real test: create (and remove) a file where save will create its temporary file
+        fd, probe = _create_temporary(folder, os.path.basename(target))
+    except OSError as e:
+        raise ValueError(f"cannot save to {path!r}: cannot write in the folder {folder!r} "
+                         f"({e.strerror or e})") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def _create_temporary(folder, name):
+    """Create a new, empty hidden file next to the target, as ``open`` would (umask applies)."""
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"could not create a temporary file in {folder!r}")
+
+
+def _fsync_folder(folder):
+    """Make the rename itself durable (POSIX); a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def save(path, model, vocab):
-    """Write ``model``'s weights and ``vocab`` to ``path`` (".npz" is appended if missing).
+    """Write ``model``'s weights and ``vocab`` to ``path`` atomically (".npz" is appended if missing).
+
+    The file appears complete or not at all: it is written to a temporary file in
+    the same folder and renamed into place at the end, so an existing model at
+    ``path`` survives any failure. Raises ``TypeError`` for arguments of the
+    wrong type, ``ValueError`` for a vocabulary that does not fit the model, for
+    a weight that is NaN or infinite (naming the parameter), or for a folder that
+    does not exist or cannot be written (nothing is written then).
 
     Returns the path written.
     """
+    if not isinstance(model, RNN):
+        raise TypeError(f"model must be an rnn_lib RNN, got {type(model).__name__}")
+    if not isinstance(vocab, Vocabulary):
+        raise TypeError(f"vocab must be an rnn_lib Vocabulary, got {type(vocab).__name__}")
     if len(vocab) != model.input_size:
         raise ValueError(f"the vocabulary has {len(vocab)} words but the model's input_size is {model.input_size}")
-    path = os.fspath(path)
-    if not path.endswith(".npz"):
-        path += ".npz"
-    arrays = {name: model.params[name] for name in PARAM_NAMES}
-    np.savez(path, format_version=np.array(FORMAT_VERSION), vocab=np.array(vocab.words, dtype=str), **arrays)
+    arrays = {name: np.array(model.params[name], dtype=np.float64) for name in PARAM_NAMES}
+    for name, a in arrays.items():
+        bad = int(a.size - np.count_nonzero(np.isfinite(a)))
+        if bad:
+            raise ValueError(f"cannot save the model: {name} holds {bad} NaN or infinite value{'s' * (bad > 1)} "
+                             f"(training diverged: try a smaller learning rate, with clipping on); "
+                             f"nothing was written")
+    _refuse_folder(path)
+    path = model_path(path)
+    target = os.path.realpath(path) if os.path.islink(path) else path  # write through a link, as open() does
+    folder = os.path.dirname(os.path.abspath(target))
+    _check_target(path, target)
+    fd, tmp = _create_temporary(folder, os.path.basename(target))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, format_version=np.array(FORMAT_VERSION), vocab=np.array(vocab.words, dtype=str), **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        if os.path.exists(target):  # keep the permissions of the file being replaced
+            os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_folder(folder)
     return path
+
+
+def _resolve_for_loading(path):
+    """``path``, or ``path + ".npz"`` if only that exists (what ``save(path)`` wrote)."""
+    path = _as_str(path)
+    if path and not os.path.exists(path) and not path.endswith(SUFFIX) and os.path.exists(path + SUFFIX):
+        return path + SUFFIX
+    return path
+
+
+def _read_arrays(path):
+    """The arrays of the ``.npz`` file at ``path``, or a ``ModelFileError`` saying why not."""
+    if not os.path.exists(path):
+        raise ModelFileError(f"model file {path!r} does not exist")
+    if os.path.isdir(path):
+        raise ModelFileError(f"{path!r} is a folder, not a model file: give the .npz file written by 'save'")
+    try:
+        with open(path, "rb") as f:
+            magic = f.read(len(_NPY_MAGIC))
+    except OSError as e:
+        raise ModelFileError(f"model file {path!r} cannot be read: {e.strerror or e}") from None
+    if magic.startswith(_NPY_MAGIC):
+        raise ModelFileError(f"{path!r} holds a single numpy array (.npy), not an rnn_lib model file: "
+                             "a model file is the .npz archive written by rnn_lib.save")
+    if not (magic.startswith(_ZIP_MAGIC) or magic.startswith(_EMPTY_ZIP_MAGIC)):
+        raise ModelFileError(f"{path!r} is not an rnn_lib model file (not an .npz archive): "
+                             "a model file is written by rnn_lib.save or 'python -m rnn_lib train --save'")
+    wanted = ("format_version", "vocab", *PARAM_NAMES)
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            return {key: f[key] for key in wanted if key in f.files}
+    except Exception as e:  # noqa: BLE001 - whatever a damaged archive raises (zipfile, zlib, numpy) is one error
+        raise ModelFileError(f"{path!r} is not a readable rnn_lib model file (damaged, or not written by "
+                             f"rnn_lib.save): {_reason(e)}") from None
+
+
+def _reason(e):
+    """A short reason for a parse failure; never numpy's advice to load pickled data unsafely."""
+    text = " ".join(str(e).split())
+    if "pickle" in text.lower() or "allow_pickle" in text:
+        return "it holds pickled Python objects, which rnn_lib never writes and never loads"
+    if isinstance(e, zipfile.BadZipFile):
+        return f"broken zip archive ({text})"
+    return f"{type(e).__name__}: {text}" if text else type(e).__name__
 
 
 def load(path):
     """Read a file written by ``save``; return ``(model, vocab)``.
 
-    Raises ``ModelFileError`` (a ``ValueError``) naming the file and what is
-    wrong with it: not found, not an npz archive, truncated, a missing array,
-    or shapes that do not fit together.
+    ``load(path)`` finds what ``save(path)`` wrote: if ``path`` does not exist
+    and lacks ``.npz``, ``path + ".npz"`` is read. Raises ``ModelFileError`` (a
+    ``ValueError``) naming the file and what is wrong with it: not found, a
+    folder, unreadable, not an npz archive, truncated, a missing array, a
+    format version other than ``FORMAT_VERSION``, non-finite weights, or shapes
+    that do not fit together. ``TypeError`` if ``path`` is not a path.
     """
-    path = os.fspath(path)
-    if not os.path.exists(path):
-        raise ModelFileError(f"model file {path!r} does not exist")
     try:
-        with np.load(path, allow_pickle=False) as f:
-            data = {key: f[key] for key in f.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as e:
-        raise ModelFileError(f"{path!r} is not a readable rnn_lib model file "
-                             f"(damaged or not an .npz archive): {e}") from None
+        path = _resolve_for_loading(path)
+    except ValueError as e:
+        raise ModelFileError(str(e)) from None
+    data = _read_arrays(path)
+    version = data.get("format_version")
+    if version is not None and (version.shape != () or version.dtype.kind not in "iu"
+                                or int(version) != FORMAT_VERSION):
+        shown = " ".join(str(version.tolist()).split())[:40]
+        raise ModelFileError(f"{path!r} has format version {shown!r}; this rnn_lib reads format version "
+                             f"{FORMAT_VERSION} only")
     missing = [k for k in ("format_version", "vocab", *PARAM_NAMES) if k not in data]
     if missing:
         raise ModelFileError(f"{path!r} lacks {', '.join(missing)}: it was not written by rnn_lib.save")
-    if data["format_version"].shape != () or int(data["format_version"]) != FORMAT_VERSION:
-        raise ModelFileError(f"{path!r} has format version {data['format_version']}, expected {FORMAT_VERSION}")
     words = data["vocab"]
     if words.dtype.kind != "U" or words.ndim != 1:
         raise ModelFileError(f"{path!r}: the vocabulary must be a 1-D array of strings")
@@ -69,7 +256,7 @@ def load(path):
     Wxh, Why = data["Wxh"], data["Why"]
     if Wxh.ndim != 2 or Why.ndim != 2:
         raise ModelFileError(f"{path!r}: Wxh and Why must be matrices")
-    H, V = Wxh.shape
+    H = Wxh.shape[0]
     O = Why.shape[0]
     expected = {"Wxh": (H, len(vocab)), "Whh": (H, H), "Why": (O, H), "bh": (H, 1), "by": (O, 1)}
     for name, shape in expected.items():

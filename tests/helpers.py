@@ -12,3 +12,26 @@ def random_model(V=6, O=2, H=5, scale=0.5, seed=1):
     model.bh = rng.standard_normal((H, 1)) * 0.1
     model.by = rng.standard_normal((O, 1)) * 0.1
     return model
+
+
+def unwritable_folder(tmp_path):
+    """A folder this process cannot create files in, or skip the test.
+
+    A folder with mode 0o500 serves for a normal user; root may write anywhere
+    except in special file systems such as /sys, which serves then.
+    """
+    import os
+
+    import pytest
+
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o500)
+    for candidate in (str(folder), "/sys"):
+        try:
+            fd = os.open(os.path.join(candidate, ".probe"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError:
+            return candidate
+        os.close(fd)
+        os.unlink(os.path.join(candidate, ".probe"))
+    pytest.skip("no folder here refuses this process's writes")

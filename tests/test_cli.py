@@ -1,19 +1,40 @@
+import io
+import os
 import re
+import signal
 import subprocess
 import sys
 
+import numpy as np
 import pytest
+
+import rnn_lib
+import rnn_lib.cli
+from rnn_lib.cli import main
+
+from helpers import unwritable_folder
 
 
 def run(*args):
     return subprocess.run([sys.executable, "-m", "rnn_lib", *args], capture_output=True, text=True, timeout=600)
 
 
+def call(*args):
+    """``main(args)`` in this process: ``(status, stdout, stderr)``."""
+    out, err = io.StringIO(), io.StringIO()
+    status = main(list(args), out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    """One full default run (seed 0, 1000 epochs), saved for the predict tests."""
+    """One full default run (seed 0, 1000 epochs) on the fast path, saved for the predict tests.
+
+    ``--fast`` trains the same per-example SGD as the teaching loop, with weights equal
+    to rounding (tests/test_fast.py), about 3x faster.
+    """
     path = tmp_path_factory.mktemp("cli") / "model.npz"
-    result = run("train", "--save", str(path))
+    result = run("train", "--fast", "--save", str(path))
     assert result.returncode == 0, result.stderr
     return result.stdout, path
 
@@ -49,7 +70,7 @@ def test_predict_unknown_word_is_a_one_line_error_with_status_2(trained):
     _, path = trained
     result = run("predict", str(path), "i am happy", "i am ecstatic")
     assert result.returncode == 2
-    assert result.stdout == ""
+    assert result.stdout.startswith("'i am happy': P(positive) = ") and len(result.stdout.splitlines()) == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert "unknown word 'ecstatic'" in result.stderr and "all am and at bad" in result.stderr
 
@@ -58,6 +79,230 @@ def test_predict_missing_model_file(tmp_path):
     result = run("predict", str(tmp_path / "none.npz"), "i am happy")
     assert result.returncode == 2 and "does not exist" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# ---- predict: every text gets its line, every mistake one line ----
+
+def test_predict_prints_every_good_text_and_an_error_line_for_each_bad_one(trained):
+    """`predict good fantastic` used to print nothing for "good" before failing on "fantastic"."""
+    _, path = trained
+    status, out, err = call("predict", str(path), "good", "fantastic", "not bad", "", "so so")
+    assert status == 2
+    assert [l.split(":")[0] for l in out.splitlines()] == ["'good'", "'not bad'"]
+    errors = err.splitlines()
+    assert len(errors) == 3 and all(l.startswith("error: ") for l in errors)
+    assert "'fantastic'" in errors[0] and "empty" in errors[1] and "unknown word 'so'" in errors[2]
+
+
+def test_predict_lower_cases_as_the_library_and_the_widgets_do(trained):
+    _, path = trained
+    status, out, err = call("predict", str(path), "I am Happy", "i am happy")
+    assert status == 0, err
+    first, second = out.splitlines()
+    assert first.startswith("'I am Happy': P(positive) = ")
+    assert first.split("= ")[1] == second.split("= ")[1]
+
+
+def test_predict_shows_a_look_alike_escaped_with_a_hint(trained):
+    _, path = trained
+    result = run("predict", str(path), "g\u043e\u043ed")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: unknown word 'g\\u043e\\u043ed' (looks like 'good')")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_predict_with_ten_thousand_unknown_words_is_one_short_line(trained):
+    _, path = trained
+    status, out, err = call("predict", str(path), " ".join(f"w{i}" for i in range(10_000)))
+    assert status == 2 and out == ""
+    assert len(err.splitlines()) == 1 and len(err) < 600 and "and 9990 more" in err
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda d: d, "is a folder, not a model file"),
+    (lambda d: (np.save(d / "w.npy", np.zeros(2)), d / "w.npy")[1], "single numpy array (.npy)"),
+    (lambda d: ((d / "t.npz").write_text("hello"), d / "t.npz")[1], "is not an rnn_lib model file"),
+    (lambda d: (np.savez(d / "v.npz", format_version=np.array(1.7)), d / "v.npz")[1], "format version"),
+    (lambda d: d / "none.npz", "does not exist"),
+], ids=["folder", "npy", "text", "version-1.7", "missing"])
+def test_predict_on_a_bad_model_file_is_one_line(tmp_path, make, message):
+    result = run("predict", str(make(tmp_path)), "good")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr and "unsafe" not in result.stderr
+
+
+def test_predict_finds_a_model_saved_without_the_npz_suffix(tmp_path):
+    model, vocab = rnn_lib.RNN(18, 2, 4, rng=1), rnn_lib.Vocabulary.from_texts(rnn_lib.train_data)
+    rnn_lib.save(tmp_path / "noext", model, vocab)
+    status, out, err = call("predict", str(tmp_path / "noext"), "good")
+    assert status == 0 and out.startswith("'good': P(positive) = "), err
+
+
+def test_predict_refuses_a_model_that_is_not_a_two_class_classifier(tmp_path):
+    vocab = rnn_lib.Vocabulary.from_texts(rnn_lib.train_data)
+    rnn_lib.save(tmp_path / "one", rnn_lib.RNN(18, 1, 4, rng=1), vocab)
+    status, out, err = call("predict", str(tmp_path / "one.npz"), "good")
+    assert status == 2 and out == "" and "2-class" in err and len(err.splitlines()) == 1
+
+
+# ---- train: checks first, divergence and Ctrl-C reported in one line ----
+
+def _must_not_train(*args, **kwargs):
+    raise AssertionError("training started although the arguments were bad")
+
+
+@pytest.mark.parametrize("where", ["missing", "file", "folder", "unwritable"])
+def test_train_checks_the_save_path_before_training(tmp_path, monkeypatch, where):
+    """A missing folder used to be found after the whole run: a traceback, the trained model lost."""
+    (tmp_path / "a_file").write_text("x")
+    target = {"missing": tmp_path / "no" / "such" / "model.npz",
+              "file": tmp_path / "a_file" / "model.npz",
+              "folder": tmp_path,
+              "unwritable": lambda: os.path.join(unwritable_folder(tmp_path), "model.npz")}[where]
+    target = target() if callable(target) else target
+    monkeypatch.setattr(rnn_lib.cli, "train", _must_not_train)
+    status, out, err = call("train", "--save", str(target))
+    assert status == 2 and out == ""
+    assert err.startswith("error: cannot save to ") and len(err.splitlines()) == 1, err
+
+
+def test_train_into_a_missing_folder_exits_at_once(tmp_path):
+    result = run("train", "--save", str(tmp_path / "missing" / "model.npz"))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"error: cannot save to '{tmp_path}/missing/model.npz': the folder " \
+                            f"'{tmp_path}/missing' does not exist\n"
+
+
+def test_train_refuses_a_negative_seed_and_non_finite_learning_rates():
+    for args, message in ((["--seed", "-1"], "seed of at least 0"), (["--lr", "inf"], "finite"),
+                          (["--lr", "nan"], "finite"), (["--seed", "1.5"], "whole number")):
+        result = run("train", "--epochs", "2", *args)
+        assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+        last = result.stderr.splitlines()[-1]
+        assert last.startswith(f"python -m rnn_lib train: error: argument {args[0]}: ") and message in last, last
+
+
+def test_the_cli_trains_exactly_what_fit_trains(tmp_path):
+    """The command line builds the vocabulary and model itself; one generator, as in fit."""
+    for extra in ([], ["--fast"], ["--batch-size", "4"]):
+        status, out, err = call("train", "--epochs", "3", "--hidden", "6", "--seed", "5", *extra,
+                                "--save", str(tmp_path / "m.npz"))
+        assert status == 0, err
+        method = "fast" if extra else "loop"
+        batch = int(extra[1]) if extra[:1] == ["--batch-size"] else 1
+        expected, _, _ = rnn_lib.fit(seed=5, epochs=3, hidden_size=6, method=method, batch_size=batch)
+        assert np.array_equal(rnn_lib.load(tmp_path / "m.npz")[0].flat, expected.flat)
+
+
+def _interrupt_after(epoch):
+    """A stand-in for ``train`` whose run is interrupted (Ctrl-C) right after ``epoch``."""
+    real = rnn_lib.training.train
+
+    def train(*args, callback, **kwargs):
+        def interrupting(history):
+            callback(history)
+            if history.epoch[-1] == epoch:
+                raise KeyboardInterrupt
+
+        return real(*args, callback=interrupting, **kwargs)
+
+    return train
+
+
+def test_ctrl_c_during_train_saves_the_last_complete_epoch_and_says_so(tmp_path, monkeypatch):
+    """Ctrl-C used to print a 25-36-line traceback and keep nothing."""
+    monkeypatch.setattr(rnn_lib.cli, "train", _interrupt_after(5))
+    path = tmp_path / "m.npz"
+    status, out, err = call("train", "--epochs", "1000", "--hidden", "6", "--save", str(path))
+    assert status == 130
+    assert err == "interrupted: stopped after 5 of 1000 epochs\n"
+    assert out == f"saved the PARTLY TRAINED model (after epoch 5 of 1000) to {path}\n"
+    expected, _, _ = rnn_lib.fit(seed=0, epochs=5, hidden_size=6)
+    assert np.array_equal(rnn_lib.load(path)[0].flat, expected.flat)
+
+
+def test_ctrl_c_without_save_or_before_an_epoch_saves_nothing_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(rnn_lib.cli, "train", _interrupt_after(2))
+    status, out, err = call("train", "--epochs", "10", "--hidden", "4")
+    assert status == 130 and out == ""
+    assert err == "interrupted: stopped after 2 of 10 epochs; nothing was saved (no --save given)\n"
+
+    def interrupted_at_once(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(rnn_lib.cli, "train", interrupted_at_once)
+    status, out, err = call("train", "--epochs", "10", "--save", str(tmp_path / "m.npz"))
+    assert status == 130 and out == "" and os.listdir(tmp_path) == []
+    assert err == "interrupted: stopped after 0 of 10 epochs; nothing was saved (no epoch was complete)\n"
+
+
+POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and shell pipes")
+
+
+@POSIX_ONLY
+def test_sigint_during_train_stops_cleanly_and_keeps_the_model(tmp_path):
+    """A real Ctrl-C (SIGINT) in the middle of an epoch: no traceback, the last complete epoch saved."""
+    path = tmp_path / "m.npz"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rnn_lib", "train", "--fast", "--epochs", "100000", "--save", str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # a background job may ignore it
+    try:
+        assert proc.stdout.readline() == "--- Epoch 100\n"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    m = re.fullmatch(r"interrupted: stopped after (\d+) of 100000 epochs\n", err)
+    assert m and int(m.group(1)) >= 100, err
+    assert out.splitlines()[-1] == f"saved the PARTLY TRAINED model (after epoch {m.group(1)} of 100000) to {path}"
+    model, _ = rnn_lib.load(path)
+    assert np.all(np.isfinite(model.flat))
+
+
+def test_a_training_error_is_one_line_and_nothing_is_saved(tmp_path, monkeypatch):
+    """What the training loop raises when it diverges (non-finite loss) is printed as one line."""
+    def diverging(*args, **kwargs):
+        raise FloatingPointError("the loss became nan at epoch 3: the learning rate is too large\n"
+                                 "(or clipping is off)")
+
+    monkeypatch.setattr(rnn_lib.cli, "train", diverging)
+    status, out, err = call("train", "--lr", "1e6", "--save", str(tmp_path / "m.npz"))
+    assert status == 1 and out == "" and os.listdir(tmp_path) == []
+    assert err == ("error: the loss became nan at epoch 3: the learning rate is too large (or clipping is off); "
+                   "nothing was saved\n")
+
+
+def test_a_diverged_model_is_never_saved(tmp_path):
+    """lr 1e308 overflows the weights to inf, then NaN: the file that load refused is never written."""
+    result = run("train", "--lr", "1e308", "--epochs", "20", "--save", str(tmp_path / "m.npz"))
+    assert result.returncode in (1, 2) and "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("error: ")
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.xfail(strict=True, reason="the training loop's own check for a non-finite loss (training.py) is "
+                                       "not on this branch: today the error comes from save, after all epochs")
+@pytest.mark.parametrize("save", [False, True])
+def test_divergence_stops_training_with_an_error_naming_the_epoch(tmp_path, save):
+    args = ["--save", str(tmp_path / "m.npz")] if save else []
+    result = run("train", "--lr", "1e308", "--epochs", "300", *args)
+    assert result.returncode in (1, 2) and "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and "epoch" in result.stderr
+    assert "--- Epoch" not in result.stdout  # stopped in the first epochs, not after all 300
+    assert os.listdir(tmp_path) == []
+
+
+@POSIX_ONLY
+def test_train_output_into_a_closed_pipe_is_quiet():
+    """`python -m rnn_lib train | head -1`: no BrokenPipeError traceback."""
+    proc = subprocess.run(f"{sys.executable} -m rnn_lib train --fast --epochs 300 | head -1", shell=True,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.stdout == "--- Epoch 100\n" and "Traceback" not in proc.stderr and "Error" not in proc.stderr
 
 
 def test_train_options():

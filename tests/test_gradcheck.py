@@ -86,3 +86,75 @@ def test_floor_still_catches_small_wrong_entries():
     a = np.array([1e-4, 0.5])
     assert rel_error(a, a * [2.0, 1.0], floor=1e-3) > 1e-2  # 1e-4 vs 2e-4: caught
     assert rel_error(a, a + [1e-12, 0.0], floor=1e-3) < 1e-8  # rounding-size difference: not
+
+
+# ---- non-finite values are failures, never passes ----
+
+def test_rel_error_with_nan_or_inf_is_infinite_not_zero():
+    """rel_error(nan, x) used to return 0.0: every comparison with NaN is False, so nothing was counted."""
+    assert rel_error([np.nan], [1.0]) == np.inf
+    assert rel_error([1.0, 2.0], [1.0, np.nan]) == np.inf
+    assert rel_error([np.nan], [np.nan]) == np.inf
+    assert rel_error([np.inf], [np.inf]) == np.inf  # equal, but not a gradient
+    assert rel_error([0.0], [-np.inf], floor=1e-3) == np.inf
+
+
+def test_a_nan_weight_fails_the_check():
+    """A NaN weight made every gradient NaN, and the check said passed() with error 0.0."""
+    model = random_model()
+    model.Whh[0, 0] = np.nan
+    try:
+        report = check_gradients(model, [0, 1, 2], 1)
+    except ValueError as e:  # a model that refuses NaN weights in forward is as good
+        assert "nan" in str(e).lower() or "finite" in str(e).lower()
+        return
+    assert not report.passed()
+    assert report.max_rel_error() == np.inf
+    assert report["Whh"].verdict == "NOT FINITE" and not report["Whh"].finite
+    assert "NOT FINITE" in str(report)
+
+
+def test_a_backward_that_returns_nan_fails_with_its_own_verdict():
+    model = random_model()
+
+    def nan_backward(model, d_y):
+        grads = model.backward(d_y)
+        grads["Wxh"] = grads["Wxh"] * np.nan
+        return grads
+
+    report = check_gradients(model, [0, 1, 2], 1, backward=nan_backward)
+    assert not report.passed() and not report.passed(tol=np.inf)
+    assert report["Wxh"].verdict == "NOT FINITE"
+    assert [row.verdict for name, row in report.items() if name != "Wxh"] == ["close"] * 4
+    line = [l for l in str(report).splitlines() if l.startswith("Wxh")][0]
+    assert line.endswith("NOT FINITE") and "nan" in line
+    assert report.max_rel_error() == np.inf
+
+
+def test_an_infinite_analytic_gradient_is_not_exact():
+    """inf == inf, so the "exact" verdict must look at finiteness first."""
+    model = random_model()
+
+    def inf_backward(model, d_y):
+        grads = model.backward(d_y)
+        grads["by"] = np.full_like(grads["by"], np.inf)
+        return grads
+
+    report = check_gradients(model, [0], 0, backward=inf_backward)
+    assert report["by"].verdict == "NOT FINITE" and not report["by"].exact and not report.passed()
+
+
+def test_an_infinite_weight_that_leaves_the_gradients_finite_still_fails():
+    """Wxh[0, 0] = inf: tanh saturates, both gradients are finite (0), yet nothing was measured there."""
+    model = random_model()
+    model.Wxh[0, 0] = np.inf
+    report = check_gradients(model, [0], 1)
+    assert report["Wxh"].max_abs_diff < 1e-9  # tanh(inf) = 1: both gradients finite, and they agree
+    assert report["Wxh"].verdict == "NOT FINITE" and not report.passed()
+
+
+def test_check_gradients_refuses_unknown_or_no_parameter_names():
+    with pytest.raises(ValueError, match="unknown parameter 'W'"):
+        check_gradients(random_model(), [0], 0, names=["W"])
+    with pytest.raises(ValueError, match="names is empty"):
+        check_gradients(random_model(), [0], 0, names=[])

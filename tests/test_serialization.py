@@ -1,3 +1,5 @@
+import os
+import sys
 import zipfile
 
 import numpy as np
@@ -5,8 +7,9 @@ import pytest
 
 import rnn_lib
 from rnn_lib import ModelFileError, Vocabulary, load, save
+from rnn_lib.serialization import check_writable
 
-from helpers import random_model
+from helpers import random_model, unwritable_folder
 
 
 @pytest.fixture
@@ -46,10 +49,40 @@ def test_truncated_file(saved, tmp_path):
 
 
 def test_not_an_npz(tmp_path):
+    """A text file named .npz: numpy's own message advises loading it "unsafely"; a learner must not read that."""
     bad = tmp_path / "text.npz"
     bad.write_text("hello")
-    with pytest.raises(ModelFileError, match="not a readable"):
+    with pytest.raises(ModelFileError, match="is not an rnn_lib model file") as e:
         load(bad)
+    assert "unsafe" not in str(e.value) and "pickle" not in str(e.value)
+
+
+def test_a_pickle_inside_the_archive_is_refused_without_advice_to_unpickle(tmp_path):
+    bad = tmp_path / "objects.npz"
+    np.savez(bad, format_version=np.array(1), vocab=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(ModelFileError, match="pickled Python objects, which rnn_lib never writes") as e:
+        load(bad)
+    assert "unsafe" not in str(e.value) and "allow_pickle" not in str(e.value)
+
+
+def test_a_single_npy_array_is_a_model_file_error(tmp_path):
+    """np.load returns an ndarray for .npy: it used to escape as a TypeError (no context manager)."""
+    bad = tmp_path / "weights.npy"
+    np.save(bad, np.zeros(3))
+    with pytest.raises(ModelFileError, match=r"single numpy array \(\.npy\), not an rnn_lib model file"):
+        load(bad)
+
+
+def test_a_folder_or_an_unreadable_file_is_a_model_file_error(tmp_path, monkeypatch, saved):
+    with pytest.raises(ModelFileError, match="is a folder, not a model file"):
+        load(tmp_path)
+
+    def no_permission(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(rnn_lib.serialization, "open", no_permission, raising=False)
+    with pytest.raises(ModelFileError, match="cannot be read: Permission denied"):
+        load(saved[0])
 
 
 def test_corrupted_member(saved, tmp_path):
@@ -94,6 +127,157 @@ def test_bad_values_and_version(saved, tmp_path):
         load(_rewrite(saved[0], tmp_path, format_version=np.array(99)))
     with pytest.raises(ModelFileError, match="sorted"):
         load(_rewrite(saved[0], tmp_path, vocab=np.array(list("fedcba"))))
+
+
+@pytest.mark.parametrize("version", [np.array(1.7), np.array(1.0), np.array("1"), np.array("abc"),
+                                     np.array([1]), np.array(True), np.array(2)])
+def test_only_format_version_1_is_read(saved, tmp_path, version):
+    """1.7 used to be read as version 1 (int(1.7)), and a string version escaped as a raw ValueError."""
+    with pytest.raises(ModelFileError, match="format version .*this rnn_lib reads format version 1 only"):
+        load(_rewrite(saved[0], tmp_path, format_version=version))
+
+
+def test_save_and_load_agree_on_a_name_without_npz(tmp_path):
+    """save("noext") writes noext.npz; load("noext") finds it (it used to say the file does not exist)."""
+    model, vocab = random_model(), Vocabulary(list("abcdef"))
+    assert save(tmp_path / "noext", model, vocab) == str(tmp_path / "noext.npz")
+    loaded, _ = load(tmp_path / "noext")
+    assert np.array_equal(loaded.flat, model.flat)
+    assert np.array_equal(load(str(tmp_path / "noext"))[0].flat, model.flat)
+    with pytest.raises(ModelFileError, match="does not exist"):
+        load(tmp_path / "other")
+
+
+def test_a_file_named_as_given_is_read_before_the_npz_name(saved, tmp_path):
+    """An existing file is read as named, whatever its suffix (a model copied to 'model.bak')."""
+    backup = tmp_path / "model.bak"
+    backup.write_bytes(open(saved[0], "rb").read())
+    assert np.array_equal(load(backup)[0].flat, saved[1].flat)
+
+
+# ---- atomic saves ----
+
+def _fail_part_way(monkeypatch, after=3):
+    """Make numpy's array writer raise after writing ``after`` arrays of the archive."""
+    real = np.lib.format.write_array
+    calls = []
+
+    def write_array(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > after:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(np.lib.format, "write_array", write_array)
+    return calls
+
+
+def test_a_save_that_fails_part_way_leaves_the_old_file_intact(saved, tmp_path, monkeypatch):
+    path, model, vocab = saved
+    before = open(path, "rb").read()
+    other = random_model(seed=9)
+    calls = _fail_part_way(monkeypatch)
+    with pytest.raises(OSError, match="No space left"):
+        save(path, other, vocab)
+    assert len(calls) == 4  # three arrays were written before the failure: it really was part-way
+    monkeypatch.undo()
+    assert open(path, "rb").read() == before
+    loaded, loaded_vocab = load(path)
+    assert np.array_equal(loaded.flat, model.flat) and loaded_vocab == vocab
+    assert sorted(os.listdir(tmp_path)) == ["m.npz"]  # no temporary file left behind
+
+
+def test_ctrl_c_during_a_save_leaves_the_old_file_intact(saved, tmp_path, monkeypatch):
+    path, model, vocab = saved
+    real = np.lib.format.write_array
+
+    def interrupted(*args, **kwargs):
+        real(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np.lib.format, "write_array", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        save(path, random_model(seed=9), vocab)
+    monkeypatch.undo()
+    assert np.array_equal(load(path)[0].flat, model.flat)
+    assert sorted(os.listdir(tmp_path)) == ["m.npz"]
+
+
+def test_a_first_save_that_fails_leaves_nothing(tmp_path, monkeypatch):
+    _fail_part_way(monkeypatch, after=1)
+    with pytest.raises(OSError):
+        save(tmp_path / "new.npz", random_model(), Vocabulary(list("abcdef")))
+    assert os.listdir(tmp_path) == []
+
+
+POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file permissions")
+
+
+@POSIX_ONLY
+def test_save_replaces_an_existing_file_and_keeps_its_permissions(saved, tmp_path):
+    path, _, vocab = saved
+    os.chmod(path, 0o640)
+    other = random_model(seed=9)
+    save(path, other, vocab)
+    assert np.array_equal(load(path)[0].flat, other.flat)
+    assert os.stat(path).st_mode & 0o777 == 0o640
+    assert sorted(os.listdir(tmp_path)) == ["m.npz"]
+
+
+@POSIX_ONLY
+def test_a_new_file_gets_the_usual_permissions(tmp_path):
+    """Not 0600, as a file from tempfile.mkstemp would be: the umask applies, as for open()."""
+    umask = os.umask(0o022)
+    try:
+        path = save(tmp_path / "fresh", random_model(), Vocabulary(list("abcdef")))
+    finally:
+        os.umask(umask)
+    assert os.stat(path).st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_save_refuses_non_finite_weights_and_writes_nothing(tmp_path, value):
+    model = random_model()
+    model.Whh[1, 2] = value
+    with pytest.raises(ValueError, match="cannot save the model: Whh holds 1 NaN or infinite value") as e:
+        save(tmp_path / "bad.npz", model, Vocabulary(list("abcdef")))
+    assert "learning rate" in str(e.value)
+    assert os.listdir(tmp_path) == []
+
+
+def test_save_into_a_missing_folder_or_onto_a_folder_says_so(tmp_path):
+    model, vocab = random_model(), Vocabulary(list("abcdef"))
+    with pytest.raises(ValueError, match="the folder .* does not exist"):
+        save(tmp_path / "missing" / "m.npz", model, vocab)
+    with pytest.raises(ValueError, match="it is a folder"):
+        save(tmp_path, model, vocab)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ValueError, match="is not a folder"):
+        save(tmp_path / "file" / "m.npz", model, vocab)
+    assert os.listdir(tmp_path) == ["file"]
+
+
+def test_save_into_a_folder_that_cannot_be_written_says_so(tmp_path):
+    folder = unwritable_folder(tmp_path)
+    with pytest.raises(ValueError, match="cannot write in the folder"):
+        save(os.path.join(folder, "m.npz"), random_model(), Vocabulary(list("abcdef")))
+    with pytest.raises(ValueError, match="cannot write in the folder"):
+        check_writable(os.path.join(folder, "m.npz"))
+
+
+def test_check_writable_leaves_nothing_behind(tmp_path):
+    assert check_writable(tmp_path / "m") == str(tmp_path / "m.npz")
+    assert os.listdir(tmp_path) == []
+    with pytest.raises(ValueError, match="does not exist"):
+        check_writable(tmp_path / "no" / "m.npz")
+    with pytest.raises(ValueError, match="empty"):
+        check_writable("")
+
+
+@pytest.mark.parametrize("model, vocab", [("model", Vocabulary(["a"])), (None, None)])
+def test_save_refuses_arguments_of_the_wrong_type(tmp_path, model, vocab):
+    with pytest.raises(TypeError, match="model must be an rnn_lib RNN"):
+        save(tmp_path / "m.npz", model, vocab)
 
 
 def test_save_refuses_a_mismatched_vocabulary(tmp_path):

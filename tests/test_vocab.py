@@ -35,10 +35,27 @@ def test_encode_decode_round_trip_and_whitespace(vocab):
     assert idx == [vocab.word_to_idx[w] for w in ("i", "am", "not", "happy")]
 
 
-def test_case_is_significant_unless_folded(vocab):
-    with pytest.raises(ValueError, match="'Happy'"):
-        vocab.encode("i am Happy")
+def test_text_is_lower_cased_by_default(vocab):
+    """One rule everywhere: the API, the command line and the widgets all read "I am Happy"."""
+    assert vocab.encode("I AM Happy") == vocab.encode("i am happy")
     assert vocab.encode("I AM Happy", lowercase=True) == vocab.encode("i am happy")
+    assert vocab.decode(vocab.encode("NOT Bad")) == "not bad"
+    cols = vocab.text_to_inputs("Good")
+    assert len(cols) == 1 and cols[0][vocab.word_to_idx["good"], 0] == 1
+
+
+def test_lowercase_false_matches_strictly(vocab):
+    with pytest.raises(ValueError, match=r"unknown word 'Happy' \(looks like 'happy'\)"):
+        vocab.encode("i am Happy", lowercase=False)
+    with pytest.raises(ValueError, match="'Good'"):
+        vocab.text_to_inputs("Good", lowercase=False)
+
+
+def test_a_vocabulary_with_capitals_still_finds_them_as_written():
+    v = Vocabulary(["Paris", "i", "love"])
+    assert v.encode("I love Paris") == [v.word_to_idx["i"], v.word_to_idx["love"], v.word_to_idx["Paris"]]
+    with pytest.raises(ValueError, match="unknown word 'paris'"):
+        v.encode("i love paris")  # lower case is tried for a word, never upper case
 
 
 def test_one_hot_columns_and_matrix(vocab):
@@ -59,6 +76,58 @@ def test_unknown_word_names_the_word_and_the_vocabulary(vocab):
     msg = str(e.value)
     assert "'terrific'" in msg
     assert "all am and at bad earlier good happy i is not now or right sad this very was" in msg
+
+
+def test_a_look_alike_word_is_shown_escaped_with_a_hint(vocab):
+    """Cyrillic o (U+043E) in "good": the message used to show 'gооd', identical to the eye."""
+    with pytest.raises(ValueError) as e:
+        vocab.encode("i am g\u043e\u043ed")
+    msg = str(e.value)
+    assert "unknown word 'g\\u043e\\u043ed' (looks like 'good') in 'i am g\\u043e\\u043ed'" in msg
+    assert msg.isascii()
+
+
+@pytest.mark.parametrize("word, like", [
+    ("h\u0430ppy", "happy"),        # Cyrillic a
+    ("b\u0430d", "bad"),            # Cyrillic a
+    ("goo\u200bd", "good"),         # zero-width space inside
+    ("h\u00e4ppy", "happy"),        # an accent
+    ("\uff47\uff4f\uff4f\uff44", "good"),  # full-width letters
+    ("\u03bfr", "or"),              # Greek omicron
+    ("\u0455\u0430d", "sad"),       # Cyrillic dze and a
+    ("G\u041e\u041eD", "good"),      # Cyrillic capital O, and case
+])
+def test_look_alikes(vocab, word, like):
+    with pytest.raises(ValueError, match=f"\\(looks like '{like}'\\)"):
+        vocab.encode(word)
+
+
+def test_no_hint_for_a_word_that_looks_like_nothing(vocab):
+    with pytest.raises(ValueError) as e:
+        vocab.encode("i am gut")
+    assert "looks like" not in str(e.value)
+
+
+def test_the_message_for_many_unknown_words_is_capped(vocab):
+    """10,000 unknown words used to give a 148,000-character message."""
+    text = " ".join(f"w{i}" for i in range(10_000))
+    with pytest.raises(ValueError) as e:
+        vocab.encode(text)
+    msg = str(e.value)
+    assert len(msg) < 600, len(msg)
+    assert "unknown words 'w0', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8', 'w9', and 9990 more in" in msg
+    assert "(58889 characters)" in msg  # the text is shortened, and says how long it was
+    assert "the vocabulary has 18 words: all am and at bad earlier good happy i is not now or right sad " \
+           "this very was" in msg  # the course's vocabulary is listed whole
+
+
+def test_the_vocabulary_listing_is_capped_for_large_vocabularies():
+    big = Vocabulary(f"w{i:05d}" for i in range(5000))
+    with pytest.raises(ValueError) as e:
+        big.encode("w00001 nope")
+    msg = str(e.value)
+    assert "the vocabulary has 5000 words: w00000 w00001" in msg and msg.endswith("and 4950 more")
+    assert len(msg) < 600
 
 
 def test_several_unknown_words_are_all_named(vocab):
