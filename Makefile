@@ -7,21 +7,34 @@ STAMP := $(VENV)/.installed
 
 .PHONY: lab test bench install clean
 
-install: $(STAMP)
+# The course's JupyterLab settings (jupyter-config/README.md): no news popup, no news feed and no
+# update check, since a classroom is often offline. Copied into the environment, for `make lab`.
+LAB_CONFIG := $(VENV)/etc/jupyter/jupyter_lab_config.json \
+	$(VENV)/share/jupyter/lab/settings/overrides.d/rnns-from-scratch.json
+
+install: $(STAMP) $(LAB_CONFIG)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[lab,test]'
 	touch $(STAMP)
 
+$(VENV)/etc/jupyter/%: jupyter-config/% $(STAMP)
+	mkdir -p $(@D)
+	cp $< $@
+
+$(VENV)/share/jupyter/%: jupyter-config/% $(STAMP)
+	mkdir -p $(@D)
+	cp $< $@
+
 # JupyterLab refuses to run as root unless told to (containers often run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lab: $(STAMP)
+lab: install
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. \
 		--LabApp.default_url=/lab/tree/notebooks/01_preprocessing.ipynb
 
-test: $(STAMP)
+test: install
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
