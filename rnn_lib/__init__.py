@@ -1,6 +1,7 @@
 """rnn_lib: a vanilla recurrent neural network in numpy, for the "RNNs from Scratch" course."""
 
 from .data import load_dataset, test_data, train_data
+from .datasets import DATASETS, RECIPES, Dataset, Recipe, split_validation
 from .fast import RECOMMENDED_BATCH_SIZE, FastRNN, batch_gradients
 from .gradcheck import check_gradients, numerical_gradient, rel_error
 from .losses import cross_entropy, softmax, softmax_cross_entropy
@@ -13,7 +14,7 @@ from .vocab import Vocabulary, split_words
 __version__ = "0.1.0"
 
 __all__ = [
-    "CLIP", "EPOCHS", "HIDDEN_SIZE", "LEARN_RATE", "PARAM_NAMES", "RECOMMENDED_BATCH_SIZE", "RNN", "SEED",
+    "CLIP", "DATASETS", "Dataset", "RECIPES", "Recipe", "split_validation", "EPOCHS", "HIDDEN_SIZE", "LEARN_RATE", "PARAM_NAMES", "RECOMMENDED_BATCH_SIZE", "RNN", "SEED",
     "FastRNN", "History", "batch_gradients",
     "ModelFileError", "Vocabulary", "check_gradients", "clip_gradients", "cross_entropy", "evaluate",
     "fit", "load", "load_dataset", "numerical_gradient", "predict_proba", "rel_error", "save",
