@@ -1,0 +1,209 @@
+"""What did the network learn? Probe accuracy per construction, for the recipes and datasets we have.
+
+    python benchmarks/probe_compositional.py             # every table (about 10-20 minutes on a busy 2-core machine)
+    python benchmarks/probe_compositional.py --quick     # 3 seeds where the tables use 5 or 10
+    python benchmarks/probe_compositional.py --tables a c   # some tables only
+
+The probe set (``rnn_lib.load_dataset("compositional").probe``) holds new
+compositions of the same 18 words, grouped by construction, in none of the
+training, validation or test sets. Tables:
+
+a. the article's recipe on sentiment.json (60 phrases): test and probe accuracy, 5 seeds;
+b. what does not fix it: hidden size 8, Xavier initialisation, 3x the epochs (5 seeds);
+r. recipe search on the generated training set (3 seeds each): per-example or
+   batched SGD, learning rate, initialisation, stopping on the validation split;
+c. the recommended recipe (``rnn_lib.RECIPES["compositional"]``), 10 seeds;
+d. a learning curve: probe accuracy against the number of generated training
+   phrases (sentiment.json's training phrases always included), 3 seeds; every
+   run gets at most as many SGD steps as the full set's (so small sets are not
+   cut short), and stops on the same validation split;
+e. the systematic split: the recommended recipe on ``load_dataset("systematic")``
+   (no negated adjective followed by a time phrase in training), 10 seeds.
+
+Accuracies are fractions of the probe phrases classified right. Times are wall
+seconds per training run on one core (numpy's BLAS on one thread); they depend
+on the machine's load, which the header prints.
+"""
+
+import argparse
+import dataclasses
+import datetime
+import math
+import os
+import statistics
+import time
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+
+import rnn_lib  # noqa: E402
+from rnn_lib.grammar import CONSTRUCTION_TITLES, CONSTRUCTIONS  # noqa: E402
+
+COLUMNS = [CONSTRUCTION_TITLES[c] for c in CONSTRUCTIONS]
+
+
+def engine_options(batch_size):
+    """``fit``'s options choosing the engine for ``batch_size`` (the one place to rename them)."""
+    return {"method": "fast"} if batch_size == 1 else {"batch_size": batch_size}
+
+
+def train_run(recipe, train, validation, seed):
+    """Train one network with ``recipe``; stop on ``validation`` if the recipe says so.
+
+    Returns ``(model, vocab, epochs run, seconds)``.
+    """
+    stop = recipe.stop_at is not None and validation
+    start = time.perf_counter()
+    model, vocab, history = rnn_lib.fit(
+        seed=seed, epochs=recipe.epochs, hidden_size=recipe.hidden_size, learn_rate=recipe.learn_rate,
+        clip=recipe.clip, init=recipe.init, train_data=train, test_data=validation if stop else None,
+        stop_at=recipe.stop_at if stop else None, **engine_options(recipe.batch_size))
+    return model, vocab, len(history), time.perf_counter() - start
+
+
+def probe_row(model, vocab, ds):
+    """Probe accuracy per construction, then over the whole probe set."""
+    per = [rnn_lib.evaluate(model, vocab, ds.probe[c])[1] for c in CONSTRUCTIONS]
+    return per + [rnn_lib.evaluate(model, vocab, ds.probe_phrases)[1]]
+
+
+def header(cols, first="seed", extra=()):
+    names = [*extra, *cols, "probe"]
+    return f"{first:<24}" + "".join(f"{n:>16}" for n in names)
+
+
+def line(first, values):
+    return f"{first:<24}" + "".join(f"{v:>16.3f}" if isinstance(v, float) else f"{v!s:>16}" for v in values)
+
+
+def summary_lines(rows, n_extra):
+    """mean / min rows over the seeds (columns after the first ``n_extra`` are accuracies)."""
+    arr = np.array([r for r in rows], dtype=float)
+    return [line("mean", list(arr.mean(axis=0))), line("min", list(arr.min(axis=0)))]
+
+
+def seeds_table(title, recipe, ds, seeds, train=None, show_test=True):
+    """One row per seed: test accuracy, epochs, seconds, probe per construction; then mean and min."""
+    train = ds.train if train is None else train
+    print(f"\n{title}")
+    print(header(COLUMNS, extra=("test", "epochs", "s")))
+    rows = []
+    for seed in seeds:
+        model, vocab, epochs, secs = train_run(recipe, train, ds.validation, seed)
+        test = rnn_lib.evaluate(model, vocab, ds.test)[1]
+        row = [test, float(epochs), secs, *probe_row(model, vocab, ds)]
+        rows.append(row)
+        print(line(str(seed), [test, epochs, f"{secs:.1f}", *row[3:]]), flush=True)
+    for s in summary_lines(rows, 3):
+        print(s)
+    probe_all = [r[-1] for r in rows]
+    print(f"probe >= 0.95: {sum(p >= 0.95 for p in probe_all)} of {len(rows)} seeds; "
+          f"median {statistics.median(r[2] for r in rows):.1f} s per run")
+    return rows
+
+
+def table_a(seeds):
+    ds = rnn_lib.load_dataset("sentiment")
+    seeds_table("a. The article's recipe on sentiment.json (60 training phrases, 1000 epochs)",
+                rnn_lib.RECIPES["sentiment"], ds, seeds)
+
+
+def table_b(seeds):
+    ds = rnn_lib.load_dataset("sentiment")
+    base = rnn_lib.RECIPES["sentiment"]
+    for title, recipe in (("hidden size 8", dataclasses.replace(base, hidden_size=8)),
+                          ("Xavier initialisation", dataclasses.replace(base, init="xavier")),
+                          ("3000 epochs", dataclasses.replace(base, epochs=3000))):
+        seeds_table(f"b. sentiment.json, the article's recipe with {title}", recipe, ds, seeds)
+
+
+def table_r(seeds):
+    ds = rnn_lib.load_dataset("compositional")
+    rec = rnn_lib.RECIPES["compositional"]
+    variants = [
+        ("per-example lr 0.02 stop", rec),
+        ("per-example no stop", dataclasses.replace(rec, stop_at=None)),
+        ("per-example lr 0.05", dataclasses.replace(rec, learn_rate=0.05)),
+        ("per-example xavier", dataclasses.replace(rec, init="xavier")),
+        ("batched 16 lr 0.02", dataclasses.replace(rec, batch_size=16, epochs=300)),
+        ("batched 16 lr 0.1", dataclasses.replace(rec, batch_size=16, epochs=300, learn_rate=0.1)),
+    ]
+    print(f"\nr. Recipe search on the generated training set ({len(ds.train)} phrases, "
+          f"validation {len(ds.validation)}), seeds {list(seeds)}: probe accuracy over all constructions")
+    print(f"{'recipe':<28}{'max epochs':>11}{'epochs':>18}{'s per run':>11}{'probe min':>11}"
+          f"{'probe mean':>11}{'>= 0.95':>9}")
+    for name, recipe in variants:
+        epochs, secs, probes = [], [], []
+        for seed in seeds:
+            model, vocab, e, s = train_run(recipe, ds.train, ds.validation, seed)
+            epochs.append(e)
+            secs.append(s)
+            probes.append(probe_row(model, vocab, ds)[-1])
+        print(f"{name:<28}{recipe.epochs:>11}{' '.join(map(str, epochs)):>18}{statistics.median(secs):>11.1f}"
+              f"{min(probes):>11.3f}{statistics.mean(probes):>11.3f}"
+              f"{f'{sum(p >= 0.95 for p in probes)}/{len(probes)}':>9}", flush=True)
+
+
+def table_c(seeds):
+    ds = rnn_lib.load_dataset("compositional")
+    rec = rnn_lib.RECIPES["compositional"]
+    seeds_table(f"c. The recommended recipe on the generated training set ({len(ds.train)} phrases): {rec}",
+                rec, ds, seeds)
+
+
+def table_d(seeds, sizes=(0, 25, 50, 100, 150, 200, None)):
+    ds = rnn_lib.load_dataset("compositional")
+    sentiment = rnn_lib.load_dataset("sentiment")
+    rec = rnn_lib.RECIPES["compositional"]
+    base = {t: v for t, v in ds.train.items() if t in sentiment.train}
+    generated = [t for t in ds.train if t not in sentiment.train]
+    order = [generated[i] for i in np.random.default_rng(0).permutation(len(generated))]
+    steps = rec.epochs * len(ds.train)
+    print(f"\nd. Learning curve: {len(base)} of sentiment.json's training phrases plus n generated ones "
+          f"(nested subsets), the recommended recipe with at most {steps} SGD steps; seeds {list(seeds)}")
+    print(header(COLUMNS, first="n generated", extra=("train", "max epochs", "epochs")))
+    for n in sizes:
+        n = len(order) if n is None else n
+        train = {**base, **{t: ds.train[t] for t in order[:n]}}
+        recipe = dataclasses.replace(rec, epochs=math.ceil(steps / len(train)))
+        rows, epochs = [], []
+        for seed in seeds:
+            model, vocab, e, _ = train_run(recipe, train, ds.validation, seed)
+            rows.append(probe_row(model, vocab, ds))
+            epochs.append(e)
+        mean = list(np.mean(rows, axis=0))
+        print(line(f"{n} (mean)", [len(train), recipe.epochs, " ".join(map(str, epochs)), *mean]))
+        print(line(f"{n} (min)", ["", "", "", *np.min(rows, axis=0)]), flush=True)
+
+
+def table_e(seeds):
+    ds = rnn_lib.load_dataset("systematic")
+    rec = rnn_lib.RECIPES["systematic"]
+    seeds_table(f"e. Systematic split: no {ds.held_out[0]} phrase in training ({len(ds.train)} phrases); "
+                "the recommended recipe", rec, ds, seeds)
+
+
+TABLES = {"a": table_a, "b": table_b, "r": table_r, "c": table_c, "d": table_d, "e": table_e}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="3 seeds per table")
+    parser.add_argument("--tables", nargs="+", choices=sorted(TABLES), default=list(TABLES),
+                        help="which tables to print (default: all)")
+    args = parser.parse_args()
+    few, many = (range(3), range(3)) if args.quick else (range(5), range(10))
+    seeds = {"a": few, "b": few, "r": range(3), "c": many, "d": range(3), "e": many}
+    print(f"# probe_compositional.py, {datetime.datetime.now():%Y-%m-%d %H:%M}, "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores, numpy {np.__version__}")
+    sizes = {n: len(rnn_lib.load_dataset(n).train) for n in rnn_lib.DATASETS}
+    print("# training phrases: " + ", ".join(f"{n} {k}" for n, k in sizes.items())
+          + f"; probe {len(rnn_lib.load_dataset('compositional').probe_phrases)} phrases")
+    for name in args.tables:
+        TABLES[name](seeds[name])
+
+
+if __name__ == "__main__":
+    main()
