@@ -8,7 +8,8 @@ This module writes down how those phrases are built, so that a program can list
 *every* phrase of that style (``phrases()``, 864 of them, sorted) and say what
 each one means (``label()``). From that list ``build_dataset()`` draws the
 package's ``compositional.json``: a probe set of new compositions, a larger
-training set, and a *systematic* training set with one construction left out.
+training set, and a *systematic* training set that never shows a negation
+followed by a time phrase (``negation_then_time``).
 
 A phrase is ``[subject verb] predicate [time]``:
 
@@ -59,6 +60,7 @@ Run ``python -m rnn_lib.grammar`` for a summary, ``--write`` to regenerate
 """
 
 import argparse
+import functools
 import json
 import sys
 from collections import Counter
@@ -200,6 +202,11 @@ def _candidates():
 
 def grammar():
     """``{text: Phrase}`` for every phrase the grammar makes, sorted by text."""
+    return dict(_grammar())
+
+
+@functools.lru_cache(maxsize=1)
+def _grammar():
     found = {}
     for phrase in _candidates():
         try:
@@ -209,7 +216,7 @@ def grammar():
         if phrase.text in found:
             raise AssertionError(f"two structures read {phrase.text!r}")
         found[phrase.text] = phrase
-    return dict(sorted(found.items()))
+    return tuple(sorted(found.items()))
 
 
 def phrases():
@@ -234,8 +241,21 @@ PROBE_PER_LABEL = {"plain": 8, "negation": 5, "negation_time": 8, "x_not_y": 16,
 TEST_PER_LABEL = {"plain": 1, "negation": 1, "negation_time": 2, "x_not_y": 3, "coordination": 10}
 #: Generated training phrases per construction and label (added to sentiment.json's training set).
 TRAIN_PER_LABEL = {"plain": 5, "negation": 4, "negation_time": 6, "x_not_y": 14, "coordination": 130}
-#: The construction the systematic training set leaves out entirely.
-HELD_OUT = "negation_time"
+#: What the systematic training set leaves out entirely (``negation_then_time``).
+HELD_OUT = "every phrase with a negation followed by a time phrase"
+
+
+def negation_then_time(phrase):
+    """True if a negation comes before a time phrase: "i am not sad right now", "i was happy not sad earlier".
+
+    A negation is "not" or "not at all" on an adjective, the "not" of "X not
+    Y", or the negation over "A or B". Every phrase of the construction
+    negation + time is such a phrase, and so are coordinations and "X not Y"
+    with a negation and a time phrase.
+    """
+    if not phrase.time:
+        return False
+    return phrase.kind in ("x not y", "or") or any(t.modifier in NEGATIONS for t in phrase.terms)
 
 
 def _read_sentiment():
@@ -277,7 +297,8 @@ def build_dataset(seed=DATA_SEED):
         return dict(sorted(d.items()))
 
     train, validation = split_validation(train, VALIDATION_FRACTION, seed)
-    kept = {name: {t: lab for t, lab in split.items() if kinds[t] != HELD_OUT}
+    structures = grammar()
+    kept = {name: {t: lab for t, lab in split.items() if not negation_then_time(structures[t])}
             for name, split in (("train", train), ("validation", validation))}
     return {
         "description": (
@@ -285,7 +306,7 @@ def build_dataset(seed=DATA_SEED):
             "(true = positive). 'probe': new compositions grouped by construction, in no other set "
             "here nor in sentiment.json. 'train', 'validation', 'test': sentiment.json's phrases "
             "plus generated ones ('validation' drawn from the training phrases). 'systematic': "
-            f"'train' and 'validation' without the held-out construction ({HELD_OUT}). "
+            f"'train' and 'validation' without {HELD_OUT} ('held_out'). "
             "Regenerate with: python -m rnn_lib.grammar --write"),
         "seed": seed,
         "grammar_size": len(labels),

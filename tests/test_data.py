@@ -57,7 +57,7 @@ def test_load_dataset_without_a_name_is_unchanged_and_sentiment_by_name_has_the_
     assert (train, test) == (dict(rnn_lib.train_data), dict(rnn_lib.test_data))
     ds = rnn_lib.load_dataset("sentiment")
     assert isinstance(ds, Dataset) and ds.name == "sentiment"
-    assert (ds.train, ds.test, ds.validation, ds.held_out) == (train, test, {}, ())
+    assert (ds.train, ds.test, ds.validation, ds.held_out) == (train, test, {}, "")
     assert list(ds.train) == list(train)  # file order kept
 
 
