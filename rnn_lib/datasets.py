@@ -32,6 +32,10 @@ from importlib import resources
 
 import numpy as np
 
+from .model import HIDDEN_SIZE
+from .optim import CLIP, LEARN_RATE
+from .training import EPOCHS
+
 DATASETS = ("sentiment", "compositional", "systematic")
 COMPOSITIONAL_FILE = "compositional.json"
 #: Defaults of ``split_validation``.
@@ -70,9 +74,12 @@ class Recipe:
     """How to train on a dataset: the arguments a training run needs.
 
     ``batch_size`` 1 is per-example SGD (the article's); more is mini-batches.
-    ``validation_fraction`` 0 means no validation split (train on every training
-    phrase, as the article does); otherwise training stops after the first epoch
-    whose validation accuracy is at least ``stop_at`` (or after ``epochs``).
+    ``stop_at``: stop after the first epoch whose *validation* accuracy is at
+    least this (``None``: train all ``epochs``, as the article does).
+    ``validation_fraction``: the share of the training phrases held out for
+    validation when the data has no validation split of its own (your own
+    file: ``split_validation(train, fraction)``); 0 for none. The shipped
+    compositional validation split was drawn with it.
     """
 
     hidden_size: int
@@ -91,9 +98,9 @@ class Recipe:
 #: phrase right (at most 100 epochs). benchmarks/probe_compositional.py measures it and the
 #: alternatives: probe accuracy >= 0.95 for 10 of 10 seeds, in about 20 epochs.
 RECIPES = {
-    "sentiment": Recipe(hidden_size=64, init="article", learn_rate=0.02, clip=1.0, epochs=1000,
-                        batch_size=1, validation_fraction=0.0, stop_at=None),
-    "compositional": Recipe(hidden_size=64, init="xavier", learn_rate=0.02, clip=1.0, epochs=100,
+    "sentiment": Recipe(hidden_size=HIDDEN_SIZE, init="article", learn_rate=LEARN_RATE, clip=CLIP,
+                        epochs=EPOCHS, batch_size=1, validation_fraction=0.0, stop_at=None),
+    "compositional": Recipe(hidden_size=HIDDEN_SIZE, init="xavier", learn_rate=LEARN_RATE, clip=CLIP, epochs=100,
                             batch_size=1, validation_fraction=VALIDATION_FRACTION, stop_at=1.0),
 }
 RECIPES["systematic"] = RECIPES["compositional"]

@@ -63,7 +63,6 @@ import argparse
 import functools
 import json
 import sys
-from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 
@@ -128,7 +127,7 @@ class Phrase:
         elif self.kind == "and":
             predicate = f"{self.terms[0].text} and {self.terms[1].text}"
         else:
-            predicate = f"{self.negation} {self.terms[0].text} or {self.terms[1].text}"
+            predicate = f"{self.negation} {self.terms[0].text} or {self.terms[1].text}".strip()
         return " ".join(part for part in (self.subject, predicate, self.time) if part)
 
 
@@ -268,10 +267,13 @@ def build_dataset(seed=DATA_SEED):
 
     For each construction and label, the grammar's phrases that are not in
     ``sentiment.json`` are shuffled with ``np.random.default_rng(seed)`` and
-    dealt out in turn: probe, test, training; the rest is left out. The
-    training set is sentiment.json's training phrases plus the generated ones,
-    the test set sentiment.json's test phrases plus the generated ones. Every
-    split is sorted by text.
+    dealt out in turn: probe (``PROBE_PER_LABEL``), test, training; the rest
+    is left out. The training phrases are sentiment.json's plus the generated
+    ones, split by ``split_validation`` into training and validation; the test
+    set is sentiment.json's test phrases plus the generated ones. Training and
+    validation together hold at most half of the grammar. The systematic
+    split is training and validation without the phrases
+    ``negation_then_time`` marks. Every split is sorted by text.
     """
     rng = np.random.default_rng(seed)
     labels, kinds = phrases(), constructions()
@@ -296,6 +298,8 @@ def build_dataset(seed=DATA_SEED):
     def ordered(d):
         return dict(sorted(d.items()))
 
+    if len(train) > len(labels) / 2:
+        raise AssertionError(f"{len(train)} training phrases: more than half of the grammar's {len(labels)}")
     train, validation = split_validation(train, VALIDATION_FRACTION, seed)
     structures = grammar()
     kept = {name: {t: lab for t, lab in split.items() if not negation_then_time(structures[t])}
