@@ -98,9 +98,10 @@ def seeds_table(title, recipe, ds, seeds, train=None, validation=None, groups=No
     validation = ds.validation if validation is None else validation
     print(f"\n{title}")
     print(header(COLUMNS + list(groups or {}), extra=("test", "epochs", "s")))
-    rows = []
+    rows, models = [], []
     for seed in seeds:
         model, vocab, epochs, secs = train_run(recipe, train, validation, seed)
+        models.append((model, vocab))
         test = rnn_lib.evaluate(model, vocab, ds.test)[1]
         row = [test, float(epochs), secs, *probe_row(model, vocab, ds, groups)]
         rows.append(row)
@@ -110,13 +111,24 @@ def seeds_table(title, recipe, ds, seeds, train=None, validation=None, groups=No
     probe_all = [r[-1] for r in rows]
     print(f"probe >= 0.95: {sum(p >= 0.95 for p in probe_all)} of {len(rows)} seeds; "
           f"median {statistics.median(r[2] for r in rows):.1f} s per run")
-    return rows
+    return models
 
 
 def table_a(seeds):
     ds = rnn_lib.load_dataset("sentiment")
-    seeds_table("a. The article's recipe on sentiment.json (60 training phrases, 1000 epochs)",
-                rnn_lib.RECIPES["sentiment"], ds, seeds)
+    models = seeds_table("a. The article's recipe on sentiment.json (60 training phrases, 1000 epochs)",
+                         rnn_lib.RECIPES["sentiment"], ds, seeds)
+    structures = grammar()
+    print(f"\na'. The same {len(models)} networks: mean probe accuracy without and with a time phrase "
+          "('right now', 'earlier') at the end")
+    print(f"{'construction':<24}{'phrases':>9}{'no time':>9}{'phrases':>9}{'time':>9}")
+    for c in CONSTRUCTIONS:
+        parts = []
+        for timed in (False, True):
+            group = {t: v for t, v in ds.probe[c].items() if bool(structures[t].time) == timed}
+            acc = (statistics.mean(rnn_lib.evaluate(m, v, group)[1] for m, v in models) if group else None)
+            parts.append(f"{len(group):>9}" + (f"{acc:>9.3f}" if group else f"{'-':>9}"))
+        print(f"{CONSTRUCTION_TITLES[c]:<24}" + "".join(parts))
 
 
 def table_b(seeds):
