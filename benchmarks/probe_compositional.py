@@ -1,6 +1,6 @@
 """What did the network learn? Probe accuracy per construction, for the recipes and datasets we have.
 
-    python benchmarks/probe_compositional.py             # every table (about 10-20 minutes on a busy 2-core machine)
+    python benchmarks/probe_compositional.py             # every table (about 7 minutes on a busy 2-core machine)
     python benchmarks/probe_compositional.py --quick     # 3 seeds where the tables use 5 or 10
     python benchmarks/probe_compositional.py --tables a c   # some tables only
 

@@ -96,7 +96,8 @@ class Recipe:
 #: clip 1, 1000 epochs, per-example). "compositional" (and "systematic"): the article's per-example
 #: SGD, lr and clip, with Xavier initialisation, stopping at the first epoch with every validation
 #: phrase right (at most 100 epochs). benchmarks/probe_compositional.py measures it and the
-#: alternatives: probe accuracy >= 0.95 for 10 of 10 seeds, in about 20 epochs.
+#: alternatives: probe accuracy 0.990-1.000 for seeds 0-9, stopping after 16-100 epochs (median 24),
+#: 0.4-2.3 s per seed on one core with the vectorised per-example engine.
 RECIPES = {
     "sentiment": Recipe(hidden_size=HIDDEN_SIZE, init="article", learn_rate=LEARN_RATE, clip=CLIP,
                         epochs=EPOCHS, batch_size=1, validation_fraction=0.0, stop_at=None),
