@@ -80,10 +80,11 @@ def _train(args, out):
         if history.epoch[-1] % REPORT_EVERY == 0:
             print(history.report(), file=out, flush=True)
 
-    method = "fast" if args.fast or args.batch_size > 1 else "loop"
+    engine = "batched" if args.batch_size > 1 else ("fast" if args.fast else "loop")
     model, vocab, history = fit(seed=args.seed, epochs=args.epochs, hidden_size=args.hidden,
-                                learn_rate=args.lr, callback=report, method=method,
-                                batch_size=args.batch_size, stop_at=args.stop_at)
+                                learn_rate=args.lr, callback=report, engine=engine,
+                                batch_size=args.batch_size if engine == "batched" else None,
+                                stop_at=args.stop_at)
     if args.stop_at is not None and history.test_acc[-1] >= args.stop_at:
         if history.epoch[-1] % REPORT_EVERY != 0:
             print(history.report(), file=out)
