@@ -136,7 +136,8 @@ class RNN:
             self.params[name][...] = rng.standard_normal(shape) * scale
 
     def __repr__(self):
-        cell = "" if getattr(self.cell, "name", None) == "rnn" else f", cell={self.cell!r}"
+        name = getattr(self.cell, "name", None)
+        cell = "" if name == "rnn" else f", cell={name or self.cell!r}"
         return (f"RNN(input_size={self.input_size}, output_size={self.output_size}, "
                 f"hidden_size={self.hidden_size}{cell})")
 

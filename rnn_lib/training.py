@@ -169,7 +169,7 @@ def _diverged(epoch, loss, model, learn_rate, clip):
              + (" and clipping is off (clip=None): try a smaller learn_rate or clip=1.0" if clip is None
                 else ": try a smaller learn_rate"))
     return (f"training diverged in epoch {epoch}: {what} became NaN or inf; {cause}. "
-            f"The model keeps its weights from the end of epoch {epoch - 1}.")
+            f"The model is back at its weights from before epoch {epoch}.")
 
 
 def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EPOCHS,
@@ -225,10 +225,11 @@ def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EP
     for epoch in range(1, epochs + 1):
         before = model.flat.copy()
         loss = correct = 0
-        for batch in make_batches(rng.permutation(n), lengths, batch_size):
-            l, c = runner.step(train_set, batch)
-            loss += l
-            correct += c
+        with np.errstate(all="ignore"):  # an overflow is reported below, once, as what it means
+            for batch in make_batches(rng.permutation(n), lengths, batch_size):
+                l, c = runner.step(train_set, batch)
+                loss += l
+                correct += c
         message = _diverged(epoch, loss, model, learn_rate, clip)
         if message:
             model.flat[...] = before

@@ -80,3 +80,42 @@ def test_help_documents_both_commands():
     for flag in ("--seed", "--epochs", "--hidden", "--lr", "--save"):
         assert flag in train_help
     assert "PATH" in run("predict", "--help").stdout
+
+
+# --fast and --batch-size: the engines of rnn_lib.train (engine="fast" / "batched")
+import io  # noqa: E402
+
+import rnn_lib  # noqa: E402
+from rnn_lib import cli  # noqa: E402
+from rnn_lib.fast import RECOMMENDED_BATCH_SIZE  # noqa: E402
+
+
+def test_cli_batch_size_and_stop_at():
+    out = io.StringIO()
+    assert cli.main(["train", "--batch-size", str(RECOMMENDED_BATCH_SIZE), "--stop-at", "1.0"], out=out) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[-1].startswith("stopped after epoch ") and lines[-1].endswith("test accuracy reached 1.000")
+    epoch = int(lines[-1].split()[3].rstrip(":"))
+    assert lines[-4] == f"--- Epoch {epoch}"
+    assert lines[-2].startswith("Test:\tLoss ") and lines[-2].endswith("| Accuracy: 1.000")
+    _, _, h = rnn_lib.fit(rnn_lib.SEED, engine="batched", batch_size=RECOMMENDED_BATCH_SIZE, stop_at=1.0)
+    assert epoch == h.epoch[-1]
+    assert sum(line.startswith("--- Epoch") for line in lines) == epoch // 100 + (epoch % 100 > 0)
+
+
+def test_cli_fast_prints_the_teaching_loops_table():
+    outs = []
+    for extra in ([], ["--fast"]):
+        out = io.StringIO()
+        assert cli.main(["train", "--epochs", "200", "--seed", "3"] + extra, out=out) == 0
+        outs.append(out.getvalue())
+    assert outs[0] == outs[1] and outs[0].count("--- Epoch") == 2
+
+
+@pytest.mark.parametrize("argv", [["--batch-size", "0"], ["--batch-size", "x"], ["--stop-at", "0"],
+                                  ["--stop-at", "1.5"], ["--stop-at", "all"]])
+def test_cli_rejects_bad_batch_size_and_stop_at(argv, capsys):
+    with pytest.raises(SystemExit) as e:
+        cli.main(["train"] + argv)
+    assert e.value.code == 2
+    assert "error: argument --" in capsys.readouterr().err
