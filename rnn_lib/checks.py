@@ -21,13 +21,14 @@ def _got(value):
     return repr(value)
 
 
-def _is_int(value):
+def is_int(value):
+    """True for a Python or numpy integer, False for ``True``/``False`` (and everything else)."""
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 def int_at_least(value, name, minimum=1):
     """``value`` as an ``int`` >= ``minimum`` (``True``/``False`` and ``3.0`` are refused)."""
-    if not _is_int(value) or value < minimum:
+    if not is_int(value) or value < minimum:
         kind = "a positive int" if minimum == 1 else ("a non-negative int" if minimum == 0
                                                       else f"an int >= {minimum}")
         raise ValueError(f"{name} must be {kind}, got {_got(value)}")
@@ -94,7 +95,7 @@ def class_index(target, n):
 
 def word_index(i, n, where=""):
     """A word index in ``0..n-1`` as an ``int`` (``where`` says where it was, e.g. ``" at t=2"``)."""
-    if not _is_int(i):
+    if not is_int(i):
         raise TypeError(f"word indices must be ints, got {type(i).__name__}: {i!r}")
     if not 0 <= i < n:
         raise ValueError(f"word index {i}{where} is out of range 0..{n - 1}")

@@ -35,8 +35,8 @@ def as_rng(rng):
         return np.random.default_rng(DEFAULT_SEED)
     if isinstance(rng, np.random.Generator):
         return rng
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return np.random.default_rng(checks.int_at_least(rng, "a seed", 0))
+    if checks.is_int(rng):
+        return np.random.default_rng(checks.int_at_least(rng, "seed", 0))
     raise TypeError(f"rng must be None, an int seed or a numpy Generator, got {type(rng).__name__}")
 
 
@@ -104,7 +104,7 @@ class RNN:
         V = checks.positive_int(input_size, "input_size")
         O = checks.positive_int(output_size, "output_size")
         H = checks.positive_int(hidden_size, "hidden_size")
-        object.__setattr__(self, "cell", get_cell(cell))
+        self.cell = get_cell(cell)
         self.input_size, self.output_size, self.hidden_size = V, O, H
         cell_shapes = self.cell.shapes(V, H)
         biases = tuple(getattr(self.cell, "biases", ()))
@@ -120,10 +120,14 @@ class RNN:
         self.last_probs = None
 
     def _init_weights(self, rng, init, names):
-        if isinstance(init, str) and init in ("article", "xavier"):
-            pass
-        elif not (isinstance(init, (int, float, np.integer, np.floating)) and not isinstance(init, bool)
-                  and np.isfinite(init) and init > 0):
+        if isinstance(init, str):
+            ok = init in ("article", "xavier")
+        else:
+            try:
+                ok = checks.positive_number(init, "init") > 0
+            except (TypeError, ValueError):
+                ok = False
+        if not ok:
             raise ValueError(f"init must be 'article', 'xavier' or a positive float scale, got {init!r}")
         for name in names:
             shape = self.shapes[name]
@@ -200,7 +204,7 @@ class RNN:
             raise ValueError("inputs is an empty sequence: an RNN needs at least one time step")
         columns = []
         for t, item in enumerate(items):
-            if isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_)):
+            if checks.is_int(item):
                 col = np.zeros((V, 1))
                 col[checks.word_index(item, V, f" at t={t + 1}"), 0] = 1.0
             elif isinstance(item, np.ndarray):
