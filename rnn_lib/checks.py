@@ -148,3 +148,51 @@ def one_of(value, name, allowed):
     if not isinstance(value, str) or value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
     return value
+
+
+class Columns(tuple):
+    """Input columns already checked by ``input_columns`` for ``V`` words: passing them again costs no check."""
+
+    V = None
+
+
+def input_columns(inputs, V):
+    """A model's inputs -> ``Columns``, a tuple of (V, 1) float64 columns, checked.
+
+    ``inputs`` is a non-empty list of (V, 1) columns of finite numbers (one-hot,
+    as the article's ``createInputs`` makes) or a non-empty sequence of word
+    indices in ``0..V-1``; ``Columns`` checked for the same V are returned as they are.
+    """
+    if isinstance(inputs, Columns) and inputs.V == V:
+        return inputs
+    if isinstance(inputs, (str, bytes)):
+        raise TypeError("inputs must be word indices or one-hot columns, not text: "
+                        "encode it first, e.g. vocab.encode(text)")
+    if isinstance(inputs, np.ndarray) and inputs.ndim == 1:
+        inputs = list(inputs)
+    try:
+        items = list(inputs)
+    except TypeError:
+        raise TypeError(f"inputs must be a sequence, got {type(inputs).__name__}") from None
+    if not items:
+        raise ValueError("inputs is an empty sequence: an RNN needs at least one time step")
+    columns = []
+    for t, item in enumerate(items):
+        if is_int(item):
+            col = np.zeros((V, 1))
+            col[word_index(item, V, f" at t={t + 1}"), 0] = 1.0
+        elif isinstance(item, np.ndarray):
+            if item.shape != (V, 1):
+                raise ValueError(f"input x_{t + 1} has shape {item.shape}, expected a ({V}, 1) column "
+                                 f"(input_size is {V})")
+            col = item.astype(np.float64, copy=False)
+            if not all_finite(col):
+                raise ValueError(f"input x_{t + 1} contains NaN or inf: inputs must be finite "
+                                 "(one-hot columns hold 0 and 1)")
+        else:
+            raise TypeError(f"input at t={t + 1} must be a word index (int) or a ({V}, 1) array, "
+                            f"got {type(item).__name__}")
+        columns.append(col)
+    columns = Columns(columns)
+    columns.V = V
+    return columns

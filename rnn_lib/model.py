@@ -50,10 +50,6 @@ def flat_views(flat, shapes):
     return views
 
 
-class Columns(tuple):
-    """Input columns already checked by ``RNN.inputs_to_columns``: passing them again costs no check."""
-
-
 class _Params(dict):
     """``{name: view into model.flat}``; assigning ``params[name] = a`` copies ``a`` into the view."""
 
@@ -107,6 +103,8 @@ class RNN:
         self.cell = get_cell(cell)
         self.input_size, self.output_size, self.hidden_size = V, O, H
         cell_shapes = self.cell.shapes(V, H)
+        if {"Why", "by"} & set(cell_shapes):
+            raise ValueError(f"the cell's parameters {sorted(cell_shapes)} must not use the output head's names Why, by")
         biases = tuple(getattr(self.cell, "biases", ()))
         weights = {n: s for n, s in cell_shapes.items() if n not in biases}
         weights["Why"] = (O, H)
@@ -188,38 +186,7 @@ class RNN:
         sequence of word indices in ``0..V-1``. What this returns is accepted
         by ``forward`` and ``loss`` without a second check.
         """
-        if isinstance(inputs, Columns):
-            return inputs
-        V = self.input_size
-        if isinstance(inputs, (str, bytes)):
-            raise TypeError("inputs must be word indices or one-hot columns, not text: "
-                            "encode it first, e.g. vocab.encode(text)")
-        if isinstance(inputs, np.ndarray) and inputs.ndim == 1:
-            inputs = list(inputs)
-        try:
-            items = list(inputs)
-        except TypeError:
-            raise TypeError(f"inputs must be a sequence, got {type(inputs).__name__}") from None
-        if not items:
-            raise ValueError("inputs is an empty sequence: an RNN needs at least one time step")
-        columns = []
-        for t, item in enumerate(items):
-            if checks.is_int(item):
-                col = np.zeros((V, 1))
-                col[checks.word_index(item, V, f" at t={t + 1}"), 0] = 1.0
-            elif isinstance(item, np.ndarray):
-                if item.shape != (V, 1):
-                    raise ValueError(f"input x_{t + 1} has shape {item.shape}, expected a ({V}, 1) column "
-                                     f"(input_size is {V})")
-                col = item.astype(np.float64, copy=False)
-                if not checks.all_finite(col):
-                    raise ValueError(f"input x_{t + 1} contains NaN or inf: inputs must be finite "
-                                     "(one-hot columns hold 0 and 1)")
-            else:
-                raise TypeError(f"input at t={t + 1} must be a word index (int) or a ({V}, 1) array, "
-                                f"got {type(item).__name__}")
-            columns.append(col)
-        return Columns(columns)
+        return checks.input_columns(inputs, self.input_size)
 
     def initial_state(self, h0=None):
         """The state before the first word: the cell's zeros, with h_0 = ``h0`` (H, 1) if given (checked)."""

@@ -136,3 +136,12 @@ def test_an_empty_history_reports_that_it_is_empty():
     assert len(history) == 0
     assert history.report() == "No epochs trained yet: the history is empty."
     assert History().report() == history.report()
+
+
+def test_checked_columns_skip_the_check_only_for_the_same_vocabulary_size():
+    xs = checks.input_columns([0, 2], 3)
+    assert checks.input_columns(xs, 3) is xs
+    with pytest.raises(ValueError, match=r"input x_1 has shape \(3, 1\), expected a \(4, 1\) column"):
+        checks.input_columns(xs, 4)
+    with pytest.raises(ValueError, match=r"input x_1 has shape \(3, 1\), expected a \(4, 1\) column"):
+        rnn_lib.RNN(4, 2, 3).forward(xs)
