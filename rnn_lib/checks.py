@@ -69,8 +69,7 @@ def clip_limit(value, name="clip"):
         raise TypeError(f"{name} must be a positive number or None (no clipping), got {_got(value)}")
     v = float(value)
     if not (math.isfinite(v) and v > 0):
-        raise ValueError(f"{name} must be a positive number or None (no clipping), got {value!r}: "
-                         "with 0 nothing is learned, a negative or NaN limit is meaningless")
+        raise ValueError(f"{name} must be a positive number or None (no clipping), got {value!r}")
     return v
 
 

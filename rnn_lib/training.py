@@ -102,6 +102,7 @@ class LoopEngine:
         return [self.model.inputs_to_columns(s) for s in seqs], [int(c) for c in targets]
 
     def step(self, data, batch):
+        """One SGD update on one phrase (``batch == [i]``); ``(loss, correct)`` measured before it."""
         (i,) = batch
         inputs, targets = data
         model = self.model
@@ -111,6 +112,7 @@ class LoopEngine:
         return loss, correct
 
     def evaluate(self, data):
+        """Mean loss and accuracy over ``data``, one phrase at a time through ``model.forward``."""
         inputs, targets = data
         loss = correct = 0
         for xs, target in zip(inputs, targets):

@@ -184,8 +184,9 @@ def test_batched_reaches_full_test_accuracy_for_ten_seeds():
     assert all(e is not None for e in reached.values()), reached
 
 
-@pytest.mark.parametrize("engine, stop_at", [("loop", 0.6), ("fast", 0.6), ("batched", 1.0)])
+@pytest.mark.parametrize("engine, stop_at", [("fast", 0.6), ("batched", 1.0)])
 def test_stop_at_stops_at_the_first_epoch_reaching_it(engine, stop_at):
+    """train's one epoch loop stops every engine alike (the loop engine: test_training's seed 0 at 613)."""
     epochs = 700 if stop_at == 1.0 else 250
     seen = []
     _, _, h = rnn_lib.fit(1, epochs=epochs, engine=engine, stop_at=stop_at,
