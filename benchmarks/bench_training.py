@@ -6,14 +6,15 @@
 Rows, all training the course's model (H = 64, lr 0.02, gradients clipped to
 [-1, 1]) on the course's data from the same initial weights and shuffles:
 
-* teaching loop: ``rnn_lib.train(method="loop")``, one-hot columns through
-  ``model.forward`` / ``model.backward`` and ``sgd_step``;
+* teaching loop: ``rnn_lib.train(engine="loop")``, one-hot columns through
+  ``model.loss`` (forward and backward) and the SGD update;
 * article-style: the classic article's structure (below): a dict of hidden
   states, one-hot matrix products, a ``backprop`` that updates the weights
   itself; with the ``Whh.T`` fix and a stable softmax;
-* fast exact: ``method="fast"``, the same per-example SGD vectorised
+* fast exact: ``engine="fast"``, the same per-example SGD vectorised
   (``rnn_lib.fast``);
-* batched: ``batch_size=BATCH`` phrases of one length per update (summed loss);
+* batched: ``engine="batched", batch_size=BATCH`` phrases of one length per
+  update (summed loss);
 * torch per phrase / torch batched: ``torch.nn.RNN`` + ``nn.Linear`` in float64
   with the same weights, the same batches, SGD and value clipping, on ONE
   thread (``torch.set_num_threads(1)``: on a shared 2-core machine its
@@ -41,7 +42,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402  (after the thread settings, which numpy reads on import)
 
 import rnn_lib  # noqa: E402
-from rnn_lib.fast import RECOMMENDED_BATCH_SIZE, FastRNN, make_batches
+from rnn_lib.fast import RECOMMENDED_BATCH_SIZE, FastEngine, make_batches
 
 SEED = 0
 HIDDEN = rnn_lib.HIDDEN_SIZE
@@ -307,17 +308,17 @@ def main(argv=None):
     print(f"\nThe course's data: {n_train} training and {len(rnn_lib.test_data)} test phrases; H = {HIDDEN}, "
           f"seed {SEED}; medians of {args.repeats} runs (epoch) and {args.target_repeats} (to 100%)\n")
 
-    def fit_lib(method, batch_size=1):
+    def fit_lib(engine, batch_size=None):
         def run(epochs, stop_at=None):
-            _, _, h = rnn_lib.fit(SEED, epochs=epochs, method=method, batch_size=batch_size, stop_at=stop_at)
+            _, _, h = rnn_lib.fit(SEED, epochs=epochs, engine=engine, batch_size=batch_size, stop_at=stop_at)
             return h.test_acc
         return run
 
     rows = [
-        ("teaching loop", "rnn_lib.train(method='loop')", fit_lib("loop"), 1),
+        ("teaching loop", "rnn_lib.train(engine='loop')", fit_lib("loop"), 1),
         ("article-style", "the article's loop, in this script", lambda e, s=None: article_fit(SEED, e, s), 1),
-        ("fast exact", "rnn_lib.train(method='fast')", fit_lib("fast"), 1),
-        (f"batched ({B})", f"rnn_lib.train(method='fast', batch_size={B})", fit_lib("fast", B), B),
+        ("fast exact", "rnn_lib.train(engine='fast')", fit_lib("fast"), 1),
+        (f"batched ({B})", f"rnn_lib.train(engine='batched', batch_size={B})", fit_lib("batched", B), B),
     ]
     if torch_ok:
         rows += [
@@ -380,12 +381,12 @@ def growth(torch_ok, quick=False, repeats=5):
             phrases = [rng.integers(0, V, size=T) for _ in range(16)]
             labels = rng.integers(0, 2, size=16)
             model = rnn_lib.RNN(V, 2, H, rng=rng, init="xavier")
-            engine = FastRNN(model, LR, rnn_lib.CLIP)
+            engine = FastEngine(model, LR, rnn_lib.CLIP)
             items = [(p[:, None], labels[i:i + 1]) for i, p in enumerate(phrases)]
 
             def run_fast(n):
                 for k in range(n):
-                    engine.step(*items[k % 16])
+                    engine.update(*items[k % 16])
 
             t_fast = _per_call(run_fast, budget, repeats)
             row = f"| {H} | {T} | {t_fast * 1e6:.1f} |"

@@ -10,14 +10,14 @@ the drawing code so that they can be tested and reused:
 import numpy as np
 
 from .losses import softmax, softmax_cross_entropy
-from .model import step_forward
+from .sequence import unroll
 
 
 def step_outputs(model, inputs, h0=None):
     """Hidden states and output probabilities after every time step, t = 0..T.
 
     The network's weights are read, never changed, and the model's cache for
-    ``backward`` is left as it was (the steps are run with ``step_forward``).
+    ``backward`` is left as it was (the steps are run with ``rnn_lib.sequence.unroll``).
 
     Args:
         model: an ``RNN``.
@@ -29,17 +29,9 @@ def step_outputs(model, inputs, h0=None):
         output the network would give if the phrase ended after word t (row 0:
         before reading any word). ``probs[-1]`` is the model's prediction.
     """
-    xs = model.inputs_to_columns(inputs)
-    H = model.hidden_size
-    h = np.zeros((H, 1)) if h0 is None else np.asarray(h0, dtype=np.float64)
-    if h.shape != (H, 1):
-        raise ValueError(f"h0 must have shape ({H}, 1), got {h.shape}")
-    hs = [h]
-    for x in xs:
-        h, _ = step_forward(x, h, model.Wxh, model.Whh, model.bh)
-        hs.append(h)
-    hs = np.concatenate(hs, axis=1).T  # (T+1, H)
-    probs = softmax(model.Why @ hs.T + model.by).T  # (T+1, O)
+    states, _ = unroll(model.cell, model.params, model.inputs_to_columns(inputs), model.initial_state(h0))
+    hs = np.concatenate([s[0] for s in states], axis=1).T  # (T+1, H)
+    probs = softmax(model.output(hs.T)).T  # (T+1, O)
     return hs, probs
 
 

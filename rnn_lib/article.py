@@ -18,8 +18,7 @@ def backward_without_transpose(model, d_y):
     Same signature and result keys as ``model.backward(d_y)``; call it after
     ``model.forward(inputs)``.
     """
-    xs = [c[0] for c in model._cache[0]]
-    hs = model.last_hs
+    xs, hs = model.last_xs, model.last_hs
     n = len(xs)
     d_Why = d_y @ hs[n].T
     d_by = d_y

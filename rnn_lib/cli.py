@@ -148,13 +148,14 @@ def _train(args, out, err):
         if history.epoch[-1] % REPORT_EVERY == 0:
             _say(history.report(), out)
 
-    method = "fast" if args.fast or args.batch_size > 1 else "loop"
+    engine = "batched" if args.batch_size > 1 else ("fast" if args.fast else "loop")
     try:
         # numpy's overflow warnings would be a screenful before the one clear line: divergence is
         # reported by the training loop (non-finite loss or weights) or, at the latest, by save.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             history = train(model, vocab, TRAIN_DATA, TEST_DATA, epochs=args.epochs, learn_rate=args.lr,
-                            rng=rng, callback=report, method=method, batch_size=args.batch_size,
+                            rng=rng, callback=report, engine=engine,
+                            batch_size=args.batch_size if engine == "batched" else None,
                             stop_at=args.stop_at)
     except KeyboardInterrupt:
         return _interrupted(args, model, vocab, last, save_path, out, err)

@@ -91,6 +91,13 @@ class Recipe:
     validation_fraction: float
     stop_at: float | None
 
+    def engine_options(self):
+        """``fit``'s engine arguments for this recipe: the vectorised engines, which train exactly
+        as the teaching loop does (``engine="fast"``), or mini-batches (``engine="batched"``)."""
+        if self.batch_size == 1:
+            return {"engine": "fast"}
+        return {"engine": "batched", "batch_size": self.batch_size}
+
 
 #: The recipe for each dataset. "sentiment" is the article's (H = 64, randn/1000, lr 0.02,
 #: clip 1, 1000 epochs, per-example). "compositional" (and "systematic"): the article's per-example

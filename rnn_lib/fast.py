@@ -1,63 +1,55 @@
-"""Fast training: the exact per-example path and mini-batches, vectorised in numpy.
+"""The vectorised engine: the vanilla RNN's forward, backward and SGD step on whole batches, in numpy.
 
-The teaching loop (``train(..., method="loop")``) multiplies one-hot columns,
-builds a dict of gradients per phrase and updates each parameter separately:
-about 115 numpy calls per phrase, almost all of it call overhead. This module
-computes the same mathematics with fewer, larger calls:
+``train(..., engine="fast")`` and ``engine="batched"`` use it; the epoch loop,
+the history and the argument checks are ``rnn_lib.training``'s. The teaching
+loop (``engine="loop"``) multiplies one-hot columns, builds a dict of gradients
+per phrase and updates each parameter separately: about 115 numpy calls per
+phrase, almost all of it call overhead. This engine computes the same
+mathematics with fewer, larger calls:
 
 * ``Wxh @ x_t`` for a one-hot ``x_t`` is column ``x_t`` of ``Wxh``, so the
   input terms of a whole phrase are one row lookup ``Wxh.T[idx]`` (T, H);
 * hidden states live in one preallocated (T+1, B, H) buffer, written in place;
 * the gradients of all parameters are written into one flat buffer laid out as
-  ``model.flat``, so clipping and the SGD update are one call each;
+  ``model.flat`` (the same ``flat_views``), so clipping and the SGD update are
+  one call each;
 * ``dWhh`` and ``dbh`` are one matrix product and one sum over the whole
   sequence instead of one product per time step, and ``dWxh`` one product
   with the phrase's one-hot rows (whose zeros add exactly nothing).
 
-With ``batch_size=1`` this is the teaching loop's algorithm (per-example SGD in
-the same shuffled order, drawing the same random numbers), and its weights agree
-with the loop's to rounding (tests check 1e-12 relative after an epoch).
+With one phrase per update (``engine="fast"``) this is the teaching loop's
+algorithm (per-example SGD in the same shuffled order, drawing the same random
+numbers), and its weights agree with the loop's to rounding (tests check 1e-12
+relative after an epoch).
 
-With ``batch_size=B > 1`` the phrases of an epoch are grouped into mini-batches
-and each update uses the *sum* of the batch's per-example gradients (the sum
-of their losses; averaging trained slower here). ``batching="bucket"`` (the
-default) puts only phrases of equal length in a batch; ``batching="pad"`` takes
-consecutive phrases of the shuffled order and pads the shorter ones at the
-*front*: a padded step has zero input and no bias, so h stays exactly 0 until
-the phrase starts, and a mask zeroes the padded steps' gradients. Either way
-the batch gradient equals the sum of the unpadded per-example gradients.
+With B > 1 phrases per update (``engine="batched"``) each update uses the
+*sum* of the batch's per-example gradients (the sum of their losses; averaging
+trained slower here). Training puts only phrases of equal length in a batch
+(``make_batches``, "bucket"); ``batch_gradients`` takes phrases of any lengths
+and pads the shorter ones at the *front* ("pad"): a padded step has zero input
+and no bias, so h stays exactly 0 until the phrase starts, and a mask zeroes the
+padded steps' gradients. Either way the batch gradient equals the sum of the
+unpadded per-example gradients.
 
 Shapes: V words, H hidden units, O outputs, B phrases in a batch, L steps.
 Sequences are stored time-major: ``idx`` (L, B) word indices, hidden states
 ``hs`` (L+1, B, H) with ``hs[0] = 0``, scores ``y`` (B, O).
 """
 
-import math
-
 import numpy as np
 
-from .model import PARAM_NAMES, as_rng
+from .losses import row_softmax_cross_entropy, rows_cross_entropy, rows_softmax_cross_entropy
+from .model import flat_views
 
 try:  # the clip ufunc itself: np.clip adds a Python wrapper costing more than the clipping
     from numpy._core.umath import clip as _clip
 except ImportError:  # numpy < 2
     _clip = getattr(np.core.umath, "clip", np.clip)
 
-BATCH_SIZE = 1
-#: The batch size for batched training used by the benchmark, notebook and tests: with
-#: ``batching="bucket"`` it reaches test accuracy 1.000 for seeds 0-9 (``tests/test_fast.py``).
+#: The batch size of ``engine="batched"`` by default (and of the benchmark and notebook): it reaches
+#: test accuracy 1.000 for seeds 0-9 (``tests/test_fast.py``).
 RECOMMENDED_BATCH_SIZE = 16
 BATCHING = ("bucket", "pad")
-METHODS = ("loop", "fast")
-
-
-def _encode(vocab, data, name):
-    """``{text: label}`` -> (list of int64 index arrays, int64 targets)."""
-    from .training import _check_data
-
-    items = _check_data(data, name)
-    seqs = [np.asarray(vocab.encode(text), dtype=np.int64) for text, _ in items]
-    return seqs, np.array([t for _, t in items], dtype=np.int64)
 
 
 def pad_sequences(seqs):
@@ -82,21 +74,91 @@ def pad_sequences(seqs):
     return idx, (None if min(lengths) == L else mask)
 
 
-class FastRNN:
-    """Vectorised forward, backward and SGD step for an ``RNN``, sharing its weights.
+def make_batches(order, lengths, batch_size, batching="bucket"):
+    """Split a shuffled order of phrase numbers into mini-batches (no random numbers drawn).
 
     Args:
-        model: the ``RNN`` to train; the views below point into ``model.flat``,
-            so updates here are updates of the model.
-        learn_rate, clip: SGD step size and element-wise clip limit (``None``
-            for no clipping), as ``rnn_lib.sgd_step``.
+        order: phrase numbers in this epoch's shuffled order.
+        lengths: length of every phrase.
+        batch_size: at most this many phrases per batch.
+        batching: ``"bucket"``: each batch holds phrases of one length, taken
+            in shuffled order, and batches run in the order of their first
+            phrase; ``"pad"``: consecutive runs of ``batch_size`` phrases.
+    Returns:
+        A list of lists of phrase numbers.
+    """
+    order = np.asarray(order, dtype=np.int64).tolist()  # Python ints, in one call
+    if batch_size == 1:
+        return [[i] for i in order]
+    if batching == "pad":
+        return [order[k:k + batch_size] for k in range(0, len(order), batch_size)]
+    if batching != "bucket":
+        raise ValueError(f"batching must be one of {BATCHING}, got {batching!r}")
+    batches, open_batch = [], {}
+    for i in order:
+        b = open_batch.get(lengths[i])
+        if b is None or len(b) == batch_size:
+            b = open_batch[lengths[i]] = []
+            batches.append(b)
+        b.append(i)
+    return batches
 
-    ``grad_flat`` is the gradient buffer, laid out as ``model.flat``;
-    ``grads()`` gives its per-parameter views.
+
+class Phrases:
+    """A fixed list of encoded phrases, laid out once for the engine.
+
+    ``get(batch)`` cuts time-major ``(idx (L, B), mask (L, B, 1) or None)`` for
+    any phrase numbers from one left-padded matrix; ``singles[i]`` is phrase
+    i alone, ``(idx (T, 1), targets (1,))``; ``whole`` is all of them,
+    ``(idx, mask)`` as ``pad_sequences`` gives.
     """
 
+    def __init__(self, seqs, targets):
+        self.targets = np.asarray(targets, dtype=np.int64)
+        self.lengths = np.array([len(s) for s in seqs])
+        idx, mask = self.whole = pad_sequences(seqs)
+        self.idx, self.L = np.ascontiguousarray(idx.T), idx.shape[0]  # (n, L)
+        self.mask = np.ones((len(seqs), self.L)) if mask is None else np.ascontiguousarray(mask[:, :, 0].T)
+        self.singles = [(np.asarray(s)[:, None], self.targets[i:i + 1]) for i, s in enumerate(seqs)]
+
+    def __len__(self):
+        return len(self.singles)
+
+    def get(self, batch):
+        """Phrase numbers -> ``(idx (L, B), mask (L, B, 1) or None)``, L the batch's longest phrase."""
+        lengths = self.lengths[batch]
+        first = self.L - int(lengths.max())
+        idx = self.idx[batch, first:].T
+        if lengths.min() + first == self.L:
+            return idx, None
+        return idx, self.mask[batch, first:].T[:, :, None]
+
+
+class FastEngine:
+    """Vectorised forward, backward and SGD update for a vanilla ``RNN``, sharing its weights.
+
+    Args:
+        model: the ``RNN`` (vanilla cell) to train; the views below point into
+            ``model.flat``, so updates here are updates of the model.
+        learn_rate, clip: SGD step size and element-wise clip limit (``None``
+            for no clipping), already checked (``rnn_lib.train`` checks them).
+
+    ``grad_flat`` is the gradient buffer, laid out as ``model.flat``;
+    ``grads()`` gives its per-parameter views. ``prepare``, ``step`` and
+    ``evaluate`` are what ``rnn_lib.train`` drives, as it drives the teaching
+    loop's engine; ``forward``, ``loss_and_grads`` and ``update`` work on one
+    time-major batch.
+    """
+
+    #: The cells this engine computes (its equations are the vanilla cell's).
+    CELLS = ("rnn",)
+
     def __init__(self, model, learn_rate, clip):
-        self.model = model
+        cell = getattr(model.cell, "name", None)
+        if cell not in self.CELLS:
+            raise ValueError(f"the fast engines compute the vanilla cell only ({', '.join(self.CELLS)}), "
+                             f"this model's cell is {model.cell!r}: use engine='loop'")
+        self.model, self.flat = model, model.flat
         self.learn_rate, self.clip = learn_rate, clip
         self.H, self.O = model.hidden_size, model.output_size
         p = model.params
@@ -104,17 +166,31 @@ class FastRNN:
         self.Why, self.WhyT = p["Why"], p["Why"].T
         self.bh, self.by = p["bh"][:, 0], p["by"][:, 0]  # (H,) and (O,) views
         self.grad_flat = np.zeros_like(model.flat)
-        g, start = {}, 0
-        for name in PARAM_NAMES:
-            n = int(np.prod(model.shapes[name]))
-            g[name] = self.grad_flat[start:start + n].reshape(model.shapes[name])
-            start += n
-        self._g = g
+        self._g = g = flat_views(self.grad_flat, model.shapes)
         self.gWxhT, self.gWhh, self.gWhy = g["Wxh"].T, g["Whh"], g["Why"]
         self.gWxh, self.gbh, self.gby = g["Wxh"], g["bh"][:, 0], g["by"][:, 0]
         self.eye = np.eye(model.input_size)  # row i: the one-hot x for word i
         self._buffers = {}
 
+    # --- what rnn_lib.train drives -----------------------------------------------------------
+    @staticmethod
+    def prepare(seqs, targets):
+        """Encoded phrases (int64 index arrays) and their classes -> ``Phrases``, laid out once."""
+        return Phrases(seqs, targets)
+
+    def step(self, data, batch):
+        """One SGD update on the phrases numbered ``batch`` of ``data``; ``(summed loss, correct)`` before it."""
+        if len(batch) == 1:
+            return self.update(*data.singles[batch[0]])
+        idx, mask = data.get(batch)
+        return self.update(idx, data.targets[batch], mask)
+
+    def evaluate(self, data):
+        """Mean loss and accuracy over all of ``data``, without updating (``rnn_lib.evaluate``'s figures)."""
+        idx, mask = data.whole
+        return self.evaluate_batch(idx, data.targets, mask)
+
+    # --- one time-major batch -------------------------------------------------------------------
     def grads(self):
         """The last computed gradients, ``{name: array}`` views into ``grad_flat``."""
         return self._g
@@ -171,9 +247,9 @@ class FastRNN:
         hT = hs[L]
         if B == 1:  # one phrase: softmax and loss on Python floats are cheaper
             d_y = self.gby[None]  # dL/dby = d_y, written in place
-            loss, correct = self._softmax_one(self.scores(hT), int(targets[0]), d_y)
+            loss, correct = row_softmax_cross_entropy(self.scores(hT), int(targets[0]), d_y)
         else:
-            loss, correct = self._softmax_batch(self.scores(hT), targets, d_y)
+            loss, correct = rows_softmax_cross_entropy(self.scores(hT), targets, d_y)
             np.add.reduce(d_y, axis=0, out=self.gby)
         np.matmul(d_y.T, hT, out=self.gWhy)
         d_tanh = hs[1:] ** 2  # 1 - h_t^2, through tanh
@@ -193,31 +269,7 @@ class FastRNN:
         np.matmul(da2.T, self.eye[idx.reshape(-1)], out=self.gWxh)
         return loss, correct
 
-    @staticmethod
-    def _softmax_one(y, c, d_y):
-        ys = y[0].tolist()
-        m = max(ys)
-        es = [math.exp(v - m) for v in ys]
-        s = sum(es)
-        p = [e / s for e in es]
-        correct = int(p.index(max(p)) == c)
-        p[c] -= 1.0
-        d_y[0] = p
-        return m + math.log(s) - ys[c], correct
-
-    @staticmethod
-    def _softmax_batch(y, targets, d_y):
-        m = y.max(axis=1, keepdims=True)
-        e = np.exp(y - m)
-        s = e.sum(axis=1, keepdims=True)
-        np.divide(e, s, out=d_y)
-        rows = np.arange(len(targets))
-        correct = int(np.count_nonzero(d_y.argmax(axis=1) == targets))
-        loss = float((m[:, 0] + np.log(s[:, 0]) - y[rows, targets]).sum())
-        d_y[rows, targets] -= 1.0
-        return loss, correct
-
-    def step(self, idx, targets, mask=None):
+    def update(self, idx, targets, mask=None):
         """One SGD update on a batch: gradients, clip, ``flat -= learn_rate * g``.
 
         Returns ``(loss, correct)`` measured before the update.
@@ -227,17 +279,13 @@ class FastRNN:
         if self.clip is not None:
             _clip(g, -self.clip, self.clip, out=g)
         g *= self.learn_rate
-        self.model.flat -= g
+        self.flat -= g
         return loss, correct
 
-    def evaluate(self, idx, targets, mask=None):
-        """Mean loss and accuracy over a batch, without updating (``rnn_lib.evaluate``'s figures)."""
+    def evaluate_batch(self, idx, targets, mask=None):
+        """Mean loss and accuracy over a batch, without updating."""
         L, B = idx.shape
-        y = self.scores(self.forward(idx, mask)[L])
-        m = y.max(axis=1, keepdims=True)
-        log_z = m[:, 0] + np.log(np.exp(y - m).sum(axis=1))
-        loss = float((log_z - y[np.arange(B), targets]).sum())
-        correct = int(np.count_nonzero(y.argmax(axis=1) == targets))
+        loss, correct = rows_cross_entropy(self.scores(self.forward(idx, mask)[L]), targets)
         return loss / B, correct / B
 
 
@@ -257,7 +305,7 @@ def batch_gradients(model, sequences, targets):
     targets = np.asarray([int(t) for t in targets], dtype=np.int64)
     if len(targets) != len(seqs):
         raise ValueError(f"got {len(seqs)} sequences but {len(targets)} targets")
-    engine = FastRNN(model, learn_rate=0.0, clip=None)
+    engine = FastEngine(model, learn_rate=0.0, clip=None)
     loss, _ = engine.loss_and_grads(idx, targets, mask)
     return loss, {name: g.copy() for name, g in engine.grads().items()}
 
@@ -268,132 +316,4 @@ def _as_indices(model, seq):
     return np.array([int(np.argmax(c)) for c in cols], dtype=np.int64)
 
 
-class _Batches:
-    """Time-major (idx, mask) batches of a fixed list of phrases, cut from one padded matrix."""
-
-    def __init__(self, seqs, targets):
-        self.lengths = np.array([len(s) for s in seqs])
-        idx, mask = pad_sequences(seqs)
-        self.idx, self.L = np.ascontiguousarray(idx.T), idx.shape[0]  # (n, L)
-        self.mask = np.ones((len(seqs), self.L)) if mask is None else np.ascontiguousarray(mask[:, :, 0].T)
-        # batch_size 1: each phrase's (idx (T, 1), targets (1,)), made once
-        self.singles = [(s[:, None], targets[i:i + 1]) for i, s in enumerate(seqs)]
-
-    def get(self, batch):
-        """Phrase numbers -> ``(idx (L, B), mask (L, B, 1) or None)``, L the batch's longest phrase."""
-        lengths = self.lengths[batch]
-        first = self.L - int(lengths.max())
-        idx = self.idx[batch, first:].T
-        if lengths.min() + first == self.L:
-            return idx, None
-        return idx, self.mask[batch, first:].T[:, :, None]
-
-
-def make_batches(order, lengths, batch_size, batching="bucket"):
-    """Split a shuffled order of phrase numbers into mini-batches (no random numbers drawn).
-
-    Args:
-        order: phrase numbers in this epoch's shuffled order.
-        lengths: length of every phrase.
-        batch_size: at most this many phrases per batch.
-        batching: ``"bucket"``: each batch holds phrases of one length, taken
-            in shuffled order, and batches run in the order of their first
-            phrase; ``"pad"``: consecutive runs of ``batch_size`` phrases.
-    Returns:
-        A list of lists of phrase numbers.
-    """
-    order = [int(i) for i in order]
-    if batch_size == 1:
-        return [[i] for i in order]
-    if batching == "pad":
-        return [order[k:k + batch_size] for k in range(0, len(order), batch_size)]
-    if batching != "bucket":
-        raise ValueError(f"batching must be one of {BATCHING}, got {batching!r}")
-    batches, open_batch = [], {}
-    for i in order:
-        b = open_batch.get(lengths[i])
-        if b is None or len(b) == batch_size:
-            b = open_batch[lengths[i]] = []
-            batches.append(b)
-        b.append(i)
-    return batches
-
-
-def _check_args(method, batch_size, batching, stop_at, test_data):
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
-    if batching not in BATCHING:
-        raise ValueError(f"batching must be one of {BATCHING}, got {batching!r}")
-    if stop_at is not None:
-        if test_data is None:
-            raise ValueError("stop_at needs test_data: it stops at a test accuracy")
-        if not 0 < stop_at <= 1:
-            raise ValueError(f"stop_at must be a test accuracy in (0, 1], got {stop_at!r}")
-
-
-def train_fast(model, vocab, train_data, test_data, *, epochs, learn_rate, clip, rng, callback=None,
-               method="fast", batch_size=BATCH_SIZE, batching="bucket", stop_at=None):
-    """The engine behind ``rnn_lib.train`` for ``method="fast"`` or ``batch_size > 1``.
-
-    Arguments as ``rnn_lib.train``. With ``method="loop"`` and ``batch_size >
-    1`` the batches are trained the teaching way (``model.forward`` and
-    ``model.backward`` per phrase, gradients summed, one ``sgd_step``): slow,
-    but the reference the vectorised batches are tested against.
-    """
-    from .losses import softmax_cross_entropy
-    from .optim import sgd_step
-    from .training import History, evaluate
-
-    rng = as_rng(rng)
-    seqs, targets = _encode(vocab, train_data, "train_data")
-    lengths = [len(s) for s in seqs]
-    engine = FastRNN(model, learn_rate, clip)
-    batches = _Batches(seqs, targets)
-    if test_data is not None:
-        test_seqs, test_targets = _encode(vocab, test_data, "test_data")
-        test_idx, test_mask = pad_sequences(test_seqs)
-    history = History()
-    n = len(seqs)
-    for epoch in range(1, epochs + 1):
-        loss = correct = 0
-        order = rng.permutation(n)
-        if method == "loop":
-            for batch in make_batches(order, lengths, batch_size, batching):
-                total = None
-                for i in batch:
-                    y, _ = model.forward(seqs[i].tolist())
-                    l, p, d_y = softmax_cross_entropy(y, int(targets[i]))
-                    loss += l
-                    correct += int(np.argmax(p) == targets[i])
-                    g = model.backward(d_y)
-                    total = g if total is None else {k: total[k] + g[k] for k in g}
-                sgd_step(model, total, learn_rate, clip)
-        elif batch_size == 1:
-            step, singles = engine.step, batches.singles
-            for i in order.tolist():
-                l, c = step(*singles[i])
-                loss += l
-                correct += c
-        else:
-            for batch in make_batches(order, lengths, batch_size, batching):
-                idx, mask = batches.get(batch)
-                l, c = engine.step(idx, targets[batch], mask)
-                loss += l
-                correct += c
-        if test_data is None:
-            test = (None, None)
-        elif method == "loop":
-            test = evaluate(model, vocab, test_data)
-        else:
-            test = engine.evaluate(test_idx, test_targets, test_mask)
-        history.append(epoch, loss / n, correct / n, *test)
-        if callback is not None and callback(history) is True:
-            break
-        if stop_at is not None and test[1] >= stop_at:
-            break
-    return history
-
-
-__all__ = ["BATCH_SIZE", "FastRNN", "batch_gradients", "make_batches", "pad_sequences", "train_fast"]
+__all__ = ["FastEngine", "Phrases", "RECOMMENDED_BATCH_SIZE", "batch_gradients", "make_batches", "pad_sequences"]

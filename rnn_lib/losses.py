@@ -1,6 +1,25 @@
-"""Softmax, cross-entropy and their gradient with respect to the scores y."""
+"""Softmax, cross-entropy and their gradient with respect to the scores y: the only copy in the library.
+
+    p = softmax(y) = exp(y - logsumexp(y)),    L = -ln p_c = logsumexp(y) - y_c,    dL/dy = p - e_c
+
+The column functions (``softmax``, ``softmax_cross_entropy``) are the ones the
+notebooks use, one example as an (O, 1) column. The row functions below serve
+the vectorised engine (``rnn_lib.fast``), one example per row of a (B, O)
+array; all of them compute ``logsumexp`` the same stable way, subtracting the
+largest score first so that ``exp`` cannot overflow.
+"""
+
+import math
 
 import numpy as np
+
+from .checks import class_index
+
+
+def logsumexp(y, axis=0):
+    """``ln sum(exp(y))`` along ``axis``, computed as ``m + ln sum(exp(y - m))`` with ``m = max(y)``."""
+    m = y.max(axis=axis, keepdims=True)
+    return np.squeeze(m, axis) + np.log(np.exp(y - m).sum(axis=axis))
 
 
 def softmax(y):
@@ -17,20 +36,10 @@ def softmax(y):
     return z / z.sum(axis=0, keepdims=True)
 
 
-def _check_target(y, target):
-    if isinstance(target, (bool, np.bool_)):
-        target = int(target)
-    if not isinstance(target, (int, np.integer)):
-        raise TypeError(f"target must be a class index (int), got {type(target).__name__}")
-    if not 0 <= target < y.shape[0]:
-        raise ValueError(f"target class {target} is out of range 0..{y.shape[0] - 1}")
-    return int(target)
-
-
 def cross_entropy(p, target):
     """``L = -ln p[target]`` as a Python float, for a (O, 1) column of probabilities."""
     p = np.asarray(p, dtype=np.float64)
-    target = _check_target(p, target)
+    target = class_index(target, p.shape[0])
     return float(-np.log(p[target, 0]))
 
 
@@ -48,10 +57,49 @@ def softmax_cross_entropy(y, target):
     y = np.asarray(y, dtype=np.float64)
     if y.ndim != 2 or y.shape[1] != 1:
         raise ValueError(f"y must be a (O, 1) column of scores, got shape {y.shape}")
-    c = _check_target(y, target)
-    m = y.max()
-    log_z = m + np.log(np.exp(y - m).sum())
+    c = class_index(target, y.shape[0])
+    log_z = logsumexp(y, axis=0)[0]
     p = softmax(y)
     d_y = p.copy()
     d_y[c, 0] -= 1.0
     return float(log_z - y[c, 0]), p, d_y
+
+
+def row_softmax_cross_entropy(y, c, d_y):
+    """One example as a (1, O) row, in Python floats (cheaper than numpy calls for O = 2).
+
+    Writes ``p - e_c`` into the (1, O) array ``d_y``; returns ``(loss, correct)``,
+    ``correct`` 1 if the largest probability is the true class's, else 0.
+    """
+    ys = y[0].tolist()
+    m = max(ys)
+    es = [math.exp(v - m) for v in ys]
+    s = sum(es)
+    p = [e / s for e in es]
+    correct = int(p.index(max(p)) == c)
+    p[c] -= 1.0
+    d_y[0] = p
+    return m + math.log(s) - ys[c], correct
+
+
+def rows_softmax_cross_entropy(y, targets, d_y):
+    """B examples as rows of a (B, O) array: writes ``p - e_c`` into ``d_y`` (B, O).
+
+    Returns ``(loss, correct)``: the summed loss (a float) and the number of
+    rows whose largest probability is the true class's.
+    """
+    rows = np.arange(len(targets))
+    loss = float((logsumexp(y, axis=1) - y[rows, targets]).sum())
+    m = y.max(axis=1, keepdims=True)
+    e = np.exp(y - m)
+    np.divide(e, e.sum(axis=1, keepdims=True), out=d_y)
+    correct = int(np.count_nonzero(d_y.argmax(axis=1) == targets))
+    d_y[rows, targets] -= 1.0
+    return loss, correct
+
+
+def rows_cross_entropy(y, targets):
+    """Summed loss and number correct for the rows of (B, O) scores, without a gradient."""
+    loss = float((logsumexp(y, axis=1) - y[np.arange(len(targets)), targets]).sum())
+    correct = int(np.count_nonzero(y.argmax(axis=1) == targets))
+    return loss, correct

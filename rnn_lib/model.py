@@ -1,4 +1,4 @@
-"""The vanilla many-to-one RNN, with the classic article's names and shapes.
+"""The many-to-one RNN classifier, with the classic article's names and shapes.
 
     h_t = tanh(Wxh x_t + Whh h_{t-1} + bh)        t = 1..T, h_0 given (zeros by default)
     y   = Why h_T + by
@@ -7,18 +7,25 @@ Shapes (V words, H hidden units, O outputs):
     Wxh (H, V), Whh (H, H), Why (O, H), bh (H, 1), by (O, 1),
     x_t (V, 1) one-hot column, h_t (H, 1), y (O, 1).
 
-A time step is a forward/backward pair (``step_forward`` / ``step_backward``)
-passing a cache; ``RNN.forward`` and ``RNN.backward`` chain them over the
-sequence. ``backward`` returns gradients and never changes the weights:
-updating them is the optimiser's job (``rnn_lib.optim``).
+The first line is the cell's (``rnn_lib.cells``, the vanilla cell by default);
+the time loop is ``rnn_lib.sequence``'s; this module adds what makes the model
+a classifier, the output head ``y = Why h_T + by``, and owns the parameters.
+``backward`` returns gradients and never changes the weights: updating them is
+the optimiser's job (``rnn_lib.optim``).
 """
 
 import numpy as np
+
+from . import checks
+from .cells import get_cell, step_backward, step_forward  # noqa: F401  (re-exported: rnn_lib.model.step_forward)
+from .losses import softmax_cross_entropy
+from .sequence import bptt, unroll
 
 HIDDEN_SIZE = 64
 #: The article's initialisation: standard normal weights divided by this.
 ARTICLE_INIT_DIVISOR = 1000
 DEFAULT_SEED = 0
+#: The vanilla model's parameters, in the order of ``model.flat``.
 PARAM_NAMES = ("Wxh", "Whh", "Why", "bh", "by")
 
 
@@ -28,45 +35,47 @@ def as_rng(rng):
         return np.random.default_rng(DEFAULT_SEED)
     if isinstance(rng, np.random.Generator):
         return rng
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
+    if checks.is_int(rng):
+        return np.random.default_rng(checks.int_at_least(rng, "seed", 0))
     raise TypeError(f"rng must be None, an int seed or a numpy Generator, got {type(rng).__name__}")
 
 
-def step_forward(x, h_prev, Wxh, Whh, bh):
-    """One time step: ``h = tanh(Wxh @ x + Whh @ h_prev + bh)``.
-
-    Args:
-        x: (V, 1) input column (one-hot for a word).
-        h_prev: (H, 1) previous hidden state h_{t-1}.
-        Wxh: (H, V); Whh: (H, H); bh: (H, 1).
-    Returns:
-        ``(h, cache)``: h is the (H, 1) new state h_t; cache holds what
-        ``step_backward`` needs.
-    """
-    h = np.tanh(Wxh @ x + Whh @ h_prev + bh)
-    return h, (x, h_prev, h, Whh)
+def flat_views(flat, shapes):
+    """``{name: view}``: consecutive pieces of the 1-D array ``flat`` reshaped to ``shapes`` (in its order)."""
+    views, start = {}, 0
+    for name, shape in shapes.items():
+        n = int(np.prod(shape))
+        views[name] = flat[start:start + n].reshape(shape)
+        start += n
+    return views
 
 
-def step_backward(d_h, cache):
-    """Backward through one time step.
+class _Params(dict):
+    """``{name: view into model.flat}``; assigning ``params[name] = a`` copies ``a`` into the view."""
 
-    Args:
-        d_h: (H, 1) gradient of the loss with respect to this step's output h_t.
-        cache: from ``step_forward``.
-    Returns:
-        ``(d_h_prev, grads)``: d_h_prev is the (H, 1) gradient with respect to
-        h_{t-1}, ``Whh.T @ (da)``; grads is ``{"Wxh": (H, V), "Whh": (H, H),
-        "bh": (H, 1)}``, this step's contribution.
-    """
-    x, h_prev, h, Whh = cache
-    da = (1 - h**2) * d_h  # through tanh: d tanh(a)/da = 1 - tanh(a)^2
-    grads = {"Wxh": da @ x.T, "Whh": da @ h_prev.T, "bh": da}
-    return Whh.T @ da, grads
+    def __setitem__(self, name, value):
+        if name not in self:
+            raise KeyError(f"{name!r} is not a parameter of this model: it has {', '.join(self)}")
+        view = self[name]
+        if value is view:  # params[name] -= g: already updated in place
+            return
+        value = np.asarray(value, dtype=np.float64)
+        if value.shape != view.shape:
+            raise ValueError(f"{name} must have shape {view.shape}, got {value.shape}")
+        view[...] = value
+
+
+class _Forward:
+    """What one forward pass leaves for ``backward``: inputs, states, step caches, and the weights it used."""
+
+    __slots__ = ("xs", "states", "caches", "weights")
+
+    def __init__(self, xs, states, caches, weights):
+        self.xs, self.states, self.caches, self.weights = xs, states, caches, weights
 
 
 class RNN:
-    """A many-to-one vanilla RNN: a sequence of word vectors in, O scores out.
+    """A many-to-one RNN classifier: a sequence of word vectors in, O scores out.
 
     Args:
         input_size: V, the vocabulary size.
@@ -77,106 +86,136 @@ class RNN:
         init: ``"article"`` (standard normal / 1000, biases zero), ``"xavier"``
             (normal with variance 2 / (fan_in + fan_out)), or a positive float
             ``s`` (standard normal times ``s``).
+        cell: ``"rnn"`` (the vanilla cell, default) or a cell object
+            (``rnn_lib.cells``).
 
     The parameters are float64 views into one flat buffer, ``model.flat``, so an
-    optimiser can clip and update all of them in one call. Assigning
-    ``model.Whh = W`` copies ``W`` into the buffer (its shape is checked).
+    optimiser can clip and update all of them in one call; ``model.params`` maps
+    their names to the views and ``model.Wxh`` (any parameter's name) reads one.
+    Assigning ``model.Whh = W``, ``model.params["Whh"] = W`` or ``model.flat = a``
+    copies the values into the buffer (shapes are checked).
     """
 
-    def __init__(self, input_size, output_size, hidden_size=HIDDEN_SIZE, rng=None, init="article"):
-        for name, value in (("input_size", input_size), ("output_size", output_size), ("hidden_size", hidden_size)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
-        V, O, H = int(input_size), int(output_size), int(hidden_size)
+    def __init__(self, input_size, output_size, hidden_size=HIDDEN_SIZE, rng=None, init="article", cell="rnn"):
+        V = checks.positive_int(input_size, "input_size")
+        O = checks.positive_int(output_size, "output_size")
+        H = checks.positive_int(hidden_size, "hidden_size")
+        self.cell = get_cell(cell)
         self.input_size, self.output_size, self.hidden_size = V, O, H
-        self.shapes = {"Wxh": (H, V), "Whh": (H, H), "Why": (O, H), "bh": (H, 1), "by": (O, 1)}
-        self.flat = np.zeros(sum(int(np.prod(s)) for s in self.shapes.values()))
-        self.params = {}
-        start = 0
-        for name in PARAM_NAMES:
-            n = int(np.prod(self.shapes[name]))
-            self.params[name] = self.flat[start:start + n].reshape(self.shapes[name])
-            start += n
-        self._init_weights(as_rng(rng), init)
-        self._cache = None
+        cell_shapes = self.cell.shapes(V, H)
+        if {"Why", "by"} & set(cell_shapes):
+            raise ValueError(f"the cell's parameters {sorted(cell_shapes)} must not use the names of the "
+                             "output head, Why and by")
+        biases = tuple(getattr(self.cell, "biases", ()))
+        weights = {n: s for n, s in cell_shapes.items() if n not in biases}
+        weights["Why"] = (O, H)
+        # weights (drawn at initialisation, in this order), then biases (zeros): for the
+        # vanilla cell Wxh, Whh, Why, bh, by, the article's order (PARAM_NAMES)
+        self.shapes = {**weights, **{n: cell_shapes[n] for n in biases}, "by": (O, 1)}
+        self._flat = np.zeros(sum(int(np.prod(s)) for s in self.shapes.values()))
+        self.params = _Params(flat_views(self._flat, self.shapes))
+        self._init_weights(as_rng(rng), init, tuple(weights))
+        self._last = None
+        self.last_probs = None
 
-    def _init_weights(self, rng, init):
-        for name in ("Wxh", "Whh", "Why"):
+    def _init_weights(self, rng, init, names):
+        if isinstance(init, str):
+            ok = init in ("article", "xavier")
+        else:
+            try:
+                ok = checks.positive_number(init, "init") > 0
+            except (TypeError, ValueError):
+                ok = False
+        if not ok:
+            raise ValueError(f"init must be 'article', 'xavier' or a positive float scale, got {init!r}")
+        for name in names:
             shape = self.shapes[name]
-            if isinstance(init, str) and init == "article":
+            if init == "article":
                 scale = 1 / ARTICLE_INIT_DIVISOR
-            elif isinstance(init, str) and init == "xavier":
+            elif init == "xavier":
                 scale = np.sqrt(2.0 / (shape[0] + shape[1]))
-            elif isinstance(init, (int, float, np.floating)) and not isinstance(init, bool) and init > 0:
-                scale = float(init)
             else:
-                raise ValueError(f"init must be 'article', 'xavier' or a positive float scale, got {init!r}")
+                scale = float(init)
             self.params[name][...] = rng.standard_normal(shape) * scale
 
     def __repr__(self):
-        return f"RNN(input_size={self.input_size}, output_size={self.output_size}, hidden_size={self.hidden_size})"
+        name = getattr(self.cell, "name", None)
+        cell = "" if name == "rnn" else f", cell={name or self.cell!r}"
+        return (f"RNN(input_size={self.input_size}, output_size={self.output_size}, "
+                f"hidden_size={self.hidden_size}{cell})")
 
-    def _get(name):  # noqa: N805 - property factory used in the class body
-        def getter(self):
-            return self.params[name]
+    # --- parameters: model.Wxh reads params["Wxh"]; model.Wxh = W copies W in ---------------
+    def __getattr__(self, name):
+        params = self.__dict__.get("params")
+        if params is not None and name in params:
+            return params[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
-        def setter(self, value):
-            value = np.asarray(value, dtype=np.float64)
-            if value.shape != self.shapes[name]:
-                raise ValueError(f"{name} must have shape {self.shapes[name]}, got {value.shape}")
-            self.params[name][...] = value
+    def __setattr__(self, name, value):
+        params = self.__dict__.get("params")
+        if params is not None and name in params:
+            params[name] = value
+        else:
+            object.__setattr__(self, name, value)
 
-        return property(getter, setter, doc=f"The {name} parameter, shape as in ``self.shapes['{name}']``.")
+    @property
+    def flat(self):
+        """All parameters in one 1-D float64 buffer; ``params`` are views into it."""
+        return self._flat
 
-    Wxh = _get("Wxh")
-    Whh = _get("Whh")
-    Why = _get("Why")
-    bh = _get("bh")
-    by = _get("by")
-    del _get
+    @flat.setter
+    def flat(self, value):
+        if value is self._flat:  # model.flat -= g: already updated in place
+            return
+        value = np.asarray(value, dtype=np.float64)
+        if value.shape != self._flat.shape:
+            raise ValueError(f"flat must have shape {self._flat.shape}, got {value.shape}")
+        self._flat[...] = value  # copied in: the parameter views stay valid
 
     def copy(self):
         """An independent copy with the same weights."""
-        other = RNN(self.input_size, self.output_size, self.hidden_size, rng=0)
+        other = RNN(self.input_size, self.output_size, self.hidden_size, rng=0, cell=self.cell)
         other.flat[...] = self.flat
         return other
 
+    # --- checks at the entrance -------------------------------------------------------------
     def inputs_to_columns(self, inputs):
-        """Validate ``inputs`` and return them as a list of (V, 1) float64 columns.
+        """Validate ``inputs`` and return them as (V, 1) float64 columns (a tuple).
 
-        ``inputs`` is a non-empty list of (V, 1) columns (one-hot, as the
-        article's ``createInputs`` makes), or a non-empty sequence of word
-        indices in ``0..V-1``.
+        ``inputs`` is a non-empty list of (V, 1) columns of finite numbers
+        (one-hot, as the article's ``createInputs`` makes), or a non-empty
+        sequence of word indices in ``0..V-1``. What this returns is accepted
+        by ``forward`` and ``loss`` without a second check.
         """
-        V = self.input_size
-        if isinstance(inputs, (str, bytes)):
-            raise TypeError("inputs must be word indices or one-hot columns, not text: "
-                            "encode it first, e.g. vocab.encode(text)")
-        if isinstance(inputs, np.ndarray) and inputs.ndim == 1:
-            inputs = list(inputs)
-        try:
-            items = list(inputs)
-        except TypeError:
-            raise TypeError(f"inputs must be a sequence, got {type(inputs).__name__}") from None
-        if not items:
-            raise ValueError("inputs is an empty sequence: an RNN needs at least one time step")
-        columns = []
-        for t, item in enumerate(items):
-            if isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_)):
-                if not 0 <= item < V:
-                    raise ValueError(f"word index {item} at t={t + 1} is out of range 0..{V - 1}")
-                col = np.zeros((V, 1))
-                col[item, 0] = 1.0
-            elif isinstance(item, np.ndarray):
-                if item.shape != (V, 1):
-                    raise ValueError(f"input x_{t + 1} has shape {item.shape}, expected a ({V}, 1) column "
-                                     f"(input_size is {V})")
-                col = item.astype(np.float64, copy=False)
-            else:
-                raise TypeError(f"input at t={t + 1} must be a word index (int) or a ({V}, 1) array, "
-                                f"got {type(item).__name__}")
-            columns.append(col)
-        return columns
+        return checks.input_columns(inputs, self.input_size)
+
+    def initial_state(self, h0=None):
+        """The state before the first word: the cell's zeros, with h_0 = ``h0`` (H, 1) if given (checked)."""
+        state = self.cell.zero_state(self.hidden_size)
+        if h0 is None:
+            return state
+        return (checks.finite_array(h0, "h0", (self.hidden_size, 1)),) + tuple(state[1:])
+
+    # --- the model ----------------------------------------------------------------------------
+    def output(self, h):
+        """The output head: scores ``y = Why @ h + by``, (O, 1) for h (H, 1), or (O, N) for N columns."""
+        return self.params["Why"] @ h + self.params["by"]
+
+    def _forward(self, xs, state0, weights):
+        states, caches = unroll(self.cell, self.params, xs, state0)
+        self._last = _Forward(xs, states, caches, weights)
+        h = states[-1][0]
+        return self.output(h), h
+
+    def _backward(self, d_y):
+        last = self._last
+        h_T = last.states[-1][0]
+        d_hs = np.zeros((len(last.xs), self.hidden_size, 1))  # only h_T feeds the output
+        d_hs[-1] = self.params["Why"].T @ d_y
+        cell_grads, d_states = bptt(self.cell, self.params, last.caches, d_hs)
+        head = {"Why": d_y @ h_T.T, "by": d_y.copy()}
+        grads = {name: cell_grads[name] if name in cell_grads else head[name] for name in self.shapes}
+        return grads, d_states
 
     def forward(self, inputs, h0=None):
         """Run the sequence through the network and remember what ``backward`` needs.
@@ -187,30 +226,7 @@ class RNN:
         Returns:
             ``(y, h)``: the (O, 1) output scores (logits) and the (H, 1) last hidden state h_T.
         """
-        xs = self.inputs_to_columns(inputs)
-        H = self.hidden_size
-        if h0 is None:
-            h = np.zeros((H, 1))
-        else:
-            h = np.asarray(h0, dtype=np.float64)
-            if h.shape != (H, 1):
-                raise ValueError(f"h0 must have shape ({H}, 1), got {h.shape}")
-        hs = [h]
-        caches = []
-        for x in xs:
-            h, cache = step_forward(x, h, self.Wxh, self.Whh, self.bh)
-            hs.append(h)
-            caches.append(cache)
-        y = self.Why @ h + self.by
-        self._cache = (caches, hs)
-        return y, h
-
-    @property
-    def last_hs(self):
-        """Hidden states of the last forward, shape (T+1, H, 1): ``last_hs[0]`` is h_0."""
-        if self._cache is None:
-            raise RuntimeError("no forward pass yet: call forward(inputs) first")
-        return np.array(self._cache[1])
+        return self._forward(self.inputs_to_columns(inputs), self.initial_state(h0), self._flat.tobytes())
 
     def backward(self, d_y, return_hidden_grads=False):
         """Backpropagation through time for the last ``forward``.
@@ -223,24 +239,50 @@ class RNN:
         Returns:
             ``grads``, a dict keyed "Wxh", "Whh", "Why", "bh", "by" with arrays of
             the parameters' shapes, or ``(grads, d_hs)``. The weights are not changed.
+
+        The weights must be those of the last ``forward``: after an update
+        (``sgd_step``) or any change of ``flat``, run ``forward`` again.
         """
-        if self._cache is None:
+        if self._last is None:
             raise RuntimeError("backward() called before forward(): run forward(inputs) first")
-        O = self.output_size
-        d_y = np.asarray(d_y, dtype=np.float64)
-        if d_y.shape != (O, 1):
-            raise ValueError(f"d_y must have shape ({O}, 1), the shape of y, got {d_y.shape}")
-        caches, hs = self._cache
-        grads = {name: np.zeros(shape) for name, shape in self.shapes.items()}
-        grads["Why"] = d_y @ hs[-1].T
-        grads["by"] = d_y.copy()
-        d_h = self.Why.T @ d_y
-        d_hs = [d_h]
-        for cache in reversed(caches):
-            d_h, step_grads = step_backward(d_h, cache)
-            for name, g in step_grads.items():
-                grads[name] += g
-            d_hs.append(d_h)
+        if self._last.weights is None:
+            raise RuntimeError("backward() needs a forward(): loss() already returned this pass's gradients")
+        if self._flat.tobytes() != self._last.weights:
+            raise RuntimeError("the weights changed since the last forward() (an update or an in-place edit): "
+                               "backward() would mix the old hidden states with the new weights; "
+                               "run forward(inputs) again first")
+        d_y = checks.finite_array(d_y, "d_y", (self.output_size, 1), ", the shape of y")
+        grads, d_states = self._backward(d_y)
         if return_hidden_grads:
-            return grads, np.array(d_hs[::-1])
+            return grads, np.array([d[0] for d in d_states])
         return grads
+
+    def loss(self, inputs, target, h0=None):
+        """Softmax cross-entropy loss of one sequence and its gradients, in one call (CS231n's ``loss``).
+
+        Args:
+            inputs, h0: as for ``forward``; target: the true class c (an int;
+                ``True`` counts as 1).
+        Returns:
+            ``(loss, grads)``: the float ``-ln p_c`` and the gradients, keyed as
+            ``backward``'s. ``last_probs`` keeps p, (O, 1); the weights are not changed.
+        """
+        xs = self.inputs_to_columns(inputs)
+        c = checks.class_index(target, self.output_size)
+        y, _ = self._forward(xs, self.initial_state(h0), None)
+        loss, self.last_probs, d_y = softmax_cross_entropy(y, c)
+        return loss, self._backward(d_y)[0]
+
+    @property
+    def last_hs(self):
+        """Hidden states of the last forward, shape (T+1, H, 1): ``last_hs[0]`` is h_0."""
+        if self._last is None:
+            raise RuntimeError("no forward pass yet: call forward(inputs) first")
+        return np.array([s[0] for s in self._last.states])
+
+    @property
+    def last_xs(self):
+        """The inputs of the last forward as (V, 1) columns, x_1..x_T (a tuple)."""
+        if self._last is None:
+            raise RuntimeError("no forward pass yet: call forward(inputs) first")
+        return self._last.xs

@@ -6,8 +6,7 @@ Shapes: V words, H hidden units, O = 2 outputs (row 1 is "positive").
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
-
+from .checks import int_at_least
 from .losses import softmax
 from .training import POSITIVE
 
@@ -56,8 +55,7 @@ def predictions(model, vocab, data):
 
 def hardest(preds, k=5):
     """The ``k`` predictions with the lowest margin: wrong ones first, then the least sure."""
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
-        raise ValueError(f"k must be a non-negative int, got {k!r}")
+    k = int_at_least(k, "k", 0)
     return sorted(preds, key=lambda p: p.margin)[:k]
 
 

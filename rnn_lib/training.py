@@ -1,28 +1,53 @@
-"""Training and evaluation: the article's per-example SGD loop, seeded.
+"""Training and evaluation: the article's per-example SGD loop, seeded, with a choice of engine.
 
 The loop is the article's: every epoch, shuffle the training phrases, and for
 each one run forward, softmax + cross-entropy, backward, clip, update. The
 "train" loss and accuracy of an epoch are measured during that pass (before
 each phrase's update), as the article does; the test figures are measured after
 the epoch, without updates.
+
+``train`` is the only epoch loop in the library. What one update computes is an
+*engine*'s job, chosen by name:
+
+* ``"loop"`` (default): ``LoopEngine`` below, the teaching loop, one phrase
+  at a time through ``model.loss`` and the SGD update;
+* ``"fast"``: the same per-example SGD vectorised (``rnn_lib.fast``), equal
+  to the loop to rounding, drawing the same random numbers;
+* ``"batched"``: mini-batches of ``batch_size`` phrases of one length, each
+  update using the summed gradient of its batch.
+
+An engine has three methods: ``prepare(seqs, targets)`` lays out encoded
+phrases once, ``step(data, batch)`` makes one SGD update on the phrases
+numbered ``batch`` and returns their summed loss and number correct (measured
+before the update), ``evaluate(data)`` returns the mean loss and accuracy.
 """
 
-from collections.abc import Mapping
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import checks
 from .data import test_data as TEST_DATA
 from .data import train_data as TRAIN_DATA
+from .fast import RECOMMENDED_BATCH_SIZE, FastEngine, make_batches
 from .losses import softmax, softmax_cross_entropy
 from .model import HIDDEN_SIZE, RNN, as_rng
-from .optim import CLIP, LEARN_RATE, sgd_step
+from .optim import CLIP, LEARN_RATE, sgd_update
 from .vocab import Vocabulary
 
 EPOCHS = 1000
 SEED = 0
 REPORT_EVERY = 100
 POSITIVE, NEGATIVE = 1, 0  # output rows: index 1 is "positive", as int(True) == 1
+
+
+class TrainingDiverged(FloatingPointError):
+    """Training produced a non-finite loss or weights; ``history`` holds the epochs before it."""
+
+    def __init__(self, message, history):
+        super().__init__(message)
+        self.history = history
 
 
 @dataclass
@@ -47,6 +72,8 @@ class History:
 
     def report(self, i=-1):
         """The article's three lines for entry ``i``: ``--- Epoch N``, ``Train:`` and ``Test:``."""
+        if not self.epoch:
+            return "No epochs trained yet: the history is empty."
         lines = [f"--- Epoch {self.epoch[i]}",
                  f"Train:\tLoss {self.train_loss[i]:.3f} | Accuracy: {self.train_acc[i]:.3f}"]
         if self.test_loss[i] is not None:
@@ -61,26 +88,48 @@ class History:
         return None
 
 
-def _check_data(data, name):
-    if not isinstance(data, Mapping):
-        raise TypeError(f"{name} must be a {{text: label}} mapping, got {type(data).__name__}")
-    if not data:
-        raise ValueError(f"{name} is empty: it needs at least one phrase")
-    for text, label in data.items():
-        if not isinstance(label, (bool, np.bool_)) and label not in (0, 1):
-            raise ValueError(f"{name}[{text!r}] = {label!r}: labels must be True/False (or 1/0)")
-    return [(text, int(label)) for text, label in data.items()]
+class LoopEngine:
+    """The teaching loop's engine: one phrase at a time, ``model.loss`` then the SGD update.
+
+    Works with any cell. ``learn_rate`` and ``clip`` are already checked.
+    """
+
+    def __init__(self, model, learn_rate, clip):
+        self.model, self.learn_rate, self.clip = model, learn_rate, clip
+
+    def prepare(self, seqs, targets):
+        """Encoded phrases -> ``(one-hot columns of each phrase, classes)``, checked once."""
+        return [self.model.inputs_to_columns(s) for s in seqs], [int(c) for c in targets]
+
+    def step(self, data, batch):
+        """One SGD update on one phrase (``batch == [i]``); ``(loss, correct)`` measured before it."""
+        (i,) = batch
+        inputs, targets = data
+        model = self.model
+        loss, grads = model.loss(inputs[i], targets[i])
+        correct = int(np.argmax(model.last_probs) == targets[i])
+        sgd_update(model.params, grads, self.learn_rate, self.clip)
+        return loss, correct
+
+    def evaluate(self, data):
+        """Mean loss and accuracy over ``data``, one phrase at a time through ``model.forward``."""
+        inputs, targets = data
+        loss = correct = 0
+        for xs, target in zip(inputs, targets):
+            y, _ = self.model.forward(xs)
+            l, p, _ = softmax_cross_entropy(y, target)
+            loss += l
+            correct += int(np.argmax(p) == target)
+        return loss / len(targets), correct / len(targets)
 
 
-def _check_model_vocab(model, vocab):
-    if len(vocab) != model.input_size:
-        raise ValueError(f"the vocabulary has {len(vocab)} words but the model's input_size is "
-                         f"{model.input_size}: use the vocabulary the model was built for")
+#: The engines by name (``train(engine=...)``).
+ENGINES = {"loop": LoopEngine, "fast": FastEngine, "batched": FastEngine}
 
 
 def predict_proba(model, vocab, text):
     """Probability that ``text`` is positive, as a float (unknown words raise a clear ValueError)."""
-    _check_model_vocab(model, vocab)
+    checks.model_matches_vocab(model, vocab)
     y, _ = model.forward(vocab.encode(text))
     return float(softmax(y)[POSITIVE, 0])
 
@@ -90,21 +139,45 @@ def evaluate(model, vocab, data):
 
     Returns ``(loss, accuracy)`` as floats; the weights are not changed.
     """
-    _check_model_vocab(model, vocab)
-    items = _check_data(data, "data")
-    loss = correct = 0
-    for text, target in items:
-        y, _ = model.forward(vocab.text_to_inputs(text))
-        l, p, _ = softmax_cross_entropy(y, target)
-        loss += l
-        correct += int(np.argmax(p) == target)
-    return loss / len(items), correct / len(items)
+    checks.model_matches_vocab(model, vocab)
+    items = checks.labelled_phrases(data, "data")
+    engine = LoopEngine(model, 0.0, None)
+    return engine.evaluate(engine.prepare([vocab.encode(t) for t, _ in items], [c for _, c in items]))
+
+
+def _encode(vocab, data, name):
+    """``{text: label}`` -> (list of int64 index arrays, int64 classes); unknown words fail here."""
+    items = checks.labelled_phrases(data, name)
+    seqs = [np.asarray(vocab.encode(text), dtype=np.int64) for text, _ in items]
+    return seqs, np.array([c for _, c in items], dtype=np.int64)
+
+
+def _engine_and_batch_size(engine, batch_size):
+    checks.one_of(engine, "engine", tuple(ENGINES))
+    if engine != "batched":
+        if batch_size is not None:
+            raise ValueError(f"batch_size is for engine='batched'; engine={engine!r} updates after every "
+                             f"phrase: leave batch_size out, or use engine='batched'")
+        return 1
+    return RECOMMENDED_BATCH_SIZE if batch_size is None else checks.positive_int(batch_size, "batch_size")
+
+
+def _diverged(epoch, loss, model, learn_rate, clip):
+    """The message for a non-finite epoch, or ``None`` if the loss and the weights are finite."""
+    if math.isfinite(loss) and checks.all_finite(model.flat):
+        return None
+    what = "the loss" if not math.isfinite(loss) else "the weights"
+    cause = (f"the learning rate {learn_rate:g} is probably too large"
+             + (" and clipping is off (clip=None): try a smaller learn_rate or clip=1.0" if clip is None
+                else ": try a smaller learn_rate"))
+    return (f"training diverged in epoch {epoch}: {what} became NaN or inf; {cause}. "
+            f"The model is back at its weights from before epoch {epoch}.")
 
 
 def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EPOCHS,
-          learn_rate=LEARN_RATE, clip=CLIP, rng=None, callback=None, method="loop", batch_size=1,
-          stop_at=None, batching="bucket"):
-    """Train ``model`` in place with per-example SGD; return its ``History``.
+          learn_rate=LEARN_RATE, clip=CLIP, rng=None, callback=None, engine="loop", batch_size=None,
+          stop_at=None):
+    """Train ``model`` in place with SGD; return its ``History``.
 
     Args:
         model: an ``RNN`` whose input_size is ``len(vocab)``.
@@ -112,72 +185,79 @@ def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EP
         train_data, test_data: ``{text: label}`` mappings (the course's by
             default); ``test_data=None`` skips testing.
         epochs: passes over the training data.
-        learn_rate, clip: SGD step size and element-wise gradient clip limit.
+        learn_rate, clip: SGD step size and element-wise gradient clip limit
+            (``None``: no clipping).
         rng: ``None`` (seed 0), an int seed or a Generator, for the shuffles.
         callback: called as ``callback(history)`` after every epoch, e.g. to
             print progress or update a live plot; if it returns ``True``,
             training stops after that epoch.
-        method: ``"loop"``, the teaching loop below, or ``"fast"``, the same
-            algorithm vectorised (``rnn_lib.fast``): the same shuffles, and
-            weights equal to rounding after an epoch.
-        batch_size: phrases per SGD update (1: per-example, the article's);
-            a batch's update uses the sum of its per-example gradients.
+        engine: ``"loop"`` (the teaching loop), ``"fast"`` (the same per-example
+            SGD vectorised: the same shuffles, and weights equal to rounding)
+            or ``"batched"`` (mini-batches of phrases of one length, each update
+            using the sum of its per-example gradients).
+        batch_size: phrases per update, for ``engine="batched"`` only
+            (default ``RECOMMENDED_BATCH_SIZE``, 16).
         stop_at: stop after the first epoch whose test accuracy is at least
             this (e.g. ``1.0``); ``None`` trains all ``epochs``.
-        batching: for ``batch_size > 1``, ``"bucket"`` (phrases of one length
-            per batch) or ``"pad"`` (see ``rnn_lib.fast``).
-    """
-    _check_model_vocab(model, vocab)
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
-        raise ValueError(f"epochs must be a non-negative int, got {epochs!r}")
-    if not learn_rate > 0:
-        raise ValueError(f"learn_rate must be positive, got {learn_rate!r}")
-    if method != "loop" or batch_size != 1 or stop_at is not None:
-        from .fast import _check_args, train_fast
 
-        _check_args(method, batch_size, batching, stop_at, test_data)
-        if method != "loop" or batch_size != 1:
-            return train_fast(model, vocab, train_data, test_data, epochs=epochs, learn_rate=learn_rate,
-                              clip=clip, rng=rng, callback=callback, method=method,
-                              batch_size=batch_size, batching=batching, stop_at=stop_at)
+    Every argument and every phrase is checked before the first update. If the
+    loss or the weights stop being finite, training stops with
+    ``TrainingDiverged`` naming the epoch, and the model keeps the weights of
+    the epoch before.
+    """
+    checks.model_matches_vocab(model, vocab)
+    epochs = checks.int_at_least(epochs, "epochs", 0)
+    learn_rate, clip = checks.learn_rate(learn_rate), checks.clip_limit(clip)
+    batch_size = _engine_and_batch_size(engine, batch_size)
+    if stop_at is not None:
+        stop_at = checks.accuracy(stop_at, "stop_at")
+        if test_data is None:
+            raise ValueError("stop_at needs test_data: it stops at a test accuracy")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function of the history (or None), got {type(callback).__name__}")
     rng = as_rng(rng)
-    items = _check_data(train_data, "train_data")
-    inputs = [vocab.text_to_inputs(text) for text, _ in items]  # encode once; unknown words fail here
-    if test_data is not None:
-        for text in _check_data(test_data, "test_data"):
-            vocab.encode(text[0])
+    seqs, targets = _encode(vocab, train_data, "train_data")
+    test = None if test_data is None else _encode(vocab, test_data, "test_data")
+    runner = ENGINES[engine](model, learn_rate, clip)
+    train_set = runner.prepare(seqs, targets)
+    test_set = None if test is None else runner.prepare(*test)
+    lengths = [len(s) for s in seqs]
+    n = len(seqs)
     history = History()
     for epoch in range(1, epochs + 1):
+        before = model.flat.copy()
         loss = correct = 0
-        for i in rng.permutation(len(items)):
-            y, _ = model.forward(inputs[i])
-            target = items[i][1]
-            l, p, d_y = softmax_cross_entropy(y, target)
-            loss += l
-            correct += int(np.argmax(p) == target)
-            sgd_step(model, model.backward(d_y), learn_rate, clip)
-        test = evaluate(model, vocab, test_data) if test_data is not None else (None, None)
-        history.append(epoch, loss / len(items), correct / len(items), *test)
+        with np.errstate(all="ignore"):  # an overflow is reported below, once, as what it means
+            for batch in make_batches(rng.permutation(n), lengths, batch_size):
+                l, c = runner.step(train_set, batch)
+                loss += l
+                correct += c
+        message = _diverged(epoch, loss, model, learn_rate, clip)
+        if message:
+            model.flat[...] = before
+            raise TrainingDiverged(message, history)
+        test_figures = (None, None) if test_set is None else runner.evaluate(test_set)
+        history.append(epoch, loss / n, correct / n, *test_figures)
         if callback is not None and callback(history) is True:
             break
-        if stop_at is not None and test[1] >= stop_at:
+        if stop_at is not None and test_figures[1] >= stop_at:
             break
     return history
 
 
 def fit(seed=SEED, epochs=EPOCHS, hidden_size=HIDDEN_SIZE, learn_rate=LEARN_RATE, clip=CLIP,
-        init="article", callback=None, train_data=TRAIN_DATA, test_data=TEST_DATA, *, method="loop",
-        batch_size=1, stop_at=None, batching="bucket"):
+        init="article", callback=None, train_data=TRAIN_DATA, test_data=TEST_DATA, *, engine="loop",
+        batch_size=None, stop_at=None, cell="rnn"):
     """Build the vocabulary and a fresh model from ``seed``, train it, return ``(model, vocab, history)``.
 
     One ``np.random.default_rng(seed)`` draws the initial weights and then
-    the shuffles, so a seed fixes the whole run. ``method``, ``batch_size``,
-    ``stop_at`` and ``batching`` are passed to ``train``.
+    the shuffles, so a seed fixes the whole run. ``engine``, ``batch_size`` and
+    ``stop_at`` are passed to ``train``; ``cell`` to ``RNN``.
     """
     rng = as_rng(seed)
     vocab = Vocabulary.from_texts(train_data)
-    model = RNN(len(vocab), 2, hidden_size, rng=rng, init=init)
+    model = RNN(len(vocab), 2, hidden_size, rng=rng, init=init, cell=cell)
     history = train(model, vocab, train_data, test_data, epochs=epochs, learn_rate=learn_rate,
-                    clip=clip, rng=rng, callback=callback, method=method, batch_size=batch_size,
-                    stop_at=stop_at, batching=batching)
+                    clip=clip, rng=rng, callback=callback, engine=engine, batch_size=batch_size,
+                    stop_at=stop_at)
     return model, vocab, history

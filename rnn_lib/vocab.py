@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
+from .checks import word_index
+
 #: At most this many distinct unknown words are named in an error message.
 MAX_LISTED = 10
 #: At most this many vocabulary words are listed in an error message.
@@ -168,13 +170,7 @@ class Vocabulary:
     def _check_indices(self, indices):
         if isinstance(indices, (str, bytes)) or not isinstance(indices, Iterable):
             raise TypeError(f"indices must be a sequence of ints, got {type(indices).__name__}")
-        out = []
-        for i in indices:
-            if isinstance(i, (bool, np.bool_)) or not isinstance(i, (int, np.integer)):
-                raise TypeError(f"word indices must be ints, got {type(i).__name__}: {i!r}")
-            if not 0 <= i < len(self):
-                raise ValueError(f"word index {i} is out of range: the vocabulary has indices 0..{len(self) - 1}")
-            out.append(int(i))
+        out = [word_index(i, len(self)) for i in indices]
         if not out:
             raise ValueError("the sequence of word indices is empty: give at least one")
         return out

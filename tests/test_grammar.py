@@ -161,7 +161,7 @@ def test_file_description_names_the_regeneration_command():
 def test_recommended_recipe_composes_on_the_probe_set(seed):
     """rnn_lib.RECIPES["compositional"] reaches >= 0.95 on phrases it never saw (10 seeds: the benchmark)."""
     ds, rec = rnn_lib.load_dataset("compositional"), rnn_lib.RECIPES["compositional"]
-    engine = {"method": "fast", "batch_size": rec.batch_size}  # the vectorised engine
+    engine = rec.engine_options()  # the vectorised engine
     model, vocab, _ = rnn_lib.fit(seed=seed, epochs=rec.epochs, hidden_size=rec.hidden_size,
                                   learn_rate=rec.learn_rate, clip=rec.clip, init=rec.init,
                                   train_data=ds.train, test_data=ds.validation, stop_at=rec.stop_at, **engine)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from rnn_lib import RNN, Vocabulary, step_backward, step_forward
+from rnn_lib import RNN, Vocabulary, sgd_step, softmax_cross_entropy, step_backward, step_forward
 
 from helpers import random_model
 
@@ -158,3 +158,106 @@ def test_copy_is_independent():
     other.Whh[0, 0] += 1
     assert model.Whh[0, 0] != other.Whh[0, 0]
     assert np.array_equal(model.Wxh, other.Wxh)
+
+
+def test_loss_is_forward_softmax_cross_entropy_and_backward_in_one_call():
+    model = random_model()
+    h0 = np.linspace(-0.3, 0.3, 5).reshape(5, 1)
+    loss, grads = model.loss([1, 4, 2], 1, h0=h0)
+    y, _ = model.forward([1, 4, 2], h0=h0)
+    expected_loss, p, d_y = softmax_cross_entropy(y, 1)
+    assert loss == expected_loss
+    np.testing.assert_array_equal(model.last_probs, p)
+    for name, g in model.backward(d_y).items():
+        np.testing.assert_array_equal(grads[name], g)
+    assert list(grads) == list(model.params)
+
+
+def test_backward_after_loss_asks_for_a_forward():
+    model = random_model()
+    model.loss([1, 2], 0)
+    with pytest.raises(RuntimeError, match="needs a forward"):
+        model.backward(np.zeros((2, 1)))
+
+
+def test_backward_after_an_update_is_an_error_not_a_mix_of_old_and_new():
+    model = random_model()
+    y, _ = model.forward([1, 2, 3])
+    d_y = softmax_cross_entropy(y, 1)[2]
+    sgd_step(model, model.backward(d_y), learn_rate=0.5)
+    with pytest.raises(RuntimeError, match="the weights changed since the last forward"):
+        model.backward(d_y)
+    model.forward([1, 2, 3])  # a new forward: fine again
+    model.backward(d_y)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda m: m.Whh.__setitem__((0, 0), m.Whh[0, 0] + 1e-9),  # in place, through a view
+    lambda m: m.flat.__setitem__(-1, 2.0),
+    lambda m: setattr(m, "bh", np.ones((5, 1))),
+])
+def test_backward_after_any_weight_change_is_an_error(edit):
+    model = random_model()
+    model.forward([0, 5])
+    edit(model)
+    with pytest.raises(RuntimeError, match="weights changed"):
+        model.backward(np.ones((2, 1)))
+
+
+def test_assigning_flat_copies_into_the_buffer_so_every_view_sees_it():
+    model = random_model()
+    buffer = model.flat
+    new = np.arange(model.flat.size, dtype=float) / model.flat.size
+    model.flat = new
+    assert model.flat is buffer and np.array_equal(model.flat, new)
+    new[0] = 99.0  # a copy, not an alias
+    assert model.flat[0] == 0.0
+    assert model.Wxh[0, 0] == 0.0 and model.params["by"][-1, 0] == model.flat[-1]
+    y, _ = model.forward([1])
+    np.testing.assert_allclose(y, model.Why @ np.tanh(model.Wxh[:, [1]] + model.bh) + model.by, rtol=1e-15)
+    with pytest.raises(ValueError, match=r"flat must have shape \(\d+,\), got \(3,\)"):
+        model.flat = np.zeros(3)
+
+
+def test_params_by_name_are_views_for_any_assignment():
+    model = random_model()
+    model.params["Whh"] = np.eye(5)
+    np.testing.assert_array_equal(model.Whh, np.eye(5))
+    model.params["Whh"] -= np.eye(5)  # in place, as an optimiser writes
+    assert not model.Whh.any() and not model.flat[30:55].any()
+    with pytest.raises(ValueError, match=r"Whh must have shape \(5, 5\)"):
+        model.params["Whh"] = np.eye(4)
+    with pytest.raises(KeyError, match="'W' is not a parameter"):
+        model.params["W"] = np.eye(5)
+    with pytest.raises(AttributeError, match="no attribute 'Wxy'"):
+        model.Wxy
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_nan_or_inf_in_inputs_h0_or_d_y_is_a_clear_error(bad):
+    model = random_model()
+    x = np.zeros((6, 1))
+    x[2, 0] = bad
+    with pytest.raises(ValueError, match="input x_2 contains NaN or inf"):
+        model.forward([np.eye(6)[:, [0]], x])
+    h0 = np.zeros((5, 1))
+    h0[1, 0] = bad
+    with pytest.raises(ValueError, match="h0 contains"):
+        model.forward([0], h0=h0)
+    with pytest.raises(ValueError, match="h0 contains"):
+        model.loss([0], 1, h0=h0)
+    model.forward([0])
+    with pytest.raises(ValueError, match="d_y contains"):
+        model.backward(np.array([[bad], [0.0]]))
+
+
+def test_checked_columns_are_accepted_without_a_second_check():
+    model = random_model()
+    xs = model.inputs_to_columns([3, 1])
+    assert model.inputs_to_columns(xs) is xs
+    y1, _ = model.forward(xs)
+    hs = model.last_hs
+    y2, _ = model.forward([3, 1])
+    np.testing.assert_array_equal(y1, y2)
+    np.testing.assert_array_equal(hs, model.last_hs)
+    assert model.last_xs[0][3, 0] == 1.0 and len(model.last_xs) == 2

@@ -6,9 +6,8 @@ a message; for the command line, an exit status of 0, 1 or 2 (argparse's
 ``SystemExit`` included) and no traceback. Anything else (an ``IndexError``, a
 ``KeyError``, numpy's ``AxisError`` escaping raw, a traceback) fails.
 
-The last tests state what the model will promise once it refuses non-finite
-inputs (``h0``, input columns, ``d_y``): they are marked ``xfail(strict=True)``
-until that check is in ``rnn_lib/model.py``, and then the marker comes off.
+The last tests check that the model refuses non-finite inputs (``h0``, input
+columns, ``d_y``) with a ``ValueError``.
 """
 
 import contextlib
@@ -340,14 +339,11 @@ def test_any_argv_exits_0_1_or_2_without_a_traceback(argv):
     assert_clean_exit(argv)
 
 
-# ---- what the model will promise (item 8 of the reliability issue, rnn_lib/model.py) ----
+# ---- the model refuses non-finite inputs (rnn_lib/model.py) ----
 
-PENDING = pytest.mark.xfail(strict=True, reason="RNN.forward/backward do not yet refuse NaN or inf inputs, h0 "
-                                                "or d_y (rnn_lib/model.py): remove this marker when they do")
 non_finite = st.sampled_from([np.nan, np.inf, -np.inf])
 
 
-@PENDING
 @settings(FAST, max_examples=10)
 @given(non_finite, st.integers(0, 2))
 def test_forward_refuses_a_non_finite_h0(value, i):
@@ -357,7 +353,6 @@ def test_forward_refuses_a_non_finite_h0(value, i):
         small_model().forward([0, 1], h0)
 
 
-@PENDING
 @settings(FAST, max_examples=10)
 @given(non_finite, st.integers(0, 4))
 def test_forward_refuses_a_non_finite_input_column(value, i):
@@ -367,7 +362,6 @@ def test_forward_refuses_a_non_finite_input_column(value, i):
         small_model().forward([x])
 
 
-@PENDING
 @settings(FAST, max_examples=10)
 @given(non_finite, st.integers(0, 1))
 def test_backward_refuses_a_non_finite_d_y(value, i):

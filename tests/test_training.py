@@ -18,11 +18,15 @@ def test_same_seed_same_history_and_weights():
 def test_recipe_reaches_full_test_accuracy_for_every_seed(seed):
     """The article's recipe (lr 0.02, clip 1, H 64, randn/1000) on our data, seeds 0-9.
 
-    The issue asks for 9 of 10 seeds; on this dataset all 10 get there (epochs 500-650).
+    The issue asks for 9 of 10 seeds; on this dataset all 10 get there (epochs 500-650). Seed 0 runs
+    the teaching loop; seeds 1-9 the fast engine, which makes the same updates (tests/test_fast.py
+    checks the two agree to 1e-12 and draw the same random numbers).
     """
-    _, _, history = fit(seed=seed, stop_at=1.0)
+    _, _, history = fit(seed=seed, stop_at=1.0, engine="loop" if seed == 0 else "fast")
     assert history.test_acc[-1] == 1.0
     assert len(history) <= 1000
+    if seed == 0:  # notebook 04 and the README quote it
+        assert history.epoch[-1] == 613
 
 
 def test_history_records_every_epoch_and_the_callback_can_stop():
@@ -68,7 +72,7 @@ def test_bad_arguments():
         train(RNN(5, 2), vocab, epochs=1)
     with pytest.raises(ValueError, match="epochs must be"):
         train(model, vocab, epochs=-1)
-    with pytest.raises(ValueError, match="learn_rate must be positive"):
+    with pytest.raises(ValueError, match="learn_rate must be a finite positive number"):
         train(model, vocab, learn_rate=0)
     with pytest.raises(ValueError, match="unknown word 'great'"):
         train(model, vocab, {"i am great": True}, epochs=1)

@@ -1,0 +1,197 @@
+"""Argument and data checks, in one place: used where data enters the library.
+
+``fit``/``train``, the model's public ``forward``/``backward``/``loss``,
+``sgd_step``, ``load``, the command line and the widgets call these; the
+mathematics they guard (a time step, BPTT, an SGD update) stays bare. Each
+check returns the value in the form the library uses (an ``int``, a
+``float``, a float64 array) or raises a one-line ``TypeError``/``ValueError``
+saying what was wrong and what is allowed.
+"""
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+
+def _got(value):
+    """How to show a rejected value: strings get a hint, since ``"0.1"`` looks like a number."""
+    if isinstance(value, str):
+        return f"the string {value!r} (write the number without quotes)"
+    return repr(value)
+
+
+def is_int(value):
+    """True for a Python or numpy integer, False for ``True``/``False`` (and everything else)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def int_at_least(value, name, minimum=1):
+    """``value`` as an ``int`` >= ``minimum`` (``True``/``False`` and ``3.0`` are refused)."""
+    if not is_int(value) or value < minimum:
+        kind = "a positive int" if minimum == 1 else ("a non-negative int" if minimum == 0
+                                                      else f"an int >= {minimum}")
+        raise ValueError(f"{name} must be {kind}, got {_got(value)}")
+    return int(value)
+
+
+def positive_int(value, name):
+    """``value`` as an ``int`` >= 1 (``True`` and ``3.0`` are refused)."""
+    return int_at_least(value, name, 1)
+
+
+def number(value, name):
+    """``value`` as a Python ``float``; strings, bools and non-numbers raise ``TypeError``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {_got(value)}"
+                        + ("" if isinstance(value, str) else f" of type {type(value).__name__}"))
+    return float(value)
+
+
+def positive_number(value, name):
+    """``value`` as a finite float > 0 (NaN, inf, 0 and negatives raise ``ValueError``)."""
+    v = number(value, name)
+    if not (math.isfinite(v) and v > 0):
+        raise ValueError(f"{name} must be a finite positive number, got {value!r}")
+    return v
+
+
+def learn_rate(value):
+    """The SGD step size: a finite positive number."""
+    return positive_number(value, "learn_rate")
+
+
+def clip_limit(value, name="clip"):
+    """The element-wise gradient clip: ``None`` (no clipping) or a finite positive number."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a positive number or None (no clipping), got {_got(value)}")
+    v = float(value)
+    if not (math.isfinite(v) and v > 0):
+        raise ValueError(f"{name} must be a positive number or None (no clipping), got {value!r}")
+    return v
+
+
+def accuracy(value, name):
+    """An accuracy threshold in (0, 1], as a float."""
+    v = number(value, name)
+    if not 0 < v <= 1:
+        raise ValueError(f"{name} must be a test accuracy in (0, 1], got {value!r}")
+    return v
+
+
+def class_index(target, n):
+    """A true class in ``0..n-1`` as an ``int``; ``True``/``False`` count as 1/0."""
+    if isinstance(target, (bool, np.bool_)):
+        target = int(target)
+    if not isinstance(target, (int, np.integer)):
+        raise TypeError(f"target must be a class index (int), got {type(target).__name__}")
+    if not 0 <= target < n:
+        raise ValueError(f"target class {target} is out of range 0..{n - 1}")
+    return int(target)
+
+
+def word_index(i, n, where=""):
+    """A word index in ``0..n-1`` as an ``int`` (``where`` says where it was, e.g. ``" at t=2"``)."""
+    if not is_int(i):
+        raise TypeError(f"word indices must be ints, got {type(i).__name__}: {i!r}")
+    if not 0 <= i < n:
+        raise ValueError(f"word index {i}{where} is out of range 0..{n - 1}")
+    return int(i)
+
+
+def all_finite(a):
+    """True if every entry of the array ``a`` is finite (no NaN, no inf)."""
+    return bool(np.isfinite(a).all())
+
+
+def finite_array(value, name, shape=None, what=""):
+    """``value`` as a float64 array of ``shape`` (if given) with only finite entries.
+
+    ``what`` is appended to the shape error, e.g. ``", the shape of y"``.
+    """
+    try:
+        a = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}") from None
+    if shape is not None and a.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}{what}, got {a.shape}")
+    if not all_finite(a):
+        bad = "NaN" if np.isnan(a).any() else "inf"
+        raise ValueError(f"{name} contains {bad}: every entry must be a finite number")
+    return a
+
+
+def labelled_phrases(data, name):
+    """A ``{text: label}`` mapping -> list of ``(text, 0 or 1)``; labels are True/False (or 1/0)."""
+    if not isinstance(data, Mapping):
+        raise TypeError(f"{name} must be a {{text: label}} mapping, got {type(data).__name__}")
+    if not data:
+        raise ValueError(f"{name} is empty: it needs at least one phrase")
+    for text, label in data.items():
+        if not isinstance(label, (bool, np.bool_)) and label not in (0, 1):
+            raise ValueError(f"{name}[{text!r}] = {label!r}: labels must be True/False (or 1/0)")
+    return [(text, int(label)) for text, label in data.items()]
+
+
+def model_matches_vocab(model, vocab):
+    """The model reads one-hot vectors of ``len(vocab)`` words."""
+    if len(vocab) != model.input_size:
+        raise ValueError(f"the vocabulary has {len(vocab)} words but the model's input_size is "
+                         f"{model.input_size}: use the vocabulary the model was built for")
+
+
+def one_of(value, name, allowed):
+    """``value`` if it is one of ``allowed`` (a tuple of strings)."""
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+    return value
+
+
+class Columns(tuple):
+    """Input columns already checked by ``input_columns`` for ``V`` words: passing them again costs no check."""
+
+    V = None
+
+
+def input_columns(inputs, V):
+    """A model's inputs -> ``Columns``, a tuple of (V, 1) float64 columns, checked.
+
+    ``inputs`` is a non-empty list of (V, 1) columns of finite numbers (one-hot,
+    as the article's ``createInputs`` makes) or a non-empty sequence of word
+    indices in ``0..V-1``; ``Columns`` checked for the same V are returned as they are.
+    """
+    if isinstance(inputs, Columns) and inputs.V == V:
+        return inputs
+    if isinstance(inputs, (str, bytes)):
+        raise TypeError("inputs must be word indices or one-hot columns, not text: "
+                        "encode it first, e.g. vocab.encode(text)")
+    if isinstance(inputs, np.ndarray) and inputs.ndim == 1:
+        inputs = list(inputs)
+    try:
+        items = list(inputs)
+    except TypeError:
+        raise TypeError(f"inputs must be a sequence, got {type(inputs).__name__}") from None
+    if not items:
+        raise ValueError("inputs is an empty sequence: an RNN needs at least one time step")
+    columns = []
+    for t, item in enumerate(items):
+        if is_int(item):
+            col = np.zeros((V, 1))
+            col[word_index(item, V, f" at t={t + 1}"), 0] = 1.0
+        elif isinstance(item, np.ndarray):
+            if item.shape != (V, 1):
+                raise ValueError(f"input x_{t + 1} has shape {item.shape}, expected a ({V}, 1) column "
+                                 f"(input_size is {V})")
+            col = item.astype(np.float64, copy=False)
+            if not all_finite(col):
+                raise ValueError(f"input x_{t + 1} contains NaN or inf: inputs must be finite "
+                                 "(one-hot columns hold 0 and 1)")
+        else:
+            raise TypeError(f"input at t={t + 1} must be a word index (int) or a ({V}, 1) array, "
+                            f"got {type(item).__name__}")
+        columns.append(col)
+    columns = Columns(columns)
+    columns.V = V
+    return columns
