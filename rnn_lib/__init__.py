@@ -1,8 +1,8 @@
 """rnn_lib: a vanilla recurrent neural network in numpy, for the "RNNs from Scratch" course."""
 
 from .cells import CELLS, RNNCell
-from .data import load_dataset, test_data, train_data
-from .datasets import DATASETS, RECIPES, Dataset, Recipe, probe_accuracy, split_validation
+from .data import test_data, train_data
+from .datasets import DATASETS, RECIPES, Dataset, Recipe, load_dataset, probe_accuracy, split_validation
 from .fast import RECOMMENDED_BATCH_SIZE, FastEngine, batch_gradients
 from .gradcheck import check_gradients, numerical_gradient, rel_error
 from .losses import cross_entropy, softmax, softmax_cross_entropy

@@ -32,9 +32,10 @@ from importlib import resources
 
 import numpy as np
 
+from .data import DATA_FILE, read_sentiment
 from .model import HIDDEN_SIZE
 from .optim import CLIP, LEARN_RATE
-from .training import EPOCHS
+from .training import EPOCHS, evaluate
 
 DATASETS = ("sentiment", "compositional", "systematic")
 COMPOSITIONAL_FILE = "compositional.json"
@@ -149,8 +150,6 @@ def probe_accuracy(model, vocab, probe):
     ``probe`` is ``{construction: {text: label}}`` (a ``Dataset``'s ``probe``);
     accuracies are fractions of phrases whose larger output is their label.
     """
-    from .training import evaluate
-
     out = {c: evaluate(model, vocab, group)[1] for c, group in probe.items()}
     out["all"] = evaluate(model, vocab, {t: v for g in probe.values() for t, v in g.items()})[1]
     return out
@@ -160,12 +159,23 @@ def _read_json(name):
     return json.loads(resources.files(__package__).joinpath(name).read_text(encoding="utf-8"))
 
 
+def load_dataset(name=None):
+    """The course's ``(train_data, test_data)`` as fresh dicts, or the ``Dataset`` called ``name``.
+
+    Without a name: ``sentiment.json``'s training and test phrases, ``{text: label}``
+    dicts in the file's order. With a name (one of ``DATASETS``: "sentiment",
+    "compositional", "systematic"): a ``Dataset`` with every split (train,
+    validation, test, and the probe set by construction) as fresh dicts.
+    """
+    if name is None:
+        return read_sentiment()
+    return load_named(name)
+
+
 def load_named(name):
     """The ``Dataset`` called ``name`` (one of ``DATASETS``), read afresh from the package's files."""
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}: the datasets are {', '.join(DATASETS)}")
-    from .data import DATA_FILE
-
     sentiment = _read_json(DATA_FILE)
     comp = _read_json(COMPOSITIONAL_FILE)
     probe = {c: dict(group) for c, group in comp["probe"].items()}
