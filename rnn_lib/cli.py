@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from .model import HIDDEN_SIZE
+from .model import HIDDEN_SIZE, MODELS
 from .optim import LEARN_RATE
 from .serialization import ModelFileError, load, save
 from .training import EPOCHS, REPORT_EVERY, SEED, fit, predict_proba
@@ -42,7 +42,7 @@ def _accuracy(s):
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="python -m rnn_lib",
-        description="Train and use the course's vanilla RNN sentiment classifier.",
+        description="Train and use the course's RNN sentiment classifier (vanilla, LSTM or GRU cell).",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="{train,predict}")
     t = sub.add_parser(
@@ -50,6 +50,8 @@ def build_parser():
         description="Train a fresh RNN on the course dataset with per-example SGD (gradients clipped "
                     "to [-1, 1]) and print the train and test loss and accuracy every "
                     f"{REPORT_EVERY} epochs, in the article's format.")
+    t.add_argument("--cell", choices=tuple(MODELS), default="rnn",
+                   help="the recurrent cell: rnn (vanilla, the article's), lstm or gru (default rnn)")
     t.add_argument("--seed", type=int, default=SEED, help=f"random seed for the weights and shuffles (default {SEED})")
     t.add_argument("--epochs", type=_positive_int, default=EPOCHS, help=f"passes over the data (default {EPOCHS})")
     t.add_argument("--hidden", type=_positive_int, default=HIDDEN_SIZE,
@@ -84,7 +86,7 @@ def _train(args, out):
     model, vocab, history = fit(seed=args.seed, epochs=args.epochs, hidden_size=args.hidden,
                                 learn_rate=args.lr, callback=report, engine=engine,
                                 batch_size=args.batch_size if engine == "batched" else None,
-                                stop_at=args.stop_at)
+                                stop_at=args.stop_at, cell=args.cell)
     if args.stop_at is not None and history.test_acc[-1] >= args.stop_at:
         if history.epoch[-1] % REPORT_EVERY != 0:
             print(history.report(), file=out)
