@@ -93,7 +93,7 @@ def make_batches(order, lengths, batch_size, batching="bucket"):
     Returns:
         A list of lists of phrase numbers.
     """
-    order = [int(i) for i in order]
+    order = np.asarray(order, dtype=np.int64).tolist()  # Python ints, in one call
     if batch_size == 1:
         return [[i] for i in order]
     if batching == "pad":
