@@ -8,9 +8,11 @@ from .losses import cross_entropy, softmax, softmax_cross_entropy
 from .model import GRU, HIDDEN_SIZE, LSTM, MODELS, PARAM_NAMES, RNN, make_model, step_backward, step_forward
 from .optim import CLIP, LEARN_RATE, clip_gradients, sgd_step
 from .serialization import ModelFileError, load, save
-from .torch_bridge import from_torch, to_torch
+from .torch_bridge import to_torch
 from .training import EPOCHS, SEED, History, TrainingDiverged, evaluate, fit, predict_proba, train
 from .vocab import Vocabulary, split_words
+
+from_torch = RNN.from_torch
 
 __version__ = "0.1.0"
 

@@ -188,6 +188,25 @@ class RNN:
         from .torch_bridge import to_torch
         return to_torch(self)
 
+    @classmethod
+    def from_torch(cls, rnn, linear):
+        """The way back: the model holding the weights of a PyTorch ``nn.RNN``/``LSTM``/``GRU`` and ``nn.Linear``.
+
+        ``RNN.from_torch`` (also ``rnn_lib.from_torch``) returns an ``RNN``,
+        ``LSTM`` or ``GRU`` as the module is; ``LSTM.from_torch`` and
+        ``GRU.from_torch`` take only their own kind. ``from_torch(*to_torch(m))``
+        equals ``m`` exactly. See ``rnn_lib.torch_bridge.read_torch``.
+        """
+        from .torch_bridge import read_torch
+        cell, V, O, H, weights = read_torch(rnn, linear)
+        if cls is not RNN and cell != cls.CELL:
+            raise TypeError(f"{cls.__name__}.from_torch takes a torch.nn.{cls.__name__}, got {type(rnn).__name__}: "
+                            f"use rnn_lib.from_torch for any kind")
+        model = MODELS[cell](V, O, H, rng=0)
+        for name, value in weights.items():
+            model.params[name] = value
+        return model
+
     # --- checks at the entrance -------------------------------------------------------------
     def inputs_to_columns(self, inputs):
         """Validate ``inputs`` and return them as (V, 1) float64 columns (a tuple).

@@ -20,11 +20,12 @@ words is a (B, T, V) tensor of one-hot rows, and ``linear(rnn(x)[0][:, -1])``
 (the output at the last step) gives the scores, (B, O).
 
 PyTorch is optional: it is imported when one of these functions is called.
+``model.to_torch()`` calls ``to_torch``; ``rnn_lib.from_torch`` (the class
+method ``RNN.from_torch``) builds the model from what ``read_torch`` reads, so
+that this module needs nothing from ``rnn_lib.model``.
 """
 
 import numpy as np
-
-from .model import MODELS
 
 #: Our cell's name -> the name of the PyTorch module with the same equations.
 TORCH_MODULES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -79,14 +80,14 @@ def _numpy(tensor):
     return tensor.detach().double().cpu().numpy().copy()
 
 
-def from_torch(rnn, linear):
-    """The way back: a model (``RNN``, ``LSTM`` or ``GRU``) with the weights of a PyTorch ``rnn`` and ``linear``.
+def read_torch(rnn, linear):
+    """The way back, as arrays: ``(cell, input_size, output_size, hidden_size, {name: array})``.
 
     ``rnn`` is a one-layer, one-directional ``nn.RNN`` (tanh), ``nn.LSTM``
     (without ``proj_size``) or ``nn.GRU``, with or without biases; ``linear``
-    an ``nn.Linear(hidden_size, O)``. The weights are copied (as float64).
-    ``from_torch(*to_torch(model))`` is ``model`` exactly. For ``nn.RNN`` the
-    model's one bias is ``bias_ih_l0 + bias_hh_l0``.
+    an ``nn.Linear(hidden_size, O)``. The arrays are float64 copies, named and
+    shaped as our model's parameters. For ``nn.RNN`` our one bias ``bh`` is
+    ``bias_ih_l0 + bias_hh_l0``. ``rnn_lib.from_torch`` makes the model.
     """
     torch = _torch()
     by_module = {getattr(torch.nn, m): c for c, m in TORCH_MODULES.items()}
@@ -116,10 +117,7 @@ def from_torch(rnn, linear):
         weights.update(Wxh=_numpy(rnn.weight_ih_l0), Whh=_numpy(rnn.weight_hh_l0), bh=(b_ih + b_hh)[:, None])
     else:
         weights.update(Wx=_numpy(rnn.weight_ih_l0), Wh=_numpy(rnn.weight_hh_l0), bx=b_ih[:, None], bh=b_hh[:, None])
-    model = MODELS[cell](V, O, H, rng=0)
-    for name, value in weights.items():
-        model.params[name] = value
-    return model
+    return cell, V, O, H, weights
 
 
-__all__ = ["TORCH_MODULES", "from_torch", "to_torch"]
+__all__ = ["TORCH_MODULES", "read_torch", "to_torch"]

@@ -102,6 +102,9 @@ def test_from_torch_refuses_what_it_cannot_copy():
         from_torch(torch.nn.GRU(5, 4), torch.nn.GRU(4, 2))
     model = from_torch(torch.nn.GRU(5, 4, bias=False), linear)  # no biases: zeros
     assert not model.bx.any() and not model.bh.any()
+    assert type(GRU.from_torch(torch.nn.GRU(5, 4), linear)) is GRU
+    with pytest.raises(TypeError, match="LSTM.from_torch takes a torch.nn.LSTM, got GRU"):
+        LSTM.from_torch(torch.nn.GRU(5, 4), linear)
 
 
 def test_to_torch_refuses_a_cell_pytorch_does_not_have():
