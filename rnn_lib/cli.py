@@ -60,10 +60,10 @@ def build_parser():
     t.add_argument("--batch-size", type=_positive_int, default=1, metavar="N",
                    help="phrases per SGD update, the batch's losses summed (default 1: the article's "
                         "per-example SGD); N > 1 groups phrases of one length and trains vectorised, "
-                        "e.g. 16 is about 10x faster per epoch")
+                        "e.g. 16 is about 10x faster per epoch (about 3x for lstm and gru)")
     t.add_argument("--fast", action="store_true",
                    help="with --batch-size 1: the vectorised per-example SGD, same updates and result "
-                        "as the teaching loop (to rounding), about 3x faster")
+                        "as the teaching loop (to rounding), about 3x faster for the rnn cell (no faster for lstm and gru)")
     t.add_argument("--stop-at", type=_accuracy, metavar="ACC",
                    help="stop after the first epoch whose test accuracy is at least ACC (e.g. 1.0)")
     t.add_argument("--save", metavar="PATH", help="write the trained model to PATH (.npz)")

@@ -88,8 +88,9 @@ class RNN:
         init: ``"article"`` (standard normal / 1000, biases zero), ``"xavier"``
             (normal with variance 2 / (fan_in + fan_out)), or a positive float
             ``s`` (standard normal times ``s``).
-        cell: ``"rnn"`` (the vanilla cell, default) or a cell object
-            (``rnn_lib.cells``).
+        cell: ``"rnn"`` (the vanilla cell, default), ``"lstm"``, ``"gru"``
+            or a cell object (``rnn_lib.cells``). ``LSTM(...)`` and ``GRU(...)``
+            are this model with the cell fixed (``make_model`` picks the class).
 
     The parameters are float64 views into one flat buffer, ``model.flat``, so an
     optimiser can clip and update all of them in one call; ``model.params`` maps

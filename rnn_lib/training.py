@@ -16,6 +16,9 @@ the epoch, without updates.
 * ``"batched"``: mini-batches of ``batch_size`` phrases of one length, each
   update using the summed gradient of its batch.
 
+"fast" and "batched" run ``FastEngine`` for the vanilla cell and
+``ColumnEngine`` for the LSTM and GRU cells (``rnn_lib.fast.vectorised_engine``).
+
 An engine has three methods: ``prepare(seqs, targets)`` lays out encoded
 phrases once, ``step(data, batch)`` makes one SGD update on the phrases
 numbered ``batch`` and returns their summed loss and number correct (measured
