@@ -304,9 +304,10 @@ class ColumnEngine:
     loop, the cell's steps on (H, B) states), so the batch gradient is the sum
     of the per-phrase gradients, computed by the same code as ``model.loss``.
     With one phrase per update (``engine="fast"``) this is the teaching loop's
-    computation without its per-phrase checks: the same updates, to rounding;
-    the gain is mostly in ``evaluate``, which runs all phrases of a length at
-    once. Training batches hold phrases of one length (``make_batches``,
+    computation without its per-phrase checks: the same updates, to rounding,
+    and about as fast (a gated step's numpy calls dominate); batches of 16
+    phrases (``engine="batched"``) train about 3x faster per epoch than the
+    loop. Training batches hold phrases of one length (``make_batches``,
     "bucket"); there is no padding, since a gated cell's state does not stay
     zero on a padded step.
     """
