@@ -110,7 +110,8 @@ class RNN:
         self.input_size, self.output_size, self.hidden_size = V, O, H
         cell_shapes = self.cell.shapes(V, H)
         if {"Why", "by"} & set(cell_shapes):
-            raise ValueError(f"the cell's parameters {sorted(cell_shapes)} must not use the output head's names Why, by")
+            raise ValueError(f"the cell's parameters {sorted(cell_shapes)} must not use the names of the "
+                             "output head, Why and by")
         biases = tuple(getattr(self.cell, "biases", ()))
         weights = {n: s for n, s in cell_shapes.items() if n not in biases}
         weights["Why"] = (O, H)
