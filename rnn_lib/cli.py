@@ -63,7 +63,8 @@ def build_parser():
                         "e.g. 16 is about 10x faster per epoch (about 3x for lstm and gru)")
     t.add_argument("--fast", action="store_true",
                    help="with --batch-size 1: the vectorised per-example SGD, same updates and result "
-                        "as the teaching loop (to rounding), about 3x faster for the rnn cell (no faster for lstm and gru)")
+                        "as the teaching loop (to rounding), about 3x faster for the rnn cell "
+                        "(no faster for lstm and gru)")
     t.add_argument("--stop-at", type=_accuracy, metavar="ACC",
                    help="stop after the first epoch whose test accuracy is at least ACC (e.g. 1.0)")
     t.add_argument("--save", metavar="PATH", help="write the trained model to PATH (.npz)")

@@ -342,7 +342,7 @@ class ColumnEngine:
         return loss, correct, grads
 
     def step(self, data, batch):
-        """One SGD update on the phrases numbered ``batch`` (all of one length); ``(summed loss, correct)`` before it."""
+        """One SGD update on the phrases numbered ``batch``, all of one length; ``(summed loss, correct)`` before it."""
         idx, mask = data.get(batch)
         if mask is not None:
             raise ValueError("ColumnEngine batches hold phrases of one length (make_batches' 'bucket')")
