@@ -2,6 +2,8 @@
 
 import builtins
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -125,3 +127,8 @@ def test_without_pytorch_a_clear_error(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_torch)
     with pytest.raises(ImportError, match="need PyTorch, which is optional"):
         LSTM(4, 2, 3).to_torch()
+
+
+def test_importing_rnn_lib_does_not_import_pytorch():
+    code = "import sys, rnn_lib; rnn_lib.LSTM(3, 2, 2); assert 'torch' not in sys.modules, 'torch was imported'"
+    subprocess.run([sys.executable, "-c", code], check=True)
