@@ -1,23 +1,27 @@
-"""rnn_lib: a vanilla recurrent neural network in numpy, for the "RNNs from Scratch" course."""
+"""rnn_lib: recurrent neural networks in numpy (vanilla, LSTM, GRU), for the "RNNs from Scratch" course."""
 
-from .cells import CELLS, RNNCell
+from .cells import CELLS, GRUCell, LSTMCell, RNNCell
 from .data import test_data, train_data
 from .datasets import DATASETS, RECIPES, Dataset, Recipe, load_dataset, probe_accuracy, split_validation
-from .fast import RECOMMENDED_BATCH_SIZE, FastEngine, batch_gradients
+from .fast import RECOMMENDED_BATCH_SIZE, ColumnEngine, FastEngine, batch_gradients
 from .gradcheck import check_gradients, numerical_gradient, rel_error
 from .losses import cross_entropy, softmax, softmax_cross_entropy
-from .model import HIDDEN_SIZE, PARAM_NAMES, RNN, step_backward, step_forward
+from .model import GRU, HIDDEN_SIZE, LSTM, MODELS, PARAM_NAMES, RNN, make_model, step_backward, step_forward
 from .optim import CLIP, LEARN_RATE, clip_gradients, sgd_step
 from .serialization import ModelFileError, load, save
+from .torch_bridge import to_torch
 from .training import EPOCHS, SEED, History, TrainingDiverged, evaluate, fit, predict_proba, train
 from .userdata import DataFileError, check_train_test, read_labelled_phrases
 from .vocab import Vocabulary, split_words
 
+from_torch = RNN.from_torch
+
 __version__ = "0.1.0"
 
 __all__ = [
-    "CELLS", "CLIP", "EPOCHS", "HIDDEN_SIZE", "LEARN_RATE", "PARAM_NAMES", "RECOMMENDED_BATCH_SIZE", "RNN",
-    "SEED", "FastEngine", "History", "RNNCell", "TrainingDiverged", "batch_gradients",
+    "CELLS", "CLIP", "EPOCHS", "GRU", "HIDDEN_SIZE", "LEARN_RATE", "LSTM", "MODELS", "PARAM_NAMES",
+    "RECOMMENDED_BATCH_SIZE", "RNN", "SEED", "ColumnEngine", "FastEngine", "GRUCell", "History", "LSTMCell",
+    "RNNCell", "TrainingDiverged", "batch_gradients", "from_torch", "make_model", "to_torch",
     "ModelFileError", "Vocabulary", "check_gradients", "clip_gradients", "cross_entropy", "evaluate",
     "fit", "load", "load_dataset", "numerical_gradient", "predict_proba", "rel_error", "save",
     "sgd_step", "softmax", "softmax_cross_entropy", "split_words", "step_backward", "step_forward",

@@ -21,7 +21,7 @@ import numpy as np
 
 from .data import test_data as TEST_DATA
 from .data import train_data as TRAIN_DATA
-from .model import HIDDEN_SIZE, PARAM_NAMES, RNN, as_rng
+from .model import HIDDEN_SIZE, MODELS, as_rng, make_model
 from .optim import LEARN_RATE
 from .serialization import check_writable, load, save
 from .training import EPOCHS, REPORT_EVERY, SEED, predict_proba, train
@@ -74,7 +74,7 @@ def _accuracy(s):
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="python -m rnn_lib",
-        description="Train and use the course's vanilla RNN sentiment classifier.",
+        description="Train and use the course's RNN sentiment classifier (vanilla, LSTM or GRU cell).",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="{train,predict}")
     t = sub.add_parser(
@@ -82,6 +82,8 @@ def build_parser():
         description="Train a fresh RNN on the course dataset with per-example SGD (gradients clipped "
                     "to [-1, 1]) and print the train and test loss and accuracy every "
                     f"{REPORT_EVERY} epochs, in the article's format.")
+    t.add_argument("--cell", choices=tuple(MODELS), default="rnn",
+                   help="the recurrent cell: rnn (vanilla, the article's), lstm or gru (default rnn)")
     t.add_argument("--seed", type=_seed, default=SEED, help=f"random seed for the weights and shuffles (default {SEED})")
     t.add_argument("--epochs", type=_positive_int, default=EPOCHS, help=f"passes over the data (default {EPOCHS})")
     t.add_argument("--hidden", type=_positive_int, default=HIDDEN_SIZE,
@@ -90,10 +92,11 @@ def build_parser():
     t.add_argument("--batch-size", type=_positive_int, default=1, metavar="N",
                    help="phrases per SGD update, the batch's losses summed (default 1: the article's "
                         "per-example SGD); N > 1 groups phrases of one length and trains vectorised, "
-                        "e.g. 16 is about 10x faster per epoch")
+                        "e.g. 16 is about 10x faster per epoch (about 3x for lstm and gru)")
     t.add_argument("--fast", action="store_true",
                    help="with --batch-size 1: the vectorised per-example SGD, same updates and result "
-                        "as the teaching loop (to rounding), about 3x faster")
+                        "as the teaching loop (to rounding), about 3x faster for the rnn cell "
+                        "(no faster for lstm and gru)")
     t.add_argument("--stop-at", type=_accuracy, metavar="ACC",
                    help="stop after the first epoch whose test accuracy is at least ACC (e.g. 1.0)")
     t.add_argument("--save", metavar="PATH",
@@ -136,7 +139,7 @@ def _train(args, out, err):
     rng = as_rng(args.seed)
     vocab = Vocabulary.from_texts(TRAIN_DATA)
     try:
-        model = RNN(len(vocab), 2, args.hidden, rng=rng)
+        model = make_model(len(vocab), 2, args.hidden, rng=rng, cell=args.cell)
     except MemoryError:
         _error(f"not enough memory for a model with hidden size {args.hidden}", err)
         return 2
@@ -144,7 +147,7 @@ def _train(args, out, err):
 
     def report(history):
         last["epoch"] = history.epoch[-1]
-        last["weights"] = {name: model.params[name].copy() for name in PARAM_NAMES}
+        last["weights"] = {name: a.copy() for name, a in model.params.items()}
         if history.epoch[-1] % REPORT_EVERY == 0:
             _say(history.report(), out)
 

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .losses import softmax_cross_entropy
-from .model import PARAM_NAMES
 
 EPS = 1e-5
 #: Below this, |a| + |n| is treated as zero when dividing (both gradients vanish).
@@ -115,7 +114,7 @@ class GradCheckReport(dict):
         p.text(str(self))
 
 
-def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, names=PARAM_NAMES,
+def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, names=None,
                     floor=FLOOR):
     """Compare ``model.backward``'s gradients with centred differences, for every parameter.
 
@@ -124,7 +123,8 @@ def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, name
         backward: optional ``backward(model, d_y) -> grads`` to check instead of
             ``model.backward`` (e.g. the article's version), called after a forward.
         eps: the finite-difference step.
-        names: which parameters to check.
+        names: which parameters to check; all of ``model.params`` by default
+            (for the vanilla model ``PARAM_NAMES``, in that order).
         floor: the smallest denominator of the relative error (see the module's docstring).
     Returns:
         A ``GradCheckReport`` mapping each name to its max relative error and
@@ -146,7 +146,7 @@ def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, name
     _, _, d_y = softmax_cross_entropy(y, target)
     analytic = model.backward(d_y) if backward is None else backward(model, d_y)
     report = GradCheckReport()
-    for name in names:
+    for name in (tuple(model.params) if names is None else names):
         numeric = numerical_gradient(loss, model.params[name], eps)
         a = np.asarray(analytic[name], dtype=np.float64)
         error = rel_error(a, numeric, floor)

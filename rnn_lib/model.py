@@ -10,6 +10,8 @@ Shapes (V words, H hidden units, O outputs):
 The first line is the cell's (``rnn_lib.cells``, the vanilla cell by default);
 the time loop is ``rnn_lib.sequence``'s; this module adds what makes the model
 a classifier, the output head ``y = Why h_T + by``, and owns the parameters.
+``LSTM`` and ``GRU`` are this same model with the LSTM or GRU cell fixed
+(``MODELS`` maps a cell's name to its class).
 ``backward`` returns gradients and never changes the weights: updating them is
 the optimiser's job (``rnn_lib.optim``).
 """
@@ -86,8 +88,9 @@ class RNN:
         init: ``"article"`` (standard normal / 1000, biases zero), ``"xavier"``
             (normal with variance 2 / (fan_in + fan_out)), or a positive float
             ``s`` (standard normal times ``s``).
-        cell: ``"rnn"`` (the vanilla cell, default) or a cell object
-            (``rnn_lib.cells``).
+        cell: ``"rnn"`` (the vanilla cell, default), ``"lstm"``, ``"gru"``
+            or a cell object (``rnn_lib.cells``). ``LSTM(...)`` and ``GRU(...)``
+            are this model with the cell fixed (``make_model`` picks the class).
 
     The parameters are float64 views into one flat buffer, ``model.flat``, so an
     optimiser can clip and update all of them in one call; ``model.params`` maps
@@ -95,6 +98,9 @@ class RNN:
     Assigning ``model.Whh = W``, ``model.params["Whh"] = W`` or ``model.flat = a``
     copies the values into the buffer (shapes are checked).
     """
+
+    #: The cell this class builds by default (``LSTM`` and ``GRU`` fix theirs).
+    CELL = "rnn"
 
     def __init__(self, input_size, output_size, hidden_size=HIDDEN_SIZE, rng=None, init="article", cell="rnn"):
         V = checks.positive_int(input_size, "input_size")
@@ -140,8 +146,8 @@ class RNN:
 
     def __repr__(self):
         name = getattr(self.cell, "name", None)
-        cell = "" if name == "rnn" else f", cell={name or self.cell!r}"
-        return (f"RNN(input_size={self.input_size}, output_size={self.output_size}, "
+        cell = "" if name == type(self).CELL else f", cell={name or self.cell!r}"
+        return (f"{type(self).__name__}(input_size={self.input_size}, output_size={self.output_size}, "
                 f"hidden_size={self.hidden_size}{cell})")
 
     # --- parameters: model.Wxh reads params["Wxh"]; model.Wxh = W copies W in ---------------
@@ -173,10 +179,35 @@ class RNN:
         self._flat[...] = value  # copied in: the parameter views stay valid
 
     def copy(self):
-        """An independent copy with the same weights."""
-        other = RNN(self.input_size, self.output_size, self.hidden_size, rng=0, cell=self.cell)
+        """An independent copy with the same weights (and the same class and cell)."""
+        other = type(self).__new__(type(self))
+        RNN.__init__(other, self.input_size, self.output_size, self.hidden_size, rng=0, cell=self.cell)
         other.flat[...] = self.flat
         return other
+
+    def to_torch(self):
+        """The same network in PyTorch: ``(rnn, linear)``, see ``rnn_lib.torch_bridge.to_torch``."""
+        from .torch_bridge import to_torch
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, rnn, linear):
+        """The way back: the model holding the weights of a PyTorch ``nn.RNN``/``LSTM``/``GRU`` and ``nn.Linear``.
+
+        ``RNN.from_torch`` (also ``rnn_lib.from_torch``) returns an ``RNN``,
+        ``LSTM`` or ``GRU`` as the module is; ``LSTM.from_torch`` and
+        ``GRU.from_torch`` take only their own kind. ``from_torch(*to_torch(m))``
+        equals ``m`` exactly. See ``rnn_lib.torch_bridge.read_torch``.
+        """
+        from .torch_bridge import read_torch
+        cell, V, O, H, weights = read_torch(rnn, linear)
+        if cls is not RNN and cell != cls.CELL:
+            raise TypeError(f"{cls.__name__}.from_torch takes a torch.nn.{cls.__name__}, got {type(rnn).__name__}: "
+                            f"use rnn_lib.from_torch for any kind")
+        model = MODELS[cell](V, O, H, rng=0)
+        for name, value in weights.items():
+            model.params[name] = value
+        return model
 
     # --- checks at the entrance -------------------------------------------------------------
     def inputs_to_columns(self, inputs):
@@ -190,11 +221,21 @@ class RNN:
         return checks.input_columns(inputs, self.input_size)
 
     def initial_state(self, h0=None):
-        """The state before the first word: the cell's zeros, with h_0 = ``h0`` (H, 1) if given (checked)."""
+        """The state before the first word: the cell's zeros, with h_0 = ``h0`` (H, 1) if given (checked).
+
+        ``h0`` may also be a whole state, a tuple like ``zero_state``'s (for the
+        LSTM ``(h_0, c_0)``), each entry (H, 1).
+        """
         state = self.cell.zero_state(self.hidden_size)
         if h0 is None:
             return state
-        return (checks.finite_array(h0, "h0", (self.hidden_size, 1)),) + tuple(state[1:])
+        shape = (self.hidden_size, 1)
+        if isinstance(h0, tuple):
+            if len(h0) != len(state):
+                raise ValueError(f"h0 as a tuple must be the whole state, {len(state)} arrays of shape {shape} "
+                                 f"for this cell, got {len(h0)}")
+            return tuple(checks.finite_array(s, f"h0[{k}]", shape) for k, s in enumerate(h0))
+        return (checks.finite_array(h0, "h0", shape),) + tuple(state[1:])
 
     # --- the model ----------------------------------------------------------------------------
     def output(self, h):
@@ -210,10 +251,10 @@ class RNN:
     def _backward(self, d_y):
         last = self._last
         h_T = last.states[-1][0]
-        d_hs = np.zeros((len(last.xs), self.hidden_size, 1))  # only h_T feeds the output
+        d_hs = np.zeros((len(last.xs),) + h_T.shape)  # only h_T feeds the output; (T, H, 1), or (T, H, B)
         d_hs[-1] = self.params["Why"].T @ d_y
         cell_grads, d_states = bptt(self.cell, self.params, last.caches, d_hs)
-        head = {"Why": d_y @ h_T.T, "by": d_y.copy()}
+        head = {"Why": d_y @ h_T.T, "by": d_y.sum(axis=1, keepdims=True)}  # summed over B columns, if any
         grads = {name: cell_grads[name] if name in cell_grads else head[name] for name in self.shapes}
         return grads, d_states
 
@@ -286,3 +327,42 @@ class RNN:
         if self._last is None:
             raise RuntimeError("no forward pass yet: call forward(inputs) first")
         return self._last.xs
+
+
+class LSTM(RNN):
+    """The many-to-one classifier with the LSTM cell (``rnn_lib.cells.LSTMCell``): ``RNN`` with ``cell="lstm"``.
+
+    Parameters (V words, H hidden units, O outputs), the gates stacked i, f, g, o:
+    Wx (4H, V), Wh (4H, H), Why (O, H), bx (4H, 1), bh (4H, 1), by (O, 1).
+    The state is ``(h, c)``; ``forward`` returns ``(y, h_T)``, and ``h0`` may be
+    an (H, 1) h_0 (c_0 zeros) or the tuple ``(h_0, c_0)``.
+    """
+
+    CELL = "lstm"
+
+    def __init__(self, input_size, output_size, hidden_size=HIDDEN_SIZE, rng=None, init="article"):
+        super().__init__(input_size, output_size, hidden_size, rng=rng, init=init, cell=self.CELL)
+
+
+class GRU(RNN):
+    """The many-to-one classifier with the GRU cell (``rnn_lib.cells.GRUCell``): ``RNN`` with ``cell="gru"``.
+
+    Parameters (V words, H hidden units, O outputs), the gates stacked r, z, n:
+    Wx (3H, V), Wh (3H, H), Why (O, H), bx (3H, 1), bh (3H, 1), by (O, 1).
+    """
+
+    CELL = "gru"
+
+    def __init__(self, input_size, output_size, hidden_size=HIDDEN_SIZE, rng=None, init="article"):
+        super().__init__(input_size, output_size, hidden_size, rng=rng, init=init, cell=self.CELL)
+
+
+#: The model classes by cell name; ``make_model`` and ``load`` build through it.
+MODELS = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
+
+
+def make_model(input_size, output_size, hidden_size=HIDDEN_SIZE, rng=None, init="article", cell="rnn"):
+    """A new model for ``cell``: an ``RNN``, ``LSTM`` or ``GRU`` for a name in ``MODELS``, else ``RNN(cell=cell)``."""
+    if isinstance(cell, str) and cell in MODELS:
+        return MODELS[cell](input_size, output_size, hidden_size, rng=rng, init=init)
+    return RNN(input_size, output_size, hidden_size, rng=rng, init=init, cell=cell)

@@ -1,7 +1,9 @@
 """Save and load a trained model with its vocabulary, in one ``.npz`` file, without pickle.
 
-The file holds the five parameters, the vocabulary as a unicode array and a
-format version. The guarantees (docs/RELIABILITY.md):
+The file holds the model's parameters by name, its cell's name (``"rnn"``,
+``"lstm"`` or ``"gru"``; a file without one, written before the gated cells,
+holds a vanilla ``"rnn"``), the vocabulary as a unicode array and a format
+version. The guarantees (docs/RELIABILITY.md):
 
 - ``save`` is atomic: it writes a temporary file in the target's folder, flushes
   it to disk (``fsync``) and renames it over the target (``os.replace``) only
@@ -25,7 +27,7 @@ import zipfile
 
 import numpy as np
 
-from .model import PARAM_NAMES, RNN
+from .model import MODELS, RNN
 from .vocab import Vocabulary
 
 FORMAT_VERSION = 1
@@ -145,7 +147,11 @@ def save(path, model, vocab):
         raise TypeError(f"vocab must be an rnn_lib Vocabulary, got {type(vocab).__name__}")
     if len(vocab) != model.input_size:
         raise ValueError(f"the vocabulary has {len(vocab)} words but the model's input_size is {model.input_size}")
-    arrays = {name: np.array(model.params[name], dtype=np.float64) for name in PARAM_NAMES}
+    cell = getattr(model.cell, "name", None)
+    if cell not in MODELS:
+        raise ValueError(f"save writes the cells {', '.join(map(repr, MODELS))}; this model's cell is "
+                         f"{model.cell!r}, which load could not rebuild")
+    arrays = {name: np.array(a, dtype=np.float64) for name, a in model.params.items()}
     for name, a in arrays.items():
         bad = int(a.size - np.count_nonzero(np.isfinite(a)))
         if bad:
@@ -160,7 +166,8 @@ def save(path, model, vocab):
     fd, tmp = _create_temporary(folder, os.path.basename(target))
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, format_version=np.array(FORMAT_VERSION), vocab=np.array(vocab.words, dtype=str), **arrays)
+            np.savez(f, format_version=np.array(FORMAT_VERSION), cell=np.array(cell),
+                     vocab=np.array(vocab.words, dtype=str), **arrays)
             f.flush()
             os.fsync(f.fileno())
         if os.path.exists(target):  # keep the permissions of the file being replaced
@@ -201,10 +208,9 @@ def _read_arrays(path):
     if not (magic.startswith(_ZIP_MAGIC) or magic.startswith(_EMPTY_ZIP_MAGIC)):
         raise ModelFileError(f"{path!r} is not an rnn_lib model file (not an .npz archive): "
                              "a model file is written by rnn_lib.save or 'python -m rnn_lib train --save'")
-    wanted = ("format_version", "vocab", *PARAM_NAMES)
     try:
         with np.load(path, allow_pickle=False) as f:
-            return {key: f[key] for key in wanted if key in f.files}
+            return {key: f[key] for key in f.files}
     except Exception as e:  # noqa: BLE001 - whatever a damaged archive raises (zipfile, zlib, numpy) is one error
         raise ModelFileError(f"{path!r} is not a readable rnn_lib model file (damaged, or not written by "
                              f"rnn_lib.save): {_reason(e)}") from None
@@ -220,16 +226,24 @@ def _reason(e):
     return f"{type(e).__name__}: {text}" if text else type(e).__name__
 
 
-def load(path):
+def load(path, expect=None):
     """Read a file written by ``save``; return ``(model, vocab)``.
 
+    The model is an ``RNN``, ``LSTM`` or ``GRU``, as the file's cell says.
+    ``expect`` (a cell name or one of those classes, e.g. ``load(path,
+    expect=rnn_lib.LSTM)``) refuses a file holding another kind of model.
     ``load(path)`` finds what ``save(path)`` wrote: if ``path`` does not exist
     and lacks ``.npz``, ``path + ".npz"`` is read. Raises ``ModelFileError`` (a
     ``ValueError``) naming the file and what is wrong with it: not found, a
-    folder, unreadable, not an npz archive, truncated, a missing array, a
-    format version other than ``FORMAT_VERSION``, non-finite weights, or shapes
-    that do not fit together. ``TypeError`` if ``path`` is not a path.
+    folder, unreadable, not an npz archive, truncated, a missing or stray array,
+    a format version other than ``FORMAT_VERSION``, an unknown or unexpected
+    cell, non-finite weights, or shapes that do not fit together. ``TypeError``
+    if ``path`` is not a path.
     """
+    if expect is not None:
+        expect = next((c for c, cls in MODELS.items() if expect is cls), expect)
+        if expect not in MODELS:
+            raise ValueError(f"expect must be one of {', '.join(map(repr, MODELS))} or RNN, LSTM, GRU, got {expect!r}")
     try:
         path = _resolve_for_loading(path)
     except ValueError as e:
@@ -241,9 +255,23 @@ def load(path):
         shown = " ".join(str(version.tolist()).split())[:40]
         raise ModelFileError(f"{path!r} has format version {shown!r}; this rnn_lib reads format version "
                              f"{FORMAT_VERSION} only")
-    missing = [k for k in ("format_version", "vocab", *PARAM_NAMES) if k not in data]
+    cell = data.pop("cell", np.array("rnn"))  # files from before the gated cells hold the vanilla cell
+    if cell.shape != () or cell.dtype.kind != "U" or str(cell) not in MODELS:
+        shown = " ".join(str(cell.tolist()).split())[:40]
+        raise ModelFileError(f"{path!r}: the cell must be one of {', '.join(map(repr, MODELS))}, got {shown!r}")
+    cell = str(cell)
+    if expect is not None and cell != expect:
+        raise ModelFileError(f"{path!r} holds a {MODELS[cell].__name__} (cell {cell!r}), not a "
+                             f"{MODELS[expect].__name__} (cell {expect!r}): load it with expect={cell!r}, "
+                             f"or without expect")
+    model_class = MODELS[cell]
+    names = model_class(1, 1, 1).shapes  # the parameters' names, in order
+    missing = [k for k in ("format_version", "vocab", *names) if k not in data]
     if missing:
         raise ModelFileError(f"{path!r} lacks {', '.join(missing)}: it was not written by rnn_lib.save")
+    unexpected = sorted(set(data) - {"format_version", "vocab", *names})
+    if unexpected:
+        raise ModelFileError(f"{path!r} has arrays {', '.join(unexpected)} that a {cell!r} model does not have")
     words = data["vocab"]
     if words.dtype.kind != "U" or words.ndim != 1:
         raise ModelFileError(f"{path!r}: the vocabulary must be a 1-D array of strings")
@@ -253,22 +281,20 @@ def load(path):
         raise ModelFileError(f"{path!r}: bad vocabulary: {e}") from None
     if list(vocab.words) != words.tolist():
         raise ModelFileError(f"{path!r}: the vocabulary is not sorted and unique")
-    Wxh, Why = data["Wxh"], data["Why"]
-    if Wxh.ndim != 2 or Why.ndim != 2:
-        raise ModelFileError(f"{path!r}: Wxh and Why must be matrices")
-    H = Wxh.shape[0]
-    O = Why.shape[0]
-    expected = {"Wxh": (H, len(vocab)), "Whh": (H, H), "Why": (O, H), "bh": (H, 1), "by": (O, 1)}
-    for name, shape in expected.items():
+    Why = data["Why"]
+    if Why.ndim != 2:
+        raise ModelFileError(f"{path!r}: Why must be a matrix")
+    O, H = Why.shape
+    if H < 1 or O < 1:
+        raise ModelFileError(f"{path!r}: empty weight matrices")
+    model = model_class(len(vocab), O, H, rng=0)
+    for name, shape in model.shapes.items():
         a = data[name]
         if a.shape != shape:
             raise ModelFileError(f"{path!r}: {name} has shape {a.shape}, expected {shape} "
                                  f"(vocabulary of {len(vocab)} words, hidden size {H})")
         if a.dtype.kind != "f" or not np.all(np.isfinite(a)):
             raise ModelFileError(f"{path!r}: {name} must hold finite floats")
-    if H < 1 or O < 1:
-        raise ModelFileError(f"{path!r}: empty weight matrices")
-    model = RNN(len(vocab), O, H, rng=0)
-    for name in PARAM_NAMES:
+    for name in model.shapes:
         model.params[name][...] = data[name]
     return model, vocab

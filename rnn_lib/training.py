@@ -16,6 +16,9 @@ the epoch, without updates.
 * ``"batched"``: mini-batches of ``batch_size`` phrases of one length, each
   update using the summed gradient of its batch.
 
+"fast" and "batched" run ``FastEngine`` for the vanilla cell and
+``ColumnEngine`` for the LSTM and GRU cells (``rnn_lib.fast.vectorised_engine``).
+
 An engine has three methods: ``prepare(seqs, targets)`` lays out encoded
 phrases once, ``step(data, batch)`` makes one SGD update on the phrases
 numbered ``batch`` and returns their summed loss and number correct (measured
@@ -30,9 +33,9 @@ import numpy as np
 from . import checks
 from .data import test_data as TEST_DATA
 from .data import train_data as TRAIN_DATA
-from .fast import RECOMMENDED_BATCH_SIZE, FastEngine, make_batches
+from .fast import RECOMMENDED_BATCH_SIZE, make_batches, vectorised_engine
 from .losses import softmax, softmax_cross_entropy
-from .model import HIDDEN_SIZE, RNN, as_rng
+from .model import HIDDEN_SIZE, as_rng, make_model
 from .optim import CLIP, LEARN_RATE, sgd_update
 from .vocab import Vocabulary
 
@@ -124,7 +127,7 @@ class LoopEngine:
 
 
 #: The engines by name (``train(engine=...)``).
-ENGINES = {"loop": LoopEngine, "fast": FastEngine, "batched": FastEngine}
+ENGINES = {"loop": LoopEngine, "fast": vectorised_engine, "batched": vectorised_engine}
 
 
 def predict_proba(model, vocab, text):
@@ -252,11 +255,12 @@ def fit(seed=SEED, epochs=EPOCHS, hidden_size=HIDDEN_SIZE, learn_rate=LEARN_RATE
 
     One ``np.random.default_rng(seed)`` draws the initial weights and then
     the shuffles, so a seed fixes the whole run. ``engine``, ``batch_size`` and
-    ``stop_at`` are passed to ``train``; ``cell`` to ``RNN``.
+    ``stop_at`` are passed to ``train``; ``cell`` (``"rnn"``, ``"lstm"``, ``"gru"`` or a
+    cell object) chooses the model: ``RNN``, ``LSTM`` or ``GRU`` (``make_model``).
     """
     rng = as_rng(seed)
     vocab = Vocabulary.from_texts(train_data)
-    model = RNN(len(vocab), 2, hidden_size, rng=rng, init=init, cell=cell)
+    model = make_model(len(vocab), 2, hidden_size, rng=rng, init=init, cell=cell)
     history = train(model, vocab, train_data, test_data, epochs=epochs, learn_rate=learn_rate,
                     clip=clip, rng=rng, callback=callback, engine=engine, batch_size=batch_size,
                     stop_at=stop_at)

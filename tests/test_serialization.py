@@ -32,7 +32,8 @@ def test_round_trip_is_exact(saved):
 
 def test_loads_without_pickle(saved):
     with np.load(saved[0], allow_pickle=False) as f:
-        assert set(f.files) == {"format_version", "vocab", "Wxh", "Whh", "Why", "bh", "by"}
+        assert set(f.files) == {"format_version", "cell", "vocab", "Wxh", "Whh", "Why", "bh", "by"}
+        assert str(f["cell"]) == "rnn"
 
 
 def test_missing_file(tmp_path):

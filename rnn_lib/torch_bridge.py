@@ -1,0 +1,123 @@
+"""From scratch to a framework: the same network as ``torch.nn.RNN``/``LSTM``/``GRU`` plus ``torch.nn.Linear``.
+
+The cells use PyTorch's layout (``rnn_lib.cells``), so the weights are copied,
+not translated (V words, H hidden units, O outputs):
+
+    ours                  PyTorch (one layer)           RNN       LSTM (i,f,g,o)   GRU (r,z,n)
+    Wxh / Wx              rnn.weight_ih_l0              (H, V)    (4H, V)          (3H, V)
+    Whh / Wh              rnn.weight_hh_l0              (H, H)    (4H, H)          (3H, H)
+    bh  / bx              rnn.bias_ih_l0                (H,)      (4H,)            (3H,)
+    (none) / bh           rnn.bias_hh_l0                zeros     (4H,)            (3H,)
+    Why                   linear.weight                 (O, H)
+    by                    linear.bias                   (O,)
+
+Our columns (H, 1) are PyTorch's vectors (H,). The vanilla cell has one bias
+where ``nn.RNN`` has two that are always added: ``to_torch`` puts ``bh`` in
+``bias_ih_l0`` and zeros in ``bias_hh_l0``; ``from_torch`` adds them.
+
+The modules are float64 and ``batch_first=True``: a batch of B phrases of T
+words is a (B, T, V) tensor of one-hot rows, and ``linear(rnn(x)[0][:, -1])``
+(the output at the last step) gives the scores, (B, O).
+
+PyTorch is optional: it is imported when one of these functions is called.
+``model.to_torch()`` calls ``to_torch``; ``rnn_lib.from_torch`` (the class
+method ``RNN.from_torch``) builds the model from what ``read_torch`` reads, so
+that this module needs nothing from ``rnn_lib.model``.
+"""
+
+import numpy as np
+
+#: Our cell's name -> the name of the PyTorch module with the same equations.
+TORCH_MODULES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+def _torch():
+    try:
+        import torch
+    except ImportError:
+        raise ImportError("to_torch and from_torch need PyTorch, which is optional: install the CPU build "
+                          "with pip install torch --index-url https://download.pytorch.org/whl/cpu "
+                          "(or pip install -e '.[torch]')") from None
+    return torch
+
+
+def _cell_name(model):
+    name = getattr(model.cell, "name", None)
+    if name not in TORCH_MODULES:
+        raise ValueError(f"to_torch knows the cells {', '.join(map(repr, TORCH_MODULES))}; "
+                         f"this model's cell is {model.cell!r}")
+    return name
+
+
+def to_torch(model):
+    """The same network in PyTorch: ``(rnn, linear)``, a one-layer float64 ``nn.RNN``/``LSTM``/``GRU``
+    (``batch_first=True``) and an ``nn.Linear(H, O)``, holding copies of the model's weights.
+
+    ``linear(rnn(x)[0][:, -1])`` equals ``model.forward`` for every phrase of
+    the batch x (B, T, V). Changing the PyTorch weights does not change the model.
+    """
+    torch = _torch()
+    cell = _cell_name(model)
+    V, H, O = model.input_size, model.hidden_size, model.output_size
+    module = getattr(torch.nn, TORCH_MODULES[cell])
+    kwargs = {"nonlinearity": "tanh"} if cell == "rnn" else {}
+    rnn = module(V, H, num_layers=1, bias=True, batch_first=True, dtype=torch.float64, **kwargs)
+    linear = torch.nn.Linear(H, O, dtype=torch.float64)
+    p = model.params
+    if cell == "rnn":
+        W_ih, W_hh, b_ih, b_hh = p["Wxh"], p["Whh"], p["bh"], np.zeros_like(p["bh"])
+    else:
+        W_ih, W_hh, b_ih, b_hh = p["Wx"], p["Wh"], p["bx"], p["bh"]
+    with torch.no_grad():
+        for param, value in ((rnn.weight_ih_l0, W_ih), (rnn.weight_hh_l0, W_hh), (rnn.bias_ih_l0, b_ih[:, 0]),
+                             (rnn.bias_hh_l0, b_hh[:, 0]), (linear.weight, p["Why"]), (linear.bias, p["by"][:, 0])):
+            param.copy_(torch.from_numpy(np.ascontiguousarray(value)))
+    return rnn, linear
+
+
+def _numpy(tensor):
+    """A parameter tensor -> a float64 numpy copy."""
+    return tensor.detach().double().cpu().numpy().copy()
+
+
+def read_torch(rnn, linear):
+    """The way back, as arrays: ``(cell, input_size, output_size, hidden_size, {name: array})``.
+
+    ``rnn`` is a one-layer, one-directional ``nn.RNN`` (tanh), ``nn.LSTM``
+    (without ``proj_size``) or ``nn.GRU``, with or without biases; ``linear``
+    an ``nn.Linear(hidden_size, O)``. The arrays are float64 copies, named and
+    shaped as our model's parameters. For ``nn.RNN`` our one bias ``bh`` is
+    ``bias_ih_l0 + bias_hh_l0``. ``rnn_lib.from_torch`` makes the model.
+    """
+    torch = _torch()
+    by_module = {getattr(torch.nn, m): c for c, m in TORCH_MODULES.items()}
+    cell = by_module.get(type(rnn))
+    if cell is None:
+        raise TypeError(f"from_torch takes a torch.nn.RNN, LSTM or GRU, got {type(rnn).__name__}")
+    if not isinstance(linear, torch.nn.Linear):
+        raise TypeError(f"from_torch takes a torch.nn.Linear as the output head, got {type(linear).__name__}")
+    if rnn.num_layers != 1 or rnn.bidirectional or getattr(rnn, "proj_size", 0):
+        raise ValueError(f"from_torch takes one layer, one direction and no projection; this {type(rnn).__name__} "
+                         f"has num_layers={rnn.num_layers}, bidirectional={rnn.bidirectional}, "
+                         f"proj_size={getattr(rnn, 'proj_size', 0)}")
+    if cell == "rnn" and rnn.nonlinearity != "tanh":
+        raise ValueError(f"from_torch takes an nn.RNN with nonlinearity='tanh', got {rnn.nonlinearity!r}")
+    V, H = rnn.input_size, rnn.hidden_size
+    if linear.in_features != H:
+        raise ValueError(f"the Linear head reads {linear.in_features} features but the {type(rnn).__name__} "
+                         f"has hidden_size {H}")
+    O = linear.out_features
+    gates = rnn.weight_ih_l0.shape[0]
+    zeros = np.zeros(gates)
+    b_ih = _numpy(rnn.bias_ih_l0) if rnn.bias else zeros
+    b_hh = _numpy(rnn.bias_hh_l0) if rnn.bias else zeros
+    weights = {"Why": _numpy(linear.weight),
+               "by": (_numpy(linear.bias) if linear.bias is not None else np.zeros(O))[:, None]}
+    if cell == "rnn":
+        weights.update(Wxh=_numpy(rnn.weight_ih_l0), Whh=_numpy(rnn.weight_hh_l0), bh=(b_ih + b_hh)[:, None])
+    else:
+        weights.update(Wx=_numpy(rnn.weight_ih_l0), Wh=_numpy(rnn.weight_hh_l0), bx=b_ih[:, None], bh=b_hh[:, None])
+    return cell, V, O, H, weights
+
+
+__all__ = ["TORCH_MODULES", "read_torch", "to_torch"]
