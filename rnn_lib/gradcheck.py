@@ -132,12 +132,13 @@ def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, name
         infinity in a weight or in either gradient (a backward that returns NaN,
         a loss that overflows) makes that row "NOT FINITE" and ``passed()`` False.
     """
-    names = tuple(names)
+    names = tuple(model.params) if names is None else tuple(names)
     if not names:
         raise ValueError("names is empty: give at least one parameter to check")
     for name in names:
-        if name not in PARAM_NAMES:
-            raise ValueError(f"unknown parameter {name!r}: the parameters are {', '.join(PARAM_NAMES)}")
+        if name not in model.params:
+            raise ValueError(f"unknown parameter {name!r}: the parameters are {', '.join(model.params)}")
+
     def loss():
         y, _ = model.forward(inputs, h0)
         return softmax_cross_entropy(y, target)[0]
@@ -146,7 +147,7 @@ def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, name
     _, _, d_y = softmax_cross_entropy(y, target)
     analytic = model.backward(d_y) if backward is None else backward(model, d_y)
     report = GradCheckReport()
-    for name in (tuple(model.params) if names is None else names):
+    for name in names:
         numeric = numerical_gradient(loss, model.params[name], eps)
         a = np.asarray(analytic[name], dtype=np.float64)
         error = rel_error(a, numeric, floor)

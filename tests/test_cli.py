@@ -326,9 +326,6 @@ def test_help_documents_both_commands():
 
 
 # --fast and --batch-size: the engines of rnn_lib.train (engine="fast" / "batched")
-import io  # noqa: E402
-
-import rnn_lib  # noqa: E402
 from rnn_lib import cli  # noqa: E402
 from rnn_lib.fast import RECOMMENDED_BATCH_SIZE  # noqa: E402
 

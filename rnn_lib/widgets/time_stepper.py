@@ -131,7 +131,7 @@ class TimeStepper(FigureWidget):
             self._say(NONFINITE)
         elif self.message.value and plain(self.message.value) == plain(NONFINITE):
             self._say("")  # the weights are numbers again (reset or reloaded)
-        t, words, T = self.slider.value, self._words, len(self._words)
+        t, T = self.slider.value, len(self._words)
         V, H = self.model.input_size, self.model.hidden_size
         x = np.zeros(V)
         if t > 0:
