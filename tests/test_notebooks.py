@@ -88,6 +88,19 @@ def test_pytest_runs_strict_nbval_with_the_sanitize_file():
     assert "notebooks" in config["testpaths"]
 
 
+def test_make_test_runs_the_slow_tests_too():
+    """``slow`` is a registered marker for quick local runs (-m "not slow"); nothing deselects it by default."""
+    if tomllib is None:
+        pytest.skip("tomllib needs Python 3.11")
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    assert any(m.startswith("slow:") for m in config.get("markers", [])), "register the slow marker"
+    assert not any(a == "-m" or a.startswith("-m") for a in shlex.split(config["addopts"])), config["addopts"]
+    test_recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), flags=re.MULTILINE)
+    assert test_recipe and "pytest" in test_recipe.group(1), "make test must run pytest"
+    assert " -m" not in test_recipe.group(1).split("pytest", 1)[1], test_recipe.group(1)
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
 @needs_notebooks
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_imports_rnn_lib_and_installs_nothing(path):
