@@ -69,10 +69,10 @@ def running_matplotlib():
 def why_figures_differ(notebook, matplotlib_version, freetype_build):
     """Why the stored figures cannot be reproduced byte for byte here, or ``None`` if they can."""
     expected = f"{MATPLOTLIB_SOFTWARE}{matplotlib_version},"
-    others = sorted({s.split(",")[0] for s in map(png_software, stored_pngs(notebook))
+    others = sorted({s.split(",")[0][len(MATPLOTLIB_SOFTWARE):] for s in map(png_software, stored_pngs(notebook))
                      if s and s.startswith(MATPLOTLIB_SOFTWARE) and not s.startswith(expected)})
     if others:
-        return (f"its figures were drawn by {', '.join(others)}, this is matplotlib {matplotlib_version}: "
+        return (f"its figures were drawn by matplotlib {', '.join(others)}, this is {matplotlib_version}: "
                 "re-execute the notebook with the declared environment to compare them")
     if freetype_build != "local":
         return (f"this matplotlib draws text with a {freetype_build} FreeType, not the one its wheels "
@@ -87,7 +87,10 @@ def pytest_collectstart(collector):
         return
     if not isinstance(collector, IPyNbFile) or not collector.compare_outputs:  # --nbval-lax compares nothing
         return
-    notebook = json.loads(collector.path.read_text(encoding="utf-8"))
+    try:
+        notebook = json.loads(collector.path.read_text(encoding="utf-8"))
+    except ValueError:  # not a notebook: nbval reports it
+        return
     reason = why_figures_differ(notebook, *running_matplotlib())
     if reason and os.environ.get("CI") != "true":
         collector.warn(pytest.PytestWarning(f"{collector.path.name}: figures not compared: {reason}"))
