@@ -19,7 +19,6 @@ as it exists. See docs/TESTING.md.
 
 import base64
 import importlib.util
-import json
 import re
 import shlex
 import struct
