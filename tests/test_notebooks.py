@@ -87,6 +87,19 @@ def test_pytest_runs_strict_nbval_with_the_sanitize_file():
     assert "notebooks" in config["testpaths"]
 
 
+def test_the_sanitize_rules_take_linear_time_on_a_figure():
+    """nbval applies every rule to every compared output, figures' base64 text included: a rule that
+    tries each start position to the end of the text (quadratic) makes a 50 KB figure cost seconds."""
+    import time
+
+    figure_text = base64.b64encode(bytes(range(256)) * 150).decode()  # 51 KB of base64, no whitespace
+    for regex, replacement in sanitize_patterns():
+        start = time.perf_counter()
+        re.sub(regex, replacement, figure_text)
+        seconds = time.perf_counter() - start
+        assert seconds < 0.5, f"sanitize rule {regex!r} took {seconds:.1f} s on 51 KB of base64 (~1 ms if linear)"
+
+
 def test_make_test_runs_the_slow_tests_too():
     """``slow`` is a registered marker for quick local runs (-m "not slow"); nothing deselects it by default."""
     if tomllib is None:
