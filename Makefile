@@ -34,6 +34,7 @@ lab: install
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. \
 		--LabApp.default_url=/lab/tree/notebooks/01_preprocessing.ipynb
 
+# Every test, the ones marked slow included (`pytest -m "not slow"` is for quick iterations only).
 test: install
 	$(BIN)/python -m pytest
 

@@ -1,28 +1,34 @@
 """The course notebooks: deterministic, self-contained, committed cleanly, and tested strictly.
 
 Strict nbval (configured in pyproject.toml) re-executes every notebook once and compares the
-fresh outputs with the stored ones. The tests here add what nbval does not check:
+fresh outputs with the stored ones; the repository's conftest.py makes it compare the PNG figures
+too, byte for byte. The stored outputs come from a clean run (checked here: execution counts
+1, 2, 3, ...), so that one fresh execution proves determinism: two executions agree, text and
+figures. The tests here check that set-up, and add what nbval does not check:
 
-* determinism: two fresh executions give identical outputs (so the stored outputs are not luck);
+* nbval compares figures (a changed stored PNG fails) and keeps them out, with a warning, only
+  where the stored figures cannot be reproduced byte for byte (another matplotlib);
 * every notebook imports ``rnn_lib`` and installs nothing (no ``!pip install``);
 * the shape of the series: a title first, links to the previous and next notebooks last,
-  stored execution counts 1, 2, 3, ... and no error outputs except in cells tagged to raise.
+  stored execution counts 1, 2, 3, ..., no error outputs except in cells tagged to raise, and no
+  stored widget state.
 
 The notebooks are found by glob (``notebooks/NN_*.ipynb``), so a new notebook is covered as soon
 as it exists. See docs/TESTING.md.
 """
 
-import hashlib
+import base64
+import importlib.util
 import re
 import shlex
+import struct
+import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
 
 try:
     import tomllib
@@ -33,15 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 SANITIZE_FILE = NOTEBOOK_DIR / "nbval_sanitize.cfg"
-CELL_TIMEOUT = 600  # seconds, generous: the machine may be busy
-KERNEL_NAME = "rnn-course-current-env"
-#: Output keys that differ between runs by design (widget model ids are random).
-UNCOMPARED_DATA = {"application/vnd.jupyter.widget-view+json"}
-#: Figures are compared by the SHA-256 of their bytes: measured byte-identical between runs.
-IMAGE_TYPES = {"image/png", "image/jpeg"}
-#: Cells whose output nbval does not compare (docs/TESTING.md lists every use and its reason).
-IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
-IGNORE_COMMENT = re.compile(r"^\s*#\s*(NBVAL_IGNORE_OUTPUT|NBVAL_SKIP)\s*$", flags=re.MULTILINE)
+#: The hook that makes nbval compare figures (stored PNG bytes against the fresh run's).
+FIGURES_HOOK = ROOT / "conftest.py"
 
 needs_notebooks = pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks/NN_*.ipynb yet")
 
@@ -54,79 +53,17 @@ def read(path):
     return nbformat.read(path, as_version=4)
 
 
-class CurrentEnvKernelSpecManager(KernelSpecManager):
-    """Starts kernels with this interpreter (as nbval's --nbval-current-env does)."""
-
-    def get_kernel_spec(self, kernel_name):
-        if kernel_name == KERNEL_NAME:
-            return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                              display_name="Python (current environment)", language="python")
-        return super().get_kernel_spec(kernel_name)
-
-
 def sanitize_patterns():
     """The (regex, replacement) pairs of the committed nbval sanitize file."""
     text = SANITIZE_FILE.read_text(encoding="utf-8")
     return re.findall(r"^regex: (.*)$\n^replace: (.*)$", text, flags=re.MULTILINE)
 
 
-def execute(path):
-    """Execute a copy of the notebook at ``path`` in a fresh kernel, in the notebooks folder."""
-    nb = read(path)
-    km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=CurrentEnvKernelSpecManager())
-    client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT, kernel_name=KERNEL_NAME,
-                            resources={"metadata": {"path": str(path.parent)}})
-    try:
-        client.execute()
-    finally:
-        if km.has_kernel:
-            km.shutdown_kernel(now=True)
-    return nb
-
-
-def ignored_by_nbval(cell):
-    return bool(IGNORE_TAGS & set(cell.metadata.get("tags", []))) or bool(IGNORE_COMMENT.search(cell.source))
-
-
-def comparable_outputs(nb, patterns=()):
-    """Per code cell, its outputs reduced to what must repeat: text (sanitized) and image hashes.
-
-    Consecutive stream outputs are joined first (how a cell's printing is split into outputs
-    depends on timing), and cells that nbval is told not to compare are left out.
-    """
-
-    def clean(text):
-        if isinstance(text, list):
-            text = "".join(text)
-        for regex, replacement in patterns:
-            text = re.sub(regex, replacement, text)
-        return text
-
-    cells = []
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or ignored_by_nbval(cell):
-            continue
-        outputs = []
-        for out in cell.outputs:
-            if out.output_type == "stream":
-                if outputs and outputs[-1][:2] == ("stream", out.name):
-                    outputs[-1] = ("stream", out.name, outputs[-1][2] + clean(out.text))
-                else:
-                    outputs.append(("stream", out.name, clean(out.text)))
-            elif out.output_type == "error":
-                outputs.append(("error", out.ename, clean(out.evalue)))
-            else:
-                data = {}
-                for key, value in out.get("data", {}).items():
-                    if key in UNCOMPARED_DATA:
-                        continue
-                    if key in IMAGE_TYPES:
-                        data[key] = hashlib.sha256(value.encode("ascii")).hexdigest()
-                    else:
-                        data[key] = clean(value)
-                outputs.append((out.output_type, tuple(sorted(data.items()))))
-        cells.append((index, outputs))
-    return cells
+def figures_hook():
+    spec = importlib.util.spec_from_file_location("figures_hook", FIGURES_HOOK)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_the_series_is_numbered_from_01_without_gaps():
@@ -148,6 +85,32 @@ def test_pytest_runs_strict_nbval_with_the_sanitize_file():
     assert sanitize and (ROOT / sanitize[0]).resolve() == SANITIZE_FILE
     assert sanitize_patterns(), "the sanitize file has no regex/replace pairs"
     assert "notebooks" in config["testpaths"]
+
+
+def test_the_sanitize_rules_take_linear_time_on_a_figure():
+    """nbval applies every rule to every compared output, figures' base64 text included: a rule that
+    tries each start position to the end of the text (quadratic) makes a 50 KB figure cost seconds."""
+    import time
+
+    figure_text = base64.b64encode(bytes(range(256)) * 150).decode()  # 51 KB of base64, no whitespace
+    for regex, replacement in sanitize_patterns():
+        start = time.perf_counter()
+        re.sub(regex, replacement, figure_text)
+        seconds = time.perf_counter() - start
+        assert seconds < 0.5, f"sanitize rule {regex!r} took {seconds:.1f} s on 51 KB of base64 (~1 ms if linear)"
+
+
+def test_make_test_runs_the_slow_tests_too():
+    """``slow`` is a registered marker for quick local runs (-m "not slow"); nothing deselects it by default."""
+    if tomllib is None:
+        pytest.skip("tomllib needs Python 3.11")
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    assert any(m.startswith("slow:") for m in config.get("markers", [])), "register the slow marker"
+    assert not any(a == "-m" or a.startswith("-m") for a in shlex.split(config["addopts"])), config["addopts"]
+    test_recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), flags=re.MULTILINE)
+    assert test_recipe and "pytest" in test_recipe.group(1), "make test must run pytest"
+    assert " -m" not in test_recipe.group(1).split("pytest", 1)[1], test_recipe.group(1)
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
 
 
 @needs_notebooks
@@ -197,12 +160,61 @@ def test_stored_after_a_clean_run(path):
     assert "widgets" not in nb.metadata, f"{path.name}: strip metadata.widgets (random ids, noisy diffs)"
 
 
-@needs_notebooks
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
-def test_two_fresh_runs_give_identical_outputs(path):
-    patterns = sanitize_patterns()
-    first = comparable_outputs(execute(path), patterns)
-    second = comparable_outputs(execute(path), patterns)
-    for (index, a), (_, b) in zip(first, second):
-        assert a == b, f"{path.name} cell {index} gave different outputs in two fresh runs"
-    assert len(first) == len(second)
+# --- figures: nbval compares them (conftest.py) ---------------------------------------------------
+
+def tiny_png(rgb, software=None):
+    """A valid 1x1 PNG of colour ``rgb``, with a ``Software`` text chunk if given."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    text = chunk(b"tEXt", b"Software\0" + software.encode("latin-1")) if software else b""
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)) + text
+            + chunk(b"IDAT", zlib.compress(b"\0" + bytes(rgb))) + chunk(b"IEND", b""))
+
+
+def figure_notebook(drawn, stored):
+    """A one-cell notebook whose cell shows the PNG ``drawn`` and whose stored output is ``stored``."""
+    nb = nbformat.v4.new_notebook()
+    source = (f"from IPython.display import Image\n"
+              f"Image(data=__import__('base64').b64decode({base64.b64encode(drawn).decode()!r}))")
+    cell = nbformat.v4.new_code_cell(source, execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("execute_result", execution_count=1, data={
+        "image/png": base64.b64encode(stored).decode(), "text/plain": "<IPython.core.display.Image object>"})]
+    nb.cells = [cell]
+    return nb
+
+
+def test_nbval_fails_on_a_stored_figure_the_fresh_run_does_not_draw(tmp_path):
+    """Without the hook, nbval passes a notebook whose stored figure differs from what it draws."""
+    red, blue = tiny_png((255, 0, 0)), tiny_png((0, 0, 255))
+    (tmp_path / "conftest.py").write_text(FIGURES_HOOK.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = --nbval --nbval-current-env -p no:cacheprovider\n")
+    nbformat.write(figure_notebook(red, red), tmp_path / "same.ipynb")
+    nbformat.write(figure_notebook(red, blue), tmp_path / "changed.ipynb")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rf", "same.ipynb", "changed.ipynb"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                         env={k: v for k, v in __import__("os").environ.items() if k != "CI"})
+    report = run.stdout + run.stderr
+    assert "1 failed, 1 passed" in report, report
+    assert "FAILED changed.ipynb::Cell 0" in report and "image/png" in report, report
+
+
+def test_figures_are_compared_only_where_they_can_be_reproduced():
+    hook = figures_hook()
+    here = "3.11.2"
+
+    def notebook(*pngs):
+        return {"cells": [{"cell_type": "code", "outputs": [
+            {"output_type": "display_data", "data": {"image/png": base64.b64encode(p).decode()}} for p in pngs]}]}
+
+    ours = tiny_png((1, 2, 3), software=f"Matplotlib version{here}, https://matplotlib.org/")
+    older = tiny_png((1, 2, 3), software="Matplotlib version3.10.0, https://matplotlib.org/")
+    other_tool = tiny_png((1, 2, 3), software="some other drawing program")
+    assert hook.png_software(ours) == f"Matplotlib version{here}, https://matplotlib.org/"
+    assert hook.png_software(tiny_png((1, 2, 3))) is None
+    assert hook.why_figures_differ(notebook(ours, other_tool, tiny_png((0, 0, 0))), here, "local") is None
+    reason = hook.why_figures_differ(notebook(ours, older), here, "local")
+    assert "matplotlib 3.10.0" in reason and here in reason
+    # a patch release is another version: its PNGs name it, so they differ in bytes
+    assert hook.why_figures_differ(notebook(ours), "3.11.20", "local") is not None
+    assert "FreeType" in hook.why_figures_differ(notebook(ours), here, "system")
+

@@ -1,14 +1,18 @@
-"""Fixtures for the browser tests: a JupyterLab server and Debian's Chromium driven by Playwright.
+"""Fixtures for the browser tests: one JupyterLab server and one Debian Chromium for the session.
 
-Every test gets its own server (free loopback port, random token, a temporary root folder holding
-a fresh copy of the notebook) and its own browser, and both are stopped by PID when the test ends:
-the server's process group, then any of its children (kernels) still alive, then every process
-the browser launch started. Nothing is downloaded: the browser is /usr/bin/chromium.
+The server (free loopback port, random token) serves a temporary root folder; every test gets a
+folder of its own in it, holding a fresh copy of its notebook (and of the files beside the course
+notebooks), a fresh browser context and page (no cookies, storage or layout from another test), and a
+fresh kernel, which is shut down when the test ends. At the end of the session the server is stopped
+by PID (its process group, then any kernel still alive), and so is every process the browser
+launch started. Nothing is downloaded: the browser is /usr/bin/chromium.
 
 Where Chromium or Playwright is missing the tests skip and say why; with ``CI=true`` in the
 environment they fail instead, so CI cannot pass without running them.
 """
 
+import itertools
+import json
 import os
 import shutil
 import signal
@@ -30,6 +34,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 SERVER_START_TIMEOUT_S = 90
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts" / "browser"
+NOTEBOOKS_DIR = REPO / "notebooks"
 
 
 def pytest_configure(config):
@@ -150,56 +155,95 @@ class LabServer:
         self._log.close()
         return [p for p in kernels if alive(p)]
 
+    def api(self, method, path):
+        """Call the server's REST API; returns the decoded JSON answer (``None`` if empty)."""
+        request = urllib.request.Request(f"{self.url}/api/{path}", method=method,
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            body = answer.read()
+        return json.loads(body) if body else None
 
-@pytest.fixture
-def lab(tmp_path):
-    """``lab(notebook)``: copy the notebook (and the non-notebook files beside it) to a temporary root
-    and start a JupyterLab serving it; returns the ``LabServer``. Stopped by PID after the test."""
-    servers = []
-
-    def start(notebook):
-        notebook = Path(notebook)
-        root = tmp_path / "root"
-        root.mkdir()
-        shutil.copy2(notebook, root / notebook.name)
-        for extra in notebook.parent.iterdir():  # what the notebook may read beside it (data, images)
-            if extra.is_file() and extra.suffix != ".ipynb":
-                shutil.copy2(extra, root / extra.name)
-        server = LabServer(root, tmp_path / "jupyter-lab.log")
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        left = server.stop()
-        assert not left, f"kernel processes still alive after stopping the server: {left}"
+    def shut_down_kernels(self):
+        """End every session and kernel through the REST API (a test's kernel does not outlive the
+        test), then wait for their processes to exit, killing by PID any that does not; returns the
+        PIDs that had to be killed."""
+        pids = children_of(self.process.pid)
+        for session in self.api("GET", "sessions"):
+            self.api("DELETE", f"sessions/{session['id']}")
+        for kernel in self.api("GET", "kernels"):
+            self.api("DELETE", f"kernels/{kernel['id']}")
+        deadline = time.monotonic() + 20
+        while any(alive(p) for p in pids) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        stuck = [p for p in pids if alive(p)]
+        kill_pids(stuck)
+        return stuck
 
 
-@pytest.fixture
-def browser_page():
-    """A Playwright page in Debian's Chromium, with page errors and console errors collected.
-
-    Yields ``(page, problems)``: ``problems`` is the list of page errors and console errors, each
-    a string, that the test must find empty. The browser and the Playwright driver are closed,
-    and every process they started is then killed by PID if still alive.
-    """
+def _require_browser():
+    """Skip (fail under CI=true) unless Chromium and Playwright's Python package are there."""
     _require(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: `apt-get install chromium` "
              "(Debian's package) to run the browser tests")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         _require(False, "the playwright Python package is not installed: pip install -e '.[test]'")
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory):
+    """The session's ``LabServer``, serving an empty temporary root; stopped by PID at the end."""
+    _require_browser()  # no server started for tests that will skip
+    base = tmp_path_factory.mktemp("lab")
+    root = base / "root"
+    root.mkdir()
+    server = LabServer(root, base / "jupyter-lab.log")
+    yield server
+    left = server.stop()
+    assert not left, f"kernel processes still alive after stopping the server: {left}"
+
+
+_FOLDERS = itertools.count(1)
+
+
+@pytest.fixture
+def lab(lab_server, request):
+    """``lab(notebook)``: copy the notebook, with the non-notebook files beside the course notebooks
+    (data, images), into a new folder of the session's server root; returns ``(server, path)``, the
+    path relative to the root. The test's kernels are shut down when it ends."""
+    folder = lab_server.root / f"{next(_FOLDERS):02d}-{request.node.name}".replace("[", "-").replace("]", "")
+    folder.mkdir()
+    for extra in NOTEBOOKS_DIR.iterdir():  # what a notebook may read beside it
+        if extra.is_file() and extra.suffix != ".ipynb":
+            shutil.copy2(extra, folder / extra.name)
+
+    def open_copy(notebook):
+        notebook = Path(notebook)
+        shutil.copy2(notebook, folder / notebook.name)
+        return lab_server, f"{folder.name}/{notebook.name}"
+
+    yield open_copy
+    stuck = lab_server.shut_down_kernels()
+    assert not stuck, f"kernel processes {stuck} did not exit when shut down: killed by PID"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, for the whole session; every process it started is
+    killed by PID at the end if still alive."""
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
     before = children_of(os.getpid())
     manager = sync_playwright().start()
-    browser = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-    started = children_of(os.getpid()) - before  # the Playwright driver, Chromium and its helpers
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.set_default_timeout(60_000)
-    problems = []
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("console", lambda message: _on_console(message, problems))
     try:
-        yield page, problems
+        browser = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+    except BaseException:
+        manager.stop()
+        raise
+    started = children_of(os.getpid()) - before  # the Playwright driver, Chromium and its helpers
+    try:
+        yield browser
     finally:
         try:
             browser.close()
@@ -209,6 +253,25 @@ def browser_page():
             while any(alive(p) for p in started) and time.monotonic() < deadline:
                 time.sleep(0.2)
             kill_pids(p for p in started if alive(p))
+
+
+@pytest.fixture
+def browser_page(browser):
+    """A fresh page in a fresh browser context, with page errors and console errors collected.
+
+    Yields ``(page, problems)``: ``problems`` is the list of page errors and console errors, each
+    a string, that the test must find empty. The context is closed after the test.
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    problems = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("console", lambda message: _on_console(message, problems))
+    try:
+        yield page, problems
+    finally:
+        context.close()
 
 
 #: Console errors that are not faults of the page under test; each entry says why it is harmless.

@@ -1,23 +1,33 @@
 """The course's widgets in JupyterLab, in a real browser (Debian's Chromium, driven by Playwright).
 
-For every notebook that builds a widget from ``rnn_lib.widgets``: start a JupyterLab of its own on a
-fresh copy, open the notebook, clear it and run all cells, then check
+One JupyterLab server and one browser serve the whole session (conftest.py); every test opens its
+own copy of a notebook in a fresh page, with a fresh kernel. Two kinds of test:
+
+* ``test_every_widget_in_a_harness_notebook``: a small harness notebook, generated at the start of
+  the session, builds every widget of ``rnn_lib.widgets`` with its public constructor, called as the
+  course notebooks call it, on a small network: the widget checks do not pay for a whole course
+  notebook's execution. Every widget class a course notebook imports must have a cell in it.
+* ``test_course_notebook_in_jupyterlab[<notebook>]``: the course notebook that builds the most
+  widgets (04: three) is cleared and run top to bottom, as a user would, and its widgets checked.
+
+Each test checks
 
 * every code cell ran (execution counts 1..N), with no error output (except in cells tagged
   ``raises-exception``) and no stderr output;
 * no page error and no console error in the browser (see ``BENIGN_CONSOLE_ERRORS`` in conftest.py);
-* each widget the notebook builds is rendered, with its figure loaded, and responds:
+* each widget is rendered, with its figure loaded, and responds:
   - time stepper: focus the time slider's handle, press ArrowRight: the readout steps, the word
-    highlighted is the word at the new t, and the figure is replaced; Play advances the slider;
+    highlighted is the word at the new t, and the figure is replaced; Play advances the slider,
+    Stop returns it to 0, End shows the whole phrase;
   - phrase explorer: typing a phrase + Enter replaces the plot and the verdict; a word outside the
     vocabulary shows the friendly message naming the word and listing the vocabulary, no traceback;
   - gradient viewer: ArrowLeft on the weight-scale slider changes the readout and the plot;
   - live trainer: a click on Train trains (progress bar full, status at the new epoch, plot replaced).
 
 A screenshot of each notebook (and one of each widget) is saved in artifacts/browser/, with the
-time from a key press to the new figure being shown (``NN_*-round-trips.json``).
-Set ``RNN_BROWSER_NOTEBOOKS`` (paths separated by ``os.pathsep``) to run these checks on other
-notebooks, e.g. a scratch notebook while developing a widget.
+time from a key press to the new figure being shown (``<name>-round-trips.json``).
+Set ``RNN_BROWSER_NOTEBOOKS`` (paths separated by ``os.pathsep``) to run the top-to-bottom test on
+other notebooks instead, e.g. every course notebook, or a scratch notebook while developing a widget.
 """
 
 import json
@@ -26,6 +36,7 @@ import re
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,53 +50,132 @@ WIDGET_CLASSES = {
     "LiveTrainer": "rnn-live-trainer",
 }
 UNKNOWN_WORD = "joyful"
-ROUND_TRIPS_MS = {}  # filled by the checks, written to artifacts/browser/NN_*-round-trips.json
+ROUND_TRIPS_MS = {}  # filled by the checks, written to artifacts/browser/<name>-round-trips.json
+
+#: The harness: the course's vocabulary and a network built as notebook 02 builds its own (Xavier
+#: initialisation, untrained: its answers differ from phrase to phrase), then one widget built as the
+#: course notebooks build it (grep notebooks/ for ``TimeStepper(`` etc.).
+HARNESS_SETUP = """\
+%matplotlib inline
+import numpy as np
+
+import rnn_lib
+from rnn_lib.widgets import {names}
+
+vocab = rnn_lib.Vocabulary.from_texts(rnn_lib.train_data)
+model = rnn_lib.RNN(len(vocab), 2, rnn_lib.HIDDEN_SIZE, rng=np.random.default_rng(0), init="xavier")
+print(f"V = {{len(vocab)}}, H = {{rnn_lib.HIDDEN_SIZE}}")"""
+HARNESS = {
+    "TimeStepper": 'TimeStepper(model, vocab, phrase="i am not at all happy", t=3)',
+    "PhraseExplorer": 'PhraseExplorer(model, vocab, phrase="i am not at all happy")',
+    "GradientViewer": 'GradientViewer(vocab, phrase="i am not at all happy or good right now", '
+                      'default_label=False, scale=0.1)',
+    # as notebook 04: a network trained with rnn_lib.fit (5 epochs here) and its history
+    "LiveTrainer": "trained, _, history = rnn_lib.fit(seed=0, epochs=5)\n"
+                   "LiveTrainer(trained, vocab, history=history, epochs=700)",
+}
 
 
-def widget_notebooks():
-    if os.environ.get("RNN_BROWSER_NOTEBOOKS"):
-        return [Path(p) for p in os.environ["RNN_BROWSER_NOTEBOOKS"].split(os.pathsep) if p]
-    found = []
-    for path in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-        if widgets_built_in(path):
-            found.append(path)
-    return found
+def course_notebooks():
+    return sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def code_of(path):
+    return "\n".join("".join(c["source"]) for c in json.loads(Path(path).read_text())["cells"]
+                     if c["cell_type"] == "code")
 
 
 def widgets_built_in(path):
     """The widget classes the notebook's code cells construct."""
-    source = "\n".join("".join(c["source"]) for c in json.loads(Path(path).read_text())["cells"]
-                       if c["cell_type"] == "code")
+    source = code_of(path)
     return [name for name in WIDGET_CLASSES if re.search(rf"\b{name}\(", source)]
 
 
-NOTEBOOKS = widget_notebooks()
+def widgets_imported_in(path):
+    """The names a notebook imports from ``rnn_lib.widgets``."""
+    names = set()
+    for group in re.findall(r"^\s*from\s+rnn_lib\.widgets\s+import\s+(\([^)]*\)|[^\n#]+)", code_of(path),
+                            flags=re.MULTILINE):
+        names |= {n.split(" as ")[0].strip() for n in group.strip("()").split(",") if n.strip()}
+    return names
+
+
+def top_to_bottom_notebooks():
+    """The notebooks run top to bottom in the browser: ``RNN_BROWSER_NOTEBOOKS`` if set, otherwise the
+    course notebook that builds the most widget classes (the first of equals)."""
+    if os.environ.get("RNN_BROWSER_NOTEBOOKS"):
+        return [Path(p) for p in os.environ["RNN_BROWSER_NOTEBOOKS"].split(os.pathsep) if p]
+    with_widgets = [p for p in course_notebooks() if widgets_built_in(p)]
+    return [max(with_widgets, key=lambda p: len(widgets_built_in(p)))] if with_widgets else []
+
+
+NOTEBOOKS = top_to_bottom_notebooks()
+
+
+def harness_notebook(folder):
+    """Write the harness notebook into ``folder``: the set-up cell, then one cell per widget; return its path."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell("# Harness: every widget of rnn_lib.widgets"),
+                nbformat.v4.new_code_cell(HARNESS_SETUP.format(names=", ".join(sorted(HARNESS))))]
+    nb.cells += [nbformat.v4.new_code_cell(source) for source in HARNESS.values()]
+    path = Path(folder) / "harness.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def harness(tmp_path_factory):
+    """The harness notebook, generated once at the start of the session."""
+    return harness_notebook(tmp_path_factory.mktemp("harness"))
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    """artifacts/browser/, emptied of the screenshots and timings of earlier sessions."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in [*ARTIFACTS.glob("*.png"), *ARTIFACTS.glob("*-round-trips.json")]:
+        old.unlink()
+    return ARTIFACTS
 
 
 @pytest.mark.browser
+def test_every_widget_in_a_harness_notebook(harness, artifacts, lab, browser_page):
+    page, problems = browser_page
+    server, path = lab(harness)
+    run_and_check(page, server, path, list(HARNESS), "harness", problems)
+
+
+@pytest.mark.browser
+@pytest.mark.slow  # a whole course notebook executes (04 trains for 1000 epochs with the teaching loop)
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_widgets_work_in_jupyterlab(notebook, lab, browser_page):
+def test_course_notebook_in_jupyterlab(notebook, artifacts, lab, browser_page):
     page, problems = browser_page
     expected = widgets_built_in(notebook)
     assert expected, f"{notebook.name} builds none of {list(WIDGET_CLASSES)}"
-    server = lab(notebook)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    server, path = lab(notebook)
+    run_and_check(page, server, path, expected, notebook.stem, problems)
+
+
+def run_and_check(page, server, path, expected, stem, problems):
+    """Clear and run the notebook at ``path``, check its outputs, then check each widget in ``expected``."""
+    ROUND_TRIPS_MS.clear()
     try:
-        open_and_run_all(page, server, notebook.name)
-        check_outputs(page, notebook.name)
+        open_and_run_all(page, server, path)
+        check_outputs(page, path)
         for name in expected:
             root = page.locator(f".{WIDGET_CLASSES[name]}").first
             root.wait_for(state="attached")
             root.scroll_into_view_if_needed()
             CHECKS[name](page, root)
-            root.screenshot(path=str(ARTIFACTS / f"{notebook.stem}-{name}.png"))
+            root.screenshot(path=str(ARTIFACTS / f"{stem}-{name}.png"))
         page.locator(f".{WIDGET_CLASSES[expected[0]]}").first.scroll_into_view_if_needed()
         page.wait_for_timeout(300)
     finally:
-        page.screenshot(path=str(ARTIFACTS / f"{notebook.stem}.png"))
+        page.screenshot(path=str(ARTIFACTS / f"{stem}.png"))
         if ROUND_TRIPS_MS:  # key press to new picture in the browser, kernel and transfer included
             timings = {k: round(v, 1) for k, v in ROUND_TRIPS_MS.items()}
-            (ARTIFACTS / f"{notebook.stem}-round-trips.json").write_text(json.dumps(timings, indent=1))
+            (ARTIFACTS / f"{stem}-round-trips.json").write_text(json.dumps(timings, indent=1))
             ROUND_TRIPS_MS.clear()
     page.wait_for_timeout(500)  # let late console messages arrive
     assert not problems, "errors in the browser:\n" + "\n".join(problems)
@@ -96,8 +186,8 @@ def test_widgets_work_in_jupyterlab(notebook, lab, browser_page):
 KERNEL_STATUS = "() => window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel?.status"
 
 
-def open_and_run_all(page, server, name):
-    page.goto(f"{server.url}/lab/tree/{name}?reset&token={server.token}")
+def open_and_run_all(page, server, path):
+    page.goto(f"{server.url}/lab/tree/{path}?reset&token={server.token}")
     page.locator(".jp-Notebook").first.wait_for()
     dialog = page.locator(".jp-Dialog .jp-mod-accept")  # "Select Kernel", if the stored one is unknown
     page.wait_for_function(f"() => ({KERNEL_STATUS})() === 'idle' || document.querySelector('.jp-Dialog')",
@@ -278,10 +368,16 @@ CHECKS = {
 
 
 def test_the_course_notebooks_build_their_widgets():
-    """Without this, a notebook that lost its widgets would silently drop out of the browser tests."""
-    if os.environ.get("RNN_BROWSER_NOTEBOOKS"):
-        pytest.skip("RNN_BROWSER_NOTEBOOKS chooses other notebooks")
-    built = {path.name[:2]: widgets_built_in(path) for path in NOTEBOOKS}
+    """Without this, a notebook that lost its widgets, or a widget without a harness, would silently
+    drop out of the browser tests."""
+    built = {path.name[:2]: widgets_built_in(path) for path in course_notebooks()}
     assert built.get("02") == ["TimeStepper"]
     assert built.get("03") == ["GradientViewer"]
     assert set(built.get("04", [])) == {"TimeStepper", "PhraseExplorer", "LiveTrainer"}
+    imported = set().union(*(widgets_imported_in(p) for p in course_notebooks()))
+    assert imported >= {"TimeStepper", "PhraseExplorer", "GradientViewer", "LiveTrainer"}, imported
+    missing = imported - set(HARNESS)
+    assert not missing, f"widgets the notebooks use without a harness cell and a browser check: {missing}"
+    assert set(HARNESS) == set(CHECKS) == set(WIDGET_CLASSES)
+    if not os.environ.get("RNN_BROWSER_NOTEBOOKS"):
+        assert [p.name[:2] for p in NOTEBOOKS] == ["04"], "the course notebook run top to bottom in the browser"
