@@ -34,7 +34,7 @@ checker                        the learner's function                           
 ``check_step_forward``         ``step_forward(x, h_prev, Wxh, Whh, bh) -> h or (h, ...)`` 02
 ``check_forward``              ``rnn_forward(xs, Wxh, Whh, Why, bh, by) -> (y, hs)``      02
 ``check_softmax_cross_entropy`` ``loss_and_grad(y, c) -> (L, p, d_y) or (L, d_y)``        03
-``check_bptt_step``            ``step_backward(d_h, cache) -> (d_h_prev, grads)``         03
+``check_bptt_step``            ``bptt_step(d_h, cache) -> (d_h_prev, grads)``             03
 ``check_bptt``                 ``bptt(model, xs, hs, d_y) -> grads or (grads, ...)``      03
 ``check_bptt_many_to_many``    ``bptt_many(model, xs, hs, d_ys) -> grads or (grads, ...)`` 03
 ``check_train_epoch``          ``train_epoch(model, inputs, targets, rng) -> (loss, acc)`` 04
@@ -61,6 +61,7 @@ __all__ = [
 ]
 
 STRICT_ENV = "RNN_LIB_STRICT"
+_lib_step_forward = step_forward  # check_step_forward's argument has the same name
 #: Tolerances for "equal to the library's answer": rounding differs between correct orders of summation.
 RTOL, ATOL = 1e-7, 1e-10
 #: An exception message is cut to this many characters, so the feedback stays one line.
@@ -493,7 +494,7 @@ def _h_of(value, what="step_forward"):
     return value
 
 
-def check_step_forward(step_forward_fn, strict=None):
+def check_step_forward(step_forward, strict=None):
     """Check ``step_forward(x, h_prev, Wxh, Whh, bh) -> h`` (or ``(h, cache)``) (notebook 2).
 
     ``h = tanh(Wxh @ x + Whh @ h_prev + bh)``. Checks, in order: h is an (H, 1) column (with
@@ -537,7 +538,7 @@ def check_step_forward(step_forward_fn, strict=None):
             raise _Failed("h ignores bh: add the bias inside the tanh")
         if _close(got, np.tanh(Wxh @ x + Whh @ h_prev) + bh):
             raise _Failed("bh is added after the tanh: it belongs inside, np.tanh(... + bh)")
-        if not _close(got, step_forward(x, h_prev, Wxh, Whh, bh)[0]):
+        if not _close(got, _lib_step_forward(x, h_prev, Wxh, Whh, bh)[0]):
             raise _Failed("h wrong when bh is not zero: h = np.tanh(Wxh @ x + Whh @ h_prev + bh)")
 
     def in_place(fn):
@@ -548,8 +549,8 @@ def check_step_forward(step_forward_fn, strict=None):
             names = [n for n, b, a in zip(("x", "h_prev", "Wxh", "Whh", "bh"), before, args) if not np.array_equal(b, a)]
             raise _Failed(f"step_forward changed {', '.join(names)} in place: compute a new h, leave the arguments alone")
 
-    return _run("step_forward", step_forward_fn, [shape, input_and_tanh, recurrence, bias, in_place],
-                step_forward, strict)
+    return _run("step_forward", step_forward, [shape, input_and_tanh, recurrence, bias, in_place],
+                _lib_step_forward, strict)
 
 
 def reference_forward(xs, Wxh, Whh, Why, bh, by):
@@ -739,8 +740,8 @@ def _step_pair(value):
     return value
 
 
-def check_bptt_step(step_backward_fn, strict=None):
-    """Check ``step_backward(d_h, cache) -> (d_h_prev, grads)``, one step back (notebook 3).
+def check_bptt_step(bptt_step, strict=None):
+    """Check ``bptt_step(d_h, cache) -> (d_h_prev, grads)``, one step back (notebook 3).
 
     ``cache`` is what ``rnn_lib.step_forward`` returns: ``(x, h_prev, h, Whh)``. With
     ``d_a = (1 - h**2) * d_h``: grads ``{"Wxh": d_a @ x.T, "Whh": d_a @ h_prev.T, "bh": d_a}`` and
@@ -808,9 +809,9 @@ def check_bptt_step(step_backward_fn, strict=None):
         before = _snapshot(args[0], *args[1])
         _call(fn, *args)
         if not _unchanged(before, [args[0], *args[1]]):
-            raise _Failed("step_backward changed d_h or the cache in place: return new arrays")
+            raise _Failed("bptt_step changed d_h or the cache in place: return new arrays")
 
-    return _run("step_backward", step_backward_fn, [shapes, tanh_prime, weights, transpose, in_place],
+    return _run("bptt_step", bptt_step, [shapes, tanh_prime, weights, transpose, in_place],
                 step_backward, strict)
 
 
@@ -855,6 +856,11 @@ def reference_bptt_many_to_many(model, xs, hs, d_ys):
     if len(d_ys) != len(xs):
         raise ValueError(f"d_ys has {len(d_ys)} entries for {len(xs)} time steps: one (O, 1) gradient per step")
     return _bptt(model, xs, hs, list(d_ys))
+
+
+def _reference_bptt_many_grads(model, xs, hs, d_ys):
+    """``reference_bptt_many_to_many``'s gradient dict alone, as notebook 3's ``bptt_many`` returns it."""
+    return reference_bptt_many_to_many(model, xs, hs, d_ys)[0]
 
 
 def _bptt_mistakes(model, xs, hs, d_ys):
@@ -1006,7 +1012,7 @@ def check_bptt_many_to_many(bptt_many, strict=None):
     recurrent path dropped; no transpose; no tanh'; off by one; not summed) get their hint.
     """
     return _run("bptt_many_to_many", bptt_many, _bptt_checks("bptt_many_to_many", many=True),
-                reference_bptt_many_to_many, strict)
+                _reference_bptt_many_grads, strict)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1157,8 +1163,8 @@ REFERENCES = {
     "step_forward": step_forward,
     "rnn_forward": reference_forward,
     "softmax_cross_entropy": softmax_cross_entropy,
-    "step_backward": step_backward,
+    "bptt_step": step_backward,
     "bptt": reference_bptt,
-    "bptt_many_to_many": reference_bptt_many_to_many,
+    "bptt_many_to_many": _reference_bptt_many_grads,
     "train_epoch": reference_train_epoch,
 }

@@ -603,6 +603,20 @@ def test_use_gives_the_learners_function_once_it_passes_else_the_reference():
         assert callable(reference), name
 
 
+def test_the_many_to_many_fallback_returns_the_dict_as_the_notebook_does():
+    def my_bptt_many(model, xs, hs, d_ys):
+        raise ex.NotWritten()
+
+    ex.check_bptt_many_to_many(my_bptt_many)
+    model, xs, targets = _many_to_many_case()
+    model.forward(xs)
+    hs = model.last_hs
+    d_ys = [softmax_cross_entropy(model.Why @ hs[t] + model.by, c)[2] for t, c in enumerate(targets, start=1)]
+    grads = ex.use(my_bptt_many)(model, xs, hs, d_ys)
+    assert isinstance(grads, dict) and set(grads) == set(PARAM_NAMES)
+    assert ex.check_bptt_many_to_many(ex.use(my_bptt_many))
+
+
 # --------------------------------------------------------------------------------------------------
 # The references themselves.
 
