@@ -66,8 +66,19 @@ def run_cells(page, *indices):
 
 
 def shown(page, index):
-    """The text the cell's output area shows."""
-    return page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-OutputArea").inner_text().strip()
+    """The one line cell ``index`` shows: its stored output, and the same text on the page."""
+    outputs = page.evaluate(f"i => {CELLS}.model.toJSON().cells[i].outputs", index)
+    texts = [out.get("data", {}).get("text/plain") or out.get("text") for out in outputs]
+    texts = ["".join(t) if isinstance(t, list) else t for t in texts if t]
+    assert len(texts) == 1, outputs
+    line = texts[0].strip()
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    cell.scroll_into_view_if_needed()
+    area = cell.locator(".jp-OutputArea-output")
+    area.first.wait_for(state="visible")
+    page.wait_for_function("([el, line]) => el.innerText.trim() === line", arg=[area.first.element_handle(), line],
+                           timeout=UPDATE_TIMEOUT_MS)
+    return line
 
 
 @pytest.mark.browser
