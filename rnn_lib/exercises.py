@@ -26,25 +26,22 @@ otherwise, so a student notebook runs top to bottom. The references are ``REFERE
 
 The exercises and their signatures (as the notebooks write them):
 
-=============================  ========================================================  ===
-checker                        the learner's function                                    nb
-=============================  ========================================================  ===
-``check_encode``               ``encode(text, word_to_idx) -> list of T ints``            01
-``check_one_hot``              ``one_hot(index, V) -> (V, 1) array``                      01
-``check_step_forward``         ``step_forward(x, h_prev, Wxh, Whh, bh) -> h or (h, ...)`` 02
-``check_forward``              ``rnn_forward(xs, Wxh, Whh, Why, bh, by) -> (y, hs)``      02
-``check_softmax_cross_entropy`` ``loss_and_grad(y, c) -> (L, p, d_y) or (L, d_y)``        03
-``check_bptt_step``            ``bptt_step(d_h, cache) -> (d_h_prev, grads)``             03
-``check_bptt``                 ``bptt(model, xs, hs, d_y) -> grads or (grads, ...)``      03
-``check_bptt_many_to_many``    ``bptt_many(model, xs, hs, d_ys) -> grads or (grads, ...)`` 03
-``check_train_epoch``          ``train_epoch(model, inputs, targets, rng) -> (loss, acc)`` 04
-=============================  ========================================================  ===
+* notebook 01: ``check_encode(encode)``, ``encode(text, word_to_idx) -> list of T ints``;
+  ``check_one_hot(one_hot)``, ``one_hot(index, V) -> (V, 1) array``;
+* notebook 02: ``check_step_forward(step_forward)``, ``step_forward(x, h_prev, Wxh, Whh, bh) -> h``
+  (or ``(h, cache)``); ``check_forward(rnn_forward)``, ``rnn_forward(xs, Wxh, Whh, Why, bh, by) -> (y, hs)``;
+* notebook 03: ``check_softmax_cross_entropy(loss_and_grad)``, ``loss_and_grad(y, c) -> (L, p, d_y)``
+  (or ``(L, d_y)``); ``check_bptt_step(bptt_step)``, ``bptt_step(d_h, cache) -> (d_h_prev, grads)``;
+  ``check_bptt(bptt)``, ``bptt(model, xs, hs, d_y) -> grads`` (or ``(grads, ...)``);
+  ``check_bptt_many_to_many(bptt_many)``, ``bptt_many(model, xs, hs, d_ys) -> grads`` (or ``(grads, ...)``);
+* notebook 04: ``check_train_epoch(train_epoch)``, ``train_epoch(model, inputs, targets, rng) -> (loss, accuracy)``.
 """
 
 import html
 import os
 import sysconfig
 import traceback
+import warnings
 import weakref
 
 import numpy as np
@@ -189,9 +186,15 @@ def _describe_exception(exc):
 
 
 def _call(fn, *args):
-    """Call the learner's function; its exceptions become ``_NotWrittenYet`` or ``_LearnerRaised``."""
+    """Call the learner's function; its exceptions become ``_NotWrittenYet`` or ``_LearnerRaised``.
+
+    Warnings (numpy's overflow, say) are silenced during the call: the checks judge the answer,
+    and the feedback stays one line.
+    """
     try:
-        return fn(*args)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return fn(*args)
     except NotImplementedError:
         raise _NotWrittenYet() from None
     except Exception as exc:  # the learner's bug, reported in one line
@@ -362,7 +365,8 @@ def check_encode(encode, strict=None):
     def returns_ints(fn):
         got = _indices(_call(fn, "i am good", dict(w2i)))
         if len(got) != 3:
-            raise _Failed(f"'i am good' gave {len(got)} indices, expected 3 — one index per word: split with text.split()")
+            raise _Failed(f"'i am good' gave {len(got)} indices, expected 3 — one index per word: "
+                          "split with text.split()")
 
     def order(fn):
         for text in ("not good", "i am not bad"):
@@ -487,7 +491,7 @@ def _columns(indices, V):
     return [reference_one_hot(i, V) for i in indices]
 
 
-def _h_of(value, what="step_forward"):
+def _h_of(value):
     """The new state from ``h`` or ``(h, cache)``."""
     if isinstance(value, tuple) and value:
         value = value[0]
@@ -546,8 +550,10 @@ def check_step_forward(step_forward, strict=None):
         before = _snapshot(*args)
         _call(fn, *args)
         if not _unchanged(before, args):
-            names = [n for n, b, a in zip(("x", "h_prev", "Wxh", "Whh", "bh"), before, args) if not np.array_equal(b, a)]
-            raise _Failed(f"step_forward changed {', '.join(names)} in place: compute a new h, leave the arguments alone")
+            names = [n for n, b, a in zip(("x", "h_prev", "Wxh", "Whh", "bh"), before, args)
+                     if not np.array_equal(b, a)]
+            raise _Failed(f"step_forward changed {', '.join(names)} in place: compute a new h, "
+                          "leave the arguments alone")
 
     return _run("step_forward", step_forward, [shape, input_and_tanh, recurrence, bias, in_place],
                 _lib_step_forward, strict)
@@ -679,7 +685,8 @@ def check_softmax_cross_entropy(loss_and_grad, strict=None):
         if np.isclose(L, -np.log10(p[c2, 0])):
             raise _Failed("L uses log10: the loss uses the natural log, -np.log(p[c])")
         if not np.isclose(L, -np.log(p[c2, 0]), rtol=1e-9):
-            raise _Failed(f"L = {L:.4f} for y = [0.5, -1.2], c = 0; expected -ln softmax(y)[c] = {-np.log(p[c2, 0]):.4f}")
+            raise _Failed(f"L = {L:.4f} for y = [0.5, -1.2], c = 0; "
+                          f"expected -ln softmax(y)[c] = {-np.log(p[c2, 0]):.4f}")
 
     def gradient(fn):
         _, d_y = answer(fn, y2, c2)
@@ -706,8 +713,7 @@ def check_softmax_cross_entropy(loss_and_grad, strict=None):
 
     def large_scores(fn):
         big, c = np.array([[1000.0], [998.0]]), 1
-        with np.errstate(all="ignore"):
-            L, d_y = answer(fn, big, c)
+        L, d_y = answer(fn, big, c)
         ref_L, _, ref_d_y = softmax_cross_entropy(big, c)
         if not (np.isfinite(L) and np.all(np.isfinite(_array(d_y, "d_y")))):
             raise _Failed("not finite for scores 1000 and 998: subtract y.max() before np.exp (softmax is unchanged)")
@@ -798,7 +804,8 @@ def check_bptt_step(bptt_step, strict=None):
         if _close(d_h_prev, step_backward(d_h, cache)[0]):
             return
         if _close(d_h_prev, Whh @ d_a):
-            raise _Failed("d_h_prev wrong when Whh is not symmetric — pass the gradient back through Whh.T: Whh.T @ d_a")
+            raise _Failed("d_h_prev wrong when Whh is not symmetric — pass the gradient back through Whh.T: "
+                          "Whh.T @ d_a")
         if _close(d_h_prev, Whh.T @ d_h):
             raise _Failed("d_h_prev skips the tanh': it is Whh.T @ d_a, with d_a = (1 - h**2) * d_h")
         raise _Failed("d_h_prev wrong: it is Whh.T @ d_a")
@@ -940,7 +947,8 @@ def _bptt_checks(name, many):
                 local_only[n] += single[n]
         return [
             (_bptt(model, xs, hs, last_only)[0],
-             "only the last step's loss reaches the weights — add Why.T @ d_ys[t-1] to the gradient reaching every h_t"),
+             "only the last step's loss reaches the weights — add Why.T @ d_ys[t-1] to the gradient "
+             "reaching every h_t"),
             (local_only,
              "the gradient reaching h_t lacks the recurrent path: d_h = Why.T @ d_ys[t-1] + Whh.T @ d_a_{t+1}, "
              "add both"),
@@ -961,7 +969,8 @@ def _bptt_checks(name, many):
 
     def two_words(fn):
         compare(fn, _bptt_case(42, 2, symmetric=True, many=many),
-                wrong_params("for two words (right for one) — off by one? hs[0] is h_0, hs[t] is h_t, xs[t - 1] is x_t"))
+                wrong_params("for two words (right for one) — off by one? hs[0] is h_0, hs[t] is h_t, "
+                             "xs[t - 1] is x_t"))
 
     def summed(fn):
         compare(fn, _bptt_case(43, 3, symmetric=True, many=many),
@@ -981,7 +990,8 @@ def _bptt_checks(name, many):
         _call(fn, model, *args)
         after = [model.flat, *args[0], args[1], *(arg if many else [arg])]
         if not np.array_equal(before[0], model.flat):
-            raise _Failed(f"{name} changed the model's weights: return the gradients, the optimiser updates the weights")
+            raise _Failed(f"{name} changed the model's weights: return the gradients, "
+                          "the optimiser updates the weights")
         if not _unchanged(before, after):
             raise _Failed(f"{name} changed xs, hs or d_y in place: work on new arrays")
 
@@ -997,7 +1007,8 @@ def check_bptt(bptt, strict=None):
     shapes; the weights and arguments unchanged (compared before and after); a one-word phrase
     from a nonzero h_0 (the tanh' factor, an off-by-one in hs, the output layer); two words (an
     off-by-one in hs or xs); three words with a symmetric Whh (every step's share summed); three
-    words with a non-symmetric Whh (the missing transpose, the classic article's bug). An answer equal to a known mistake's gets that mistake's hint.
+    words with a non-symmetric Whh (the missing transpose, the classic article's bug). An answer
+    equal to a known mistake's gets that mistake's hint.
     """
     return _run("bptt", bptt, _bptt_checks("bptt", many=False), reference_bptt, strict)
 
@@ -1061,10 +1072,12 @@ def _epoch_mistakes(model, inputs, targets, seed):
 
     return [
         (run("shuffled", sign=-1.0), "the weights moved uphill: step against the gradient, p -= LEARN_RATE * g"),
-        (run("in order"), "the phrases are visited in order: use i in rng.permutation(len(inputs)), a new order every epoch"),
+        (run("in order"),
+         "the phrases are visited in order: use i in rng.permutation(len(inputs)), a new order every epoch"),
         (run("shuffled", batch=True), "one update per epoch: update after every phrase (per-example SGD)"),
         (run("shuffled", clip=None), "the gradients are not clipped: np.clip(g, -CLIP, CLIP) before each update"),
-        (run("shuffled", clip_weights=True), "the weights are clipped: clip the gradients, np.clip(g, -CLIP, CLIP), not the weights"),
+        (run("shuffled", clip_weights=True),
+         "the weights are clipped: clip the gradients, np.clip(g, -CLIP, CLIP), not the weights"),
     ]
 
 

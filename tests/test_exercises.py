@@ -6,6 +6,8 @@ Also: "not written yet", one line for an exception with the learner's line, stri
 the display, ``use`` and the many-to-many reference, checked against finite differences.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -538,6 +540,17 @@ def test_an_exception_raised_through_the_library_names_the_learners_call():
     result = ex.check_train_epoch(train_epoch_bad_targets, strict=False)
     assert result.line.startswith("❌ train_epoch: your code raised TypeError: target must be a class index")
     assert result.line.endswith("softmax_cross_entropy(y, str(targets[i]))  # a str class: the library raises")
+
+
+def test_the_learners_warnings_stay_silent(recwarn):
+    def noisy_one_hot(index, V):
+        np.log(np.zeros(1))  # a RuntimeWarning: divide by zero
+        warnings.warn("a learner's debugging warning")
+        return one_hot(index, V)
+
+    assert ex.check_one_hot(noisy_one_hot, strict=False)
+    assert "not finite" in ex.check_softmax_cross_entropy(loss_and_grad_naive, strict=False).line  # exp(1000)
+    assert not recwarn.list
 
 
 def test_a_missing_return_is_named():
