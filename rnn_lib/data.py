@@ -13,12 +13,20 @@ from types import MappingProxyType
 DATA_FILE = "sentiment.json"
 
 
-def load_dataset():
+def load_dataset(name=None):
     """Read the dataset file and return ``(train_data, test_data)`` as fresh dicts.
 
     Each is a ``{text: label}`` dict; ``label`` is ``True`` for a positive phrase.
     The order of the file is kept, so iteration order is the same on every run.
+
+    With a ``name`` ("sentiment", "compositional" or "systematic"), return that
+    dataset as an ``rnn_lib.datasets.Dataset`` instead: every split (train,
+    validation, test, and the probe set by construction) as fresh dicts.
     """
+    if name is not None:
+        from .datasets import load_named
+
+        return load_named(name)
     text = resources.files(__package__).joinpath(DATA_FILE).read_text(encoding="utf-8")
     raw = json.loads(text)
     return dict(raw["train"]), dict(raw["test"])
