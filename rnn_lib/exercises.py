@@ -123,12 +123,16 @@ def use(fn):
     """``fn`` if its last check passed, else the library's reference for that exercise (same signature).
 
     Cells after an exercise call ``use(bptt)(...)``: the learner's function once it is right, and
-    until then the library's, so the rest of the notebook runs. ``fn`` must have been checked first.
+    until then the library's, so the rest of the notebook runs. A function not checked since it was
+    (re)defined is checked now if it has a notebook's name (``bptt``, ``train_epoch``, ...).
     """
     result = _LAST_RESULTS.get(fn) if _weakrefable(fn) else None
-    if result is None:
+    if result is None:  # redefined and not checked since: check it now, if its name says which exercise
         name = getattr(fn, "__name__", type(fn).__name__)
-        raise ValueError(f"{name} has not been checked yet: run its check cell (check_...({name})) first")
+        checker = globals().get(_CHECKER_OF.get(name, ""))
+        if checker is None:
+            raise ValueError(f"{name} has not been checked yet: run its check cell (check_...({name})) first")
+        result = checker(fn, strict=False)
     return result.function
 
 
@@ -1168,6 +1172,14 @@ def check_train_epoch(train_epoch, strict=None):
 
     return _run("train_epoch", train_epoch, [returns, updates, sgd, clipping, figures], reference_train_epoch, strict)
 
+
+#: The notebooks' name of each exercise's function -> its checker (for ``use`` of an unchecked function).
+_CHECKER_OF = {
+    "encode": "check_encode", "one_hot": "check_one_hot", "step_forward": "check_step_forward",
+    "rnn_forward": "check_forward", "loss_and_grad": "check_softmax_cross_entropy",
+    "bptt_step": "check_bptt_step", "bptt": "check_bptt", "bptt_many": "check_bptt_many_to_many",
+    "train_epoch": "check_train_epoch",
+}
 
 #: The library's version of each exercise, with the learner's signature (what ``use`` falls back to).
 REFERENCES = {

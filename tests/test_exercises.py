@@ -607,13 +607,26 @@ def test_use_gives_the_learners_function_once_it_passes_else_the_reference():
         raise ex.NotWritten()
 
     with pytest.raises(ValueError, match="my_bptt has not been checked yet"):
-        ex.use(my_bptt)
+        ex.use(my_bptt)  # not a notebook's name: use cannot tell which exercise it is
     ex.check_bptt(my_bptt, strict=False)
     assert ex.use(my_bptt) is ex.reference_bptt is ex.REFERENCES["bptt"]
     ex.check_bptt(bptt)
     assert ex.use(bptt) is bptt
     for name, reference in ex.REFERENCES.items():
         assert callable(reference), name
+
+
+def test_use_checks_a_function_redefined_since_its_check():
+    def train_epoch(model, inputs, targets, rng):  # the notebook's name, never checked
+        raise ex.NotWritten()
+
+    assert ex.use(train_epoch) is ex.reference_train_epoch
+    redefined = _epoch  # a right epoch under another name, then renamed as the notebook names it
+
+    def train_epoch(model, inputs, targets, rng):  # noqa: F811 - the learner redefines it
+        return redefined(model, inputs, targets, rng)
+
+    assert ex.use(train_epoch) is train_epoch
 
 
 def test_the_many_to_many_fallback_returns_the_dict_as_the_notebook_does():
