@@ -211,12 +211,16 @@ def _strict(strict):
     return os.environ.get(STRICT_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
 
-def _run(name, fn, checks, reference, strict):
-    """Run ``checks`` (a list of callables taking ``fn``) in order; the first failure decides the line."""
+def _run(name, fn, checks, reference, strict, after=None):
+    """Run ``checks`` (a list of callables taking ``fn``) in order; the first failure decides the line.
+
+    ``after()``, if given, is called when every check passed and returns ``(use_reference, note)``:
+    whether the cells below should use the reference anyway, and a note for the line.
+    """
     n = len(checks)
     status, message, n_passed = "passed", f"all {n} checks passed", n
     if not callable(fn):
-        status, message, n_passed = "failed", f"expected your function, got {_kind(fn)}", 0
+        status, message, n_passed = "failed", f"expected your function, got {_kind(fn, returned=False)}", 0
     else:
         for i, check in enumerate(checks):
             try:
@@ -230,7 +234,12 @@ def _run(name, fn, checks, reference, strict):
             else:
                 continue
             break
-    result = CheckResult(name, status, message, n, n_passed, fn if status == "passed" else reference)
+    function = fn if status == "passed" else reference
+    if status == "passed" and after is not None:
+        use_reference, note = after()
+        if use_reference:
+            function, message = reference, f"{message} ({note})"
+    result = CheckResult(name, status, message, n, n_passed, function)
     if callable(fn) and _weakrefable(fn):
         _LAST_RESULTS[fn] = result
     if status != "passed" and _strict(strict):
@@ -242,9 +251,10 @@ def _run(name, fn, checks, reference, strict):
 # Comparing answers
 
 
-def _kind(value):
+def _kind(value, returned=True):
+    """How ``value`` is described in a hint; a returned ``None`` suggests a missing ``return``."""
     if value is None:
-        return "None (is a `return` missing?)"
+        return "None (is a `return` missing?)" if returned else "None"
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
     return f"a {type(value).__name__}"
@@ -925,12 +935,16 @@ def _after_forward(model, xs, hs):
     return copy
 
 
-def _bptt_checks(name, many):
-    """The six checks shared by ``check_bptt`` and ``check_bptt_many_to_many``."""
+def _bptt_checks(name, many, returned):
+    """The six checks shared by ``check_bptt`` and ``check_bptt_many_to_many``.
+
+    ``returned`` (a set) collects the kinds of value the learner's function returned ("dict", "tuple").
+    """
     def call(fn, model, xs, hs, d_ys):
         arg = [np.array(d, copy=True) for d in d_ys] if many else np.array(d_ys[-1], copy=True)
         learners = _after_forward(model, xs, hs)  # a copy: what the learner's code does to it stays there
         value = _call(fn, learners, [np.array(x, copy=True) for x in xs], np.array(hs, copy=True), arg)
+        returned.add("dict" if isinstance(value, dict) else "tuple")
         return _check_grads(_first_of(value), model.shapes)
 
     def compare(fn, case, default):
@@ -1012,9 +1026,17 @@ def check_bptt(bptt, strict=None):
     from a nonzero h_0 (the tanh' factor, an off-by-one in hs, the output layer); two words (an
     off-by-one in hs or xs); three words with a symmetric Whh (every step's share summed); three
     words with a non-symmetric Whh (the missing transpose, the classic article's bug). An answer
-    equal to a known mistake's gets that mistake's hint.
+    equal to a known mistake's gets that mistake's hint. A right ``bptt`` that returns the dict
+    alone passes, but ``use(bptt)`` then gives the library's ``(grads, d_hs)`` (notebook 3's cells
+    below unpack both), and the line says so.
     """
-    return _run("bptt", bptt, _bptt_checks("bptt", many=False), reference_bptt, strict)
+    returned = set()
+
+    def after():  # the notebook's cells below unpack (grads, d_hs)
+        return returned == {"dict"}, ("it returns the gradient dict alone: the cells below use rnn_lib's, "
+                                      "which also returns d_hs")
+
+    return _run("bptt", bptt, _bptt_checks("bptt", False, returned), reference_bptt, strict, after)
 
 
 def check_bptt_many_to_many(bptt_many, strict=None):
@@ -1024,10 +1046,17 @@ def check_bptt_many_to_many(bptt_many, strict=None):
     ``d_ys[t - 1]`` is dL_t/dy_t, (O, 1), for t = 1..T. The gradient reaching h_t is
     ``Why.T @ d_ys[t - 1] + Whh.T @ d_a_{t+1}``: through y_t and through h_{t+1}. The same six
     checks as ``check_bptt``; answers equal to known mistakes (only the last loss used; the
-    recurrent path dropped; no transpose; no tanh'; off by one; not summed) get their hint.
+    recurrent path dropped; no transpose; no tanh'; off by one; not summed) get their hint. A right
+    function that returns a tuple passes, but ``use(bptt_many)`` then gives the library's gradient
+    dict (notebook 3's cells below index it), and the line says so.
     """
-    return _run("bptt_many_to_many", bptt_many, _bptt_checks("bptt_many_to_many", many=True),
-                _reference_bptt_many_grads, strict)
+    returned = set()
+
+    def after():  # the notebook's cells below index the gradient dict
+        return returned == {"tuple"}, "it returns a tuple: the cells below use rnn_lib's gradient dict"
+
+    return _run("bptt_many_to_many", bptt_many, _bptt_checks("bptt_many_to_many", True, returned),
+                _reference_bptt_many_grads, strict, after)
 
 
 # --------------------------------------------------------------------------------------------------
