@@ -54,7 +54,7 @@ __all__ = [
     "CheckResult", "NotWritten", "REFERENCES", "check_bptt", "check_bptt_many_to_many", "check_bptt_step",
     "check_encode", "check_forward", "check_one_hot", "check_softmax_cross_entropy", "check_step_forward",
     "check_train_epoch", "reference_bptt", "reference_bptt_many_to_many", "reference_encode",
-    "reference_forward", "reference_one_hot", "reference_train_epoch", "use",
+    "reference_forward", "reference_one_hot", "reference_step_forward", "reference_train_epoch", "use",
 ]
 
 STRICT_ENV = "RNN_LIB_STRICT"
@@ -512,6 +512,11 @@ def _h_of(value):
     return value
 
 
+def reference_step_forward(x, h_prev, Wxh, Whh, bh):
+    """The library's step, returning h_t alone, as notebook 2's ``step_forward`` does."""
+    return _lib_step_forward(x, h_prev, Wxh, Whh, bh)[0]
+
+
 def check_step_forward(step_forward, strict=None):
     """Check ``step_forward(x, h_prev, Wxh, Whh, bh) -> h`` (or ``(h, cache)``) (notebook 2).
 
@@ -570,7 +575,7 @@ def check_step_forward(step_forward, strict=None):
                           "leave the arguments alone")
 
     return _run("step_forward", step_forward, [shape, input_and_tanh, recurrence, bias, in_place],
-                _lib_step_forward, strict)
+                reference_step_forward, strict)
 
 
 def reference_forward(xs, Wxh, Whh, Why, bh, by):
@@ -679,11 +684,20 @@ def check_softmax_cross_entropy(loss_and_grad, strict=None):
     ``L = -ln softmax(y)[c]`` and ``d_y = p - e_c``. Checks, in order: it returns the loss as one
     number and d_y as an (O, 1) column; the loss for two classes; the gradient ``p - e_c``; three
     classes (nothing assumes two); large scores (1000 and 998) stay finite; y is not changed in place.
+    A right ``(L, d_y)`` passes, but ``use(loss_and_grad)`` then gives the library's ``(L, p, d_y)``.
     """
     y2, c2 = np.array([[0.5], [-1.2]]), 0
 
+    sizes = set()  # how many items the learner's function returned
+
     def answer(fn, y, c):
-        return _loss_triple(_call(fn, np.array(y, copy=True), c))
+        value = _call(fn, np.array(y, copy=True), c)
+        if isinstance(value, (tuple, list)):
+            sizes.add(len(value))
+        return _loss_triple(value)
+
+    def after():  # notebook 3's cell below unpacks L, p, d_y
+        return sizes == {2}, "it returns (L, d_y): the cells below use rnn_lib's (L, p, d_y)"
 
     def returns(fn):
         _, d_y = answer(fn, y2, c2)
@@ -741,7 +755,8 @@ def check_softmax_cross_entropy(loss_and_grad, strict=None):
             raise _Failed("y changed in place: compute p and d_y in new arrays (e.g. y - y.max(), not y -= ...)")
 
     return _run("softmax_cross_entropy", loss_and_grad,
-                [returns, loss, gradient, three_classes, large_scores, in_place], softmax_cross_entropy, strict)
+                [returns, loss, gradient, three_classes, large_scores, in_place], softmax_cross_entropy, strict,
+                after)
 
 
 def _step_case(seed, V=5, H=4, symmetric=False, scale=0.8):
@@ -1214,7 +1229,7 @@ _CHECKER_OF = {
 REFERENCES = {
     "encode": reference_encode,
     "one_hot": reference_one_hot,
-    "step_forward": step_forward,
+    "step_forward": reference_step_forward,
     "rnn_forward": reference_forward,
     "softmax_cross_entropy": softmax_cross_entropy,
     "bptt_step": step_backward,

@@ -387,6 +387,7 @@ RIGHT = [
     (ex.check_one_hot, ex.reference_one_hot),
     (ex.check_step_forward, step_forward),
     (ex.check_step_forward, rnn_lib.step_forward),  # returns (h, cache): accepted
+    (ex.check_step_forward, ex.reference_step_forward),
     (ex.check_forward, rnn_forward),
     (ex.check_forward, ex.reference_forward),
     (ex.check_softmax_cross_entropy, loss_and_grad),
@@ -477,6 +478,14 @@ def test_a_right_answer_in_another_form_passes_and_the_cells_below_get_the_refer
     assert many and many.line.endswith("(it returns a tuple: the cells below use rnn_lib's gradient dict)")
     assert ex.use(ex.reference_bptt_many_to_many) is ex.REFERENCES["bptt_many_to_many"]
     assert ex.check_bptt_many_to_many(bptt_many).line == "✅ bptt_many_to_many: all 6 checks passed"
+
+    def loss_and_d_y(y, c):
+        L, _, d_y = loss_and_grad(y, c)
+        return L, d_y
+
+    pair = ex.check_softmax_cross_entropy(loss_and_d_y)
+    assert pair.line.endswith("all 6 checks passed (it returns (L, d_y): the cells below use rnn_lib's (L, p, d_y))")
+    assert ex.use(loss_and_d_y) is rnn_lib.softmax_cross_entropy
 
 
 @pytest.mark.parametrize("case", WRONG, ids=[_id(c) for c in WRONG])
