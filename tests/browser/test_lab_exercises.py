@@ -20,13 +20,15 @@ RIGHT = '''def bptt(model, xs, hs, d_y):
     grads = {"Why": d_y @ hs[-1].T, "by": d_y.copy()}
     grads.update({n: np.zeros_like(model.params[n]) for n in ("Wxh", "Whh", "bh")})
     d_h = model.Why.T @ d_y
+    d_hs = [d_h]
     for t in range(len(xs), 0, -1):
         d_a = (1 - hs[t] ** 2) * d_h
         grads["Wxh"] += d_a @ xs[t - 1].T
         grads["Whh"] += d_a @ hs[t - 1].T
         grads["bh"] += d_a
         d_h = model.Whh.T @ d_a
-    return grads
+        d_hs.append(d_h)
+    return grads, np.array(d_hs[::-1])
 '''
 ARTICLE = RIGHT.replace("d_h = model.Whh.T @ d_a", "d_h = model.Whh @ d_a")  # the article's line
 
