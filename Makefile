@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test bench install clean
+.PHONY: lab test bench install clean student
 
 # The course's JupyterLab settings (jupyter-config/README.md): no news popup, no news feed and no
 # update check, since a classroom is often offline. Copied into the environment, for `make lab`.
@@ -38,8 +38,13 @@ lab: install
 test: install
 	$(BIN)/python -m pytest
 
+# Student versions of the notebooks (docs/TEACHING.md): student/NN_*.ipynb without the solutions
+# and outputs; `make student NO_ANSWERS=1` also drops the folded answers of the prose exercises.
+student: $(STAMP)
+	$(BIN)/python -m rnn_lib.student --source notebooks --out student $(if $(NO_ANSWERS),--no-answers)
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_training.py
 
 clean:
-	rm -rf $(VENV) artifacts .pytest_cache
+	rm -rf $(VENV) artifacts .pytest_cache student
