@@ -35,3 +35,37 @@ def unwritable_folder(tmp_path):
         os.close(fd)
         os.unlink(os.path.join(candidate, ".probe"))
     pytest.skip("no folder here refuses this process's writes")
+
+
+def execute_notebook(path, timeout=600):
+    """Execute a copy of the notebook at ``path`` in a fresh kernel of this interpreter; return it.
+
+    The kernel runs ``sys.executable`` (as nbval's ``--nbval-current-env``) in the notebook's folder,
+    and is shut down afterwards. The file itself is not changed.
+    """
+    import sys
+
+    import nbformat
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+
+    name = "rnn-course-current-env"
+
+    class CurrentEnv(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):
+            if kernel_name == name:
+                return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                                  display_name="Python (current environment)", language="python")
+            return super().get_kernel_spec(kernel_name)
+
+    nb = nbformat.read(path, as_version=4)
+    km = KernelManager(kernel_name=name, kernel_spec_manager=CurrentEnv())
+    client = NotebookClient(nb, km=km, timeout=timeout, kernel_name=name,
+                            resources={"metadata": {"path": str(path.parent)}})
+    try:
+        client.execute()
+    finally:
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+    return nb

@@ -11,7 +11,8 @@ import re
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-from test_notebooks import NOTEBOOKS, execute
+from helpers import execute_notebook as execute
+from test_notebooks import NOTEBOOKS
 
 from rnn_lib import exercises, student
 

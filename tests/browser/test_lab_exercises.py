@@ -88,9 +88,9 @@ def test_a_learner_writes_bptt_in_the_student_notebook(tmp_path, lab, browser_pa
     page, problems = browser_page
     (path,) = [p for p in student.make_student_versions(NOTEBOOK.parent, tmp_path / "student")
                if p.name == NOTEBOOK.name]
-    server = lab(path)
-    open_and_run_all(page, server, path.name)
-    check_outputs(page, path.name)
+    server, served = lab(path)
+    open_and_run_all(page, server, served)
+    check_outputs(page, served)
     exercise = cell_index(page, "def bptt(model, xs, hs, d_y):")
     check = cell_index(page, "check_bptt(bptt)")
     assert check == exercise + 1
