@@ -39,6 +39,7 @@ test: install
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_training.py
+	$(BIN)/python benchmarks/bench_lm.py
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache
