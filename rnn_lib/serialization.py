@@ -366,7 +366,7 @@ def load_lm(path):
     except ValueError as e:
         raise ModelFileError(f"{path!r}: {e}") from None
     names = set(model.shapes)
-    missing = sorted(names - set(data) - {"format_version"}) + ([] if "format_version" in data else ["format_version"])
+    missing = [k for k in ("format_version", *model.shapes) if k not in data]
     if missing:
         raise ModelFileError(f"{path!r} lacks {', '.join(missing)}: it was not written by rnn_lib.save_lm")
     unexpected = sorted(set(data) - names - {"format_version"})
