@@ -60,6 +60,7 @@ from .losses import logsumexp
 from .model import ParamModel, as_rng, flat_views
 from .optim import Adam, clip_global_norm
 from .sequence import bptt, unroll
+from .training import run_epochs
 
 #: The end-of-name token, also the first input of every name (the start token).
 END = "."
@@ -385,7 +386,6 @@ def train_lm(model, train_names, val_names=None, *, epochs=RECIPE.epochs, learn_
     ``val_names`` after it; ``train_acc``/``test_acc`` are next-character
     accuracies. ``callback(history)`` runs after every epoch (``True`` stops).
     """
-    from .training import run_epochs
     epochs = checks.int_at_least(epochs, "epochs", 0)
     learn_rate = checks.positive_number(learn_rate, "learn_rate")
     batch_size = checks.positive_int(batch_size, "batch_size")

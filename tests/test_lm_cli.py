@@ -73,3 +73,24 @@ def test_save_is_checked_before_training(tmp_path):
     status, out, err = call("lm", "train", "--epochs", "50", "--save", str(tmp_path / "no" / "lm.npz"))
     assert (status, out) == (2, "")
     assert err.startswith("error: cannot save to") and "does not exist" in err and "lm train" not in err
+
+
+def test_ctrl_c_saves_the_last_complete_epoch_said_to_be_partly_trained(tmp_path, monkeypatch):
+    import rnn_lib.lm
+    real = rnn_lib.lm.train_lm
+
+    def interrupted_after_one_epoch(*args, callback, **kwargs):
+        def stop(history):
+            callback(history)
+            raise KeyboardInterrupt
+        return real(*args, callback=stop, **kwargs)
+
+    monkeypatch.setattr(rnn_lib.lm, "train_lm", interrupted_after_one_epoch)
+    path = tmp_path / "lm.npz"
+    status, out, err = call("lm", "train", "--epochs", "5", "--hidden", "8", "--save", str(path))
+    assert status == 130
+    assert "interrupted: stopped after 1 of 5 epochs" in err
+    assert out == f"saved the PARTLY TRAINED model (after epoch 1 of 5) to {path}\n"
+    assert rnn_lib.load_lm(path).hidden_size == 8
+    status, out, err = call("lm", "train", "--epochs", "5", "--hidden", "8")
+    assert status == 130 and "nothing was saved (no --save given)" in err and out == ""
