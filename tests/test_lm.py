@@ -262,3 +262,25 @@ def test_a_language_model_file_is_not_a_classifier_and_back(tmp_path):
     clf_path = rnn_lib.save(tmp_path / "clf.npz", clf, rnn_lib.Vocabulary(["a", "b", "c"]))
     with pytest.raises(ModelFileError, match="holds a classifier, not a character language model"):
         load_lm(clf_path)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("masked", [False, True])
+def test_gated_cells_match_pytorch_autograd_through_to_torch(cell, masked):
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed (optional: pip install -e '.[torch]')")
+    model = small_model(cell, H=5, seed=7, scale=0.6)
+    inputs, targets, mask = random_batch(10, 3, 6, seed=21, masked=masked)
+    rnn, linear = rnn_lib.to_torch(model)  # batch_first: (B, T, V)
+    x = torch.nn.functional.one_hot(torch.from_numpy(inputs.T.copy()), 6).to(torch.float64)
+    y = linear(rnn(x)[0])  # (B, T, V)
+    steps = torch.nn.functional.cross_entropy(y.reshape(-1, 6), torch.from_numpy(targets.T.copy()).reshape(-1),
+                                              reduction="none")
+    if mask is not None:
+        steps = steps * torch.from_numpy(mask.T.copy()).reshape(-1)
+    steps.sum().backward()
+    expected = {"Wx": rnn.weight_ih_l0.grad, "Wh": rnn.weight_hh_l0.grad, "bx": rnn.bias_ih_l0.grad[:, None],
+                "bh": rnn.bias_hh_l0.grad[:, None], "Why": linear.weight.grad, "by": linear.bias.grad[:, None]}
+    loss, grads = model.loss(inputs, targets, mask)
+    assert loss == pytest.approx(steps.sum().item(), rel=1e-13)
+    for name in model.params:
+        np.testing.assert_allclose(grads[name], expected[name].numpy(), rtol=1e-10, atol=1e-12, err_msg=name)
