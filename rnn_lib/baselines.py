@@ -12,9 +12,9 @@ reads it.
   for alpha = 1) so that a pair never seen keeps a small probability instead of
   an infinite loss. ``a`` may be the start token.
 
-A character never seen in training gets no probability from the unigram:
-``unigram`` is computed over the alphabet with add-alpha as well (``alpha`` 0
-gives the plain counts).
+``Unigram`` takes an ``alpha`` too, 0 by default: the plain frequencies, which
+give an infinite loss to a character never seen in training (every letter of
+the alphabet occurs in the census names' training split, so none is).
 """
 
 import math
