@@ -268,13 +268,12 @@ class CharLM(ParamModel):
         max_length = checks.positive_int(max_length, "max_length")
         rng = as_rng(seed)
         start = [0] + self.indices(prefix, "prefix")
+        after_prefix = self.zero_state(1)  # the state before the prefix's last character: the same for every name
+        for i in start[:-1]:
+            after_prefix, _ = self.cell.step_forward(self.params, self.eye[:, i:i + 1], after_prefix)
         names = []
         for _ in range(n):
-            state = self.zero_state(1)
-            chars, x = list(prefix), start
-            for i in x[:-1]:
-                state, _ = self.cell.step_forward(self.params, self.eye[:, i:i + 1], state)
-            i = x[-1]
+            state, i, chars = after_prefix, start[-1], list(prefix)
             while len(chars) < max_length:
                 state, _ = self.cell.step_forward(self.params, self.eye[:, i:i + 1], state)
                 y = (self.params["Why"] @ state[0] + self.params["by"])[:, 0] / temperature
