@@ -45,6 +45,7 @@ student: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_training.py
+	$(BIN)/python benchmarks/bench_lm.py
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache student

@@ -2,13 +2,16 @@
 
 from .cells import CELLS, GRUCell, LSTMCell, RNNCell
 from .data import test_data, train_data
-from .datasets import DATASETS, RECIPES, Dataset, Recipe, load_dataset, probe_accuracy, split_validation
+from .datasets import (DATASETS, RECIPES, TEXT_DATASETS, Dataset, NamesDataset, Recipe, load_dataset, load_names,
+                       probe_accuracy, split_validation)
 from .fast import RECOMMENDED_BATCH_SIZE, ColumnEngine, FastEngine, batch_gradients
-from .gradcheck import check_gradients, numerical_gradient, rel_error
+from .baselines import Bigram, Unigram
+from .gradcheck import check_gradients, check_loss_gradients, numerical_gradient, rel_error
 from .losses import cross_entropy, softmax, softmax_cross_entropy
 from .model import GRU, HIDDEN_SIZE, LSTM, MODELS, PARAM_NAMES, RNN, make_model, step_backward, step_forward
-from .optim import CLIP, LEARN_RATE, clip_gradients, sgd_step
-from .serialization import ModelFileError, load, save
+from .lm import CharLM, evaluate_lm, train_lm
+from .optim import CLIP, LEARN_RATE, Adam, clip_global_norm, clip_gradients, sgd_step
+from .serialization import ModelFileError, load, load_lm, save, save_lm
 from .torch_bridge import to_torch
 from .training import EPOCHS, SEED, History, TrainingDiverged, evaluate, fit, predict_proba, train
 from .userdata import DataFileError, check_train_test, read_labelled_phrases
@@ -28,4 +31,6 @@ __all__ = [
     "test_data", "train", "train_data",
     "DATASETS", "Dataset", "RECIPES", "Recipe", "probe_accuracy", "split_validation",
     "DataFileError", "check_train_test", "read_labelled_phrases",
+    "Adam", "Bigram", "CharLM", "NamesDataset", "TEXT_DATASETS", "Unigram", "check_loss_gradients",
+    "clip_global_norm", "evaluate_lm", "load_lm", "load_names", "save_lm", "train_lm",
 ]

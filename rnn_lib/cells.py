@@ -17,8 +17,10 @@ dL/d(each parameter). ``CELLS`` maps a cell's name to its class.
 
 A cell whose steps also take B phrases at once, x (V, B) and every state entry
 (H, B), and return gradients summed over the B columns, says so with
-``columns = True``: the fast and batched training engines then run it too
-(``rnn_lib.fast.ColumnEngine``).
+``columns = True`` (all three cells here): the fast and batched training
+engines then run it too (``rnn_lib.fast.ColumnEngine``; the vanilla cell has
+its own written-out ``FastEngine``), and so does the language model
+(``rnn_lib.lm``).
 
 Three cells live here: the vanilla cell ``RNNCell``, ``LSTMCell`` and
 ``GRUCell``. The gated cells follow PyTorch's ``nn.LSTM``/``nn.GRU`` exactly
@@ -38,8 +40,8 @@ def step_forward(x, h_prev, Wxh, Whh, bh):
     """One time step: ``h = tanh(Wxh @ x + Whh @ h_prev + bh)``.
 
     Args:
-        x: (V, 1) input column (one-hot for a word).
-        h_prev: (H, 1) previous hidden state h_{t-1}.
+        x: (V, 1) input column (one-hot for a word), or (V, B): B sequences at once.
+        h_prev: (H, 1) previous hidden state h_{t-1}, or (H, B).
         Wxh: (H, V); Whh: (H, H); bh: (H, 1).
     Returns:
         ``(h, cache)``: h is the (H, 1) new state h_t; cache holds what
@@ -58,19 +60,24 @@ def step_backward(d_h, cache):
     Returns:
         ``(d_h_prev, grads)``: d_h_prev is the (H, 1) gradient with respect to
         h_{t-1}, ``Whh.T @ (da)``; grads is ``{"Wxh": (H, V), "Whh": (H, H),
-        "bh": (H, 1)}``, this step's contribution.
+        "bh": (H, 1)}``, this step's contribution (summed over the B columns
+        when x is (V, B) and d_h (H, B)).
     """
     x, h_prev, h, Whh = cache
     da = (1 - h**2) * d_h  # through tanh: d tanh(a)/da = 1 - tanh(a)^2
-    grads = {"Wxh": da @ x.T, "Whh": da @ h_prev.T, "bh": da}
+    grads = {"Wxh": da @ x.T, "Whh": da @ h_prev.T, "bh": da.sum(axis=1, keepdims=True)}  # summed over columns
     return Whh.T @ da, grads
 
 
 class RNNCell:
-    """The vanilla (Elman) cell of the article: state ``(h,)``, parameters Wxh (H, V), Whh (H, H), bh (H, 1)."""
+    """The vanilla (Elman) cell of the article: state ``(h,)``, parameters Wxh (H, V), Whh (H, H), bh (H, 1).
+
+    x may be (V, B) and h (H, B): B sequences at once (``columns``).
+    """
 
     name = "rnn"
     biases = ("bh",)
+    columns = True
 
     def shapes(self, V, H):
         return {"Wxh": (H, V), "Whh": (H, H), "bh": (H, 1)}

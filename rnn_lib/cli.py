@@ -1,4 +1,4 @@
-"""Command line: ``python -m rnn_lib train ...`` and ``python -m rnn_lib predict MODEL TEXT...``.
+"""Command line: ``python -m rnn_lib train ...``, ``predict MODEL TEXT...`` and ``lm train|sample`` (names).
 
 A user's mistake never ends in a traceback: it is one line on stderr starting
 with ``error:`` (or argparse's usage and error lines for a bad option) and a
@@ -76,7 +76,7 @@ def build_parser():
         prog="python -m rnn_lib",
         description="Train and use the course's RNN sentiment classifier (vanilla, LSTM or GRU cell).",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{train,predict}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{train,predict,lm}")
     t = sub.add_parser(
         "train", help="train on the course dataset, printing the loss and accuracy every 100 epochs",
         description="Train a fresh RNN on the course dataset with per-example SGD (gradients clipped "
@@ -110,6 +110,7 @@ def build_parser():
                     "still printed, and the exit status is 2.")
     p.add_argument("model", metavar="PATH", help="model file written by 'train --save'")
     p.add_argument("texts", metavar="TEXT", nargs="+", help="phrases to classify (quote each one)")
+    _add_lm_parser(sub)
     return parser
 
 
@@ -238,6 +239,8 @@ def main(argv=None, out=None, err=None):
     try:
         if args.command == "train":
             return _train(args, out, err)
+        if args.command == "lm":
+            return _lm(args, out, err)
         return _predict(args, out, err)
     except KeyboardInterrupt:  # e.g. Ctrl-C while a model loads; training handles its own
         _say("interrupted", err)
@@ -249,3 +252,139 @@ def main(argv=None, out=None, err=None):
             except (OSError, ValueError, AttributeError):
                 pass
         return 1
+
+
+# --- the character language model: python -m rnn_lib lm train|sample -----------------------------
+def _temperature(s):
+    try:
+        v = float(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {s!r}") from None
+    if not (v > 0 and math.isfinite(v)):
+        raise argparse.ArgumentTypeError(f"the temperature must be > 0 (and finite), got {s!r}")
+    return v
+
+
+def _add_lm_parser(sub):
+    from .lm import RECIPE
+    lm = sub.add_parser(
+        "lm", help="a character-level language model of first names: train it, sample names",
+        description="A character-level RNN language model trained on the US 1990 census first names "
+                    "(rnn_lib.load_dataset('names')).")
+    cmds = lm.add_subparsers(dest="lm_command", required=True, metavar="{train,sample}")
+    t = cmds.add_parser(
+        "train", help="train on the names, with a progress bar, and report the validation loss",
+        description=f"Train a fresh language model with Adam (lr {RECIPE.learn_rate:g}, {RECIPE.batch_size} names "
+                    f"per batch, gradient norm clipped to {RECIPE.clip_norm:g}) and print the validation loss "
+                    "per character next to the smoothed bigram's.")
+    t.add_argument("--cell", choices=tuple(MODELS), default="rnn", help="the recurrent cell (default rnn)")
+    t.add_argument("--seed", type=_seed, default=SEED, help=f"seed for the weights and shuffles (default {SEED})")
+    t.add_argument("--epochs", type=_positive_int, default=RECIPE.epochs,
+                   help=f"passes over the training names (default {RECIPE.epochs})")
+    t.add_argument("--hidden", type=_positive_int, default=RECIPE.hidden_size,
+                   help=f"hidden size H (default {RECIPE.hidden_size})")
+    t.add_argument("--save", metavar="PATH",
+                   help="write the trained model to PATH (.npz appended if missing), checked before training; "
+                        "Ctrl-C saves the model of the last complete epoch, said to be partly trained")
+    s = cmds.add_parser(
+        "sample", help="print names written by a trained model, one a line",
+        description="Load a model saved by 'lm train --save' and print names drawn from it.")
+    s.add_argument("model", metavar="PATH", help="model file written by 'lm train --save'")
+    s.add_argument("--n", type=_positive_int, default=20, help="how many names (default 20)")
+    s.add_argument("--temperature", type=_temperature, default=1.0,
+                   help="> 0: below 1 safer, above 1 wilder (default 1)")
+    s.add_argument("--seed", type=_seed, default=SEED, help=f"seed of the draws (default {SEED})")
+    s.add_argument("--prefix", default="", metavar="TEXT", help="every name starts with TEXT (default none)")
+
+
+def _lm(args, out, err):
+    if args.lm_command == "train":
+        return _lm_train(args, out, err)
+    return _lm_sample(args, out, err)
+
+
+def _lm_train(args, out, err):
+    from tqdm import tqdm
+
+    from .baselines import Bigram
+    from .datasets import load_names
+    from .lm import RECIPE, CharLM, evaluate_lm, train_lm
+    from .serialization import save_lm
+    save_path = None
+    if args.save is not None:
+        try:  # before training: a run must not fail at the end on a path checkable now
+            save_path = check_writable(args.save)
+        except (ValueError, TypeError) as e:
+            _error(e, err)
+            return 2
+    ds = load_names()
+    rng = as_rng(args.seed)  # one generator: the initial weights, then the shuffles
+    try:
+        model = CharLM(ds.alphabet, args.hidden, rng=rng, init=RECIPE.init, cell=args.cell)
+    except MemoryError:
+        _error(f"not enough memory for a model with hidden size {args.hidden}", err)
+        return 2
+    last = {"epoch": 0, "weights": None}
+    bar = tqdm(total=args.epochs, desc="lm train", unit="epoch", file=err, leave=True)
+
+    def progress(history):
+        last["epoch"], last["weights"] = history.epoch[-1], model.flat.copy()
+        bar.set_postfix(train=f"{history.train_loss[-1]:.3f}", val=f"{history.test_loss[-1]:.3f}")
+        bar.update(1)
+
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            train_lm(model, ds.train, ds.validation, epochs=args.epochs, rng=rng, callback=progress)
+    except KeyboardInterrupt:
+        bar.close()
+        stopped = f"interrupted: stopped after {last['epoch']} of {args.epochs} epochs"
+        if save_path is None or last["weights"] is None:
+            why = "no --save given" if save_path is None else "no epoch was complete"
+            _say(f"{stopped}; nothing was saved ({why})", err)
+            return EXIT_INTERRUPTED
+        _say(stopped, err)
+        model.flat[...] = last["weights"]
+        status = _save_lm(save_lm, save_path, model, out, err,
+                          f"the PARTLY TRAINED model (after epoch {last['epoch']} of {args.epochs})")
+        return EXIT_INTERRUPTED if status == 0 else status
+    except (ValueError, ArithmeticError) as e:
+        bar.close()
+        _error(f"{e}{'; nothing was saved' if save_path else ''}", err)
+        return 1
+    bar.close()
+    val = evaluate_lm(model, ds.validation)
+    bigram = Bigram(ds.train, ds.alphabet).loss(ds.validation)
+    _say(f"val loss {val:.3f} nats/char (bigram baseline {bigram:.3f})", out)
+    if save_path is not None:
+        return _save_lm(save_lm, save_path, model, out, err, "the language model")
+    return 0
+
+
+def _save_lm(save_lm, path, model, out, err, what):
+    try:
+        path = save_lm(path, model)
+    except KeyboardInterrupt:
+        _error(f"interrupted while saving: nothing was saved (any earlier file at {path} is unchanged)", err)
+        return EXIT_INTERRUPTED
+    except (ValueError, TypeError, OSError) as e:
+        _error(e, err)
+        return 1
+    _say(f"saved {what} to {path}", out)
+    return 0
+
+
+def _lm_sample(args, out, err):
+    from .serialization import load_lm
+    try:
+        model = load_lm(args.model)
+    except (ValueError, TypeError) as e:  # ModelFileError is a ValueError
+        _error(e, err)
+        return 2
+    try:
+        names = model.sample(args.n, temperature=args.temperature, seed=args.seed, prefix=args.prefix)
+    except (ValueError, TypeError) as e:  # e.g. a prefix character outside the alphabet
+        _error(e, err)
+        return 2
+    for name in names:
+        _say(name, out)
+    return 0

@@ -132,12 +132,7 @@ def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, name
         infinity in a weight or in either gradient (a backward that returns NaN,
         a loss that overflows) makes that row "NOT FINITE" and ``passed()`` False.
     """
-    names = tuple(model.params) if names is None else tuple(names)
-    if not names:
-        raise ValueError("names is empty: give at least one parameter to check")
-    for name in names:
-        if name not in model.params:
-            raise ValueError(f"unknown parameter {name!r}: the parameters are {', '.join(model.params)}")
+    names = _checked_names(model, names)
 
     def loss():
         y, _ = model.forward(inputs, h0)
@@ -146,6 +141,34 @@ def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, name
     y, _ = model.forward(inputs, h0)
     _, _, d_y = softmax_cross_entropy(y, target)
     analytic = model.backward(d_y) if backward is None else backward(model, d_y)
+    return _compare(model, names, loss, analytic, eps, floor)
+
+
+def check_loss_gradients(model, *args, eps=EPS, names=None, floor=FLOOR, **kwargs):
+    """``check_gradients`` for any model whose ``loss(*args, **kwargs)`` returns ``(loss, grads)``.
+
+    The language model's (``rnn_lib.lm.CharLM.loss(inputs, targets, mask)``),
+    for one: its gradients are compared with centred differences of its loss,
+    every parameter of ``model.params`` (or ``names``) perturbed in place and
+    restored. Returns a ``GradCheckReport``, as ``check_gradients``.
+    """
+    names = _checked_names(model, names)
+    analytic = {n: np.array(g, dtype=np.float64) for n, g in model.loss(*args, **kwargs)[1].items()}
+    return _compare(model, names, lambda: model.loss(*args, **kwargs)[0], analytic, eps, floor)
+
+
+def _checked_names(model, names):
+    names = tuple(model.params) if names is None else tuple(names)
+    if not names:
+        raise ValueError("names is empty: give at least one parameter to check")
+    for name in names:
+        if name not in model.params:
+            raise ValueError(f"unknown parameter {name!r}: the parameters are {', '.join(model.params)}")
+    return names
+
+
+def _compare(model, names, loss, analytic, eps, floor):
+    """Each parameter's analytic gradient against centred differences of ``loss()``: a ``GradCheckReport``."""
     report = GradCheckReport()
     for name in names:
         numeric = numerical_gradient(loss, model.params[name], eps)

@@ -76,7 +76,75 @@ class _Forward:
         self.xs, self.states, self.caches, self.weights = xs, states, caches, weights
 
 
-class RNN:
+class ParamModel:
+    """What every model of the library shares: float64 parameters as views into one flat buffer.
+
+    A subclass calls ``_init_params(shapes, rng, init, weights)``: ``shapes``
+    ``{name: shape}`` in the buffer's order, ``weights`` the names drawn at
+    initialisation (the others, the biases, start at zero). Then ``model.flat``
+    is the buffer, ``model.params`` maps names to views into it, and
+    ``model.Wxh`` (any parameter's name) reads one; ``model.Whh = W``,
+    ``model.params["Whh"] = W`` or ``model.flat = a`` copies values in (shapes
+    checked). The classifier (``RNN``) and the language model
+    (``rnn_lib.lm.CharLM``) are both this.
+    """
+
+    def _init_params(self, shapes, rng, init, weights):
+        self.shapes = dict(shapes)
+        self._flat = np.zeros(sum(int(np.prod(s)) for s in self.shapes.values()))
+        self.params = _Params(flat_views(self._flat, self.shapes))
+        self._init_weights(as_rng(rng), init, tuple(weights))
+
+    def _init_weights(self, rng, init, names):
+        if isinstance(init, str):
+            ok = init in ("article", "xavier")
+        else:
+            try:
+                ok = checks.positive_number(init, "init") > 0
+            except (TypeError, ValueError):
+                ok = False
+        if not ok:
+            raise ValueError(f"init must be 'article', 'xavier' or a positive float scale, got {init!r}")
+        for name in names:
+            shape = self.shapes[name]
+            if init == "article":
+                scale = 1 / ARTICLE_INIT_DIVISOR
+            elif init == "xavier":
+                scale = np.sqrt(2.0 / (shape[0] + shape[1]))
+            else:
+                scale = float(init)
+            self.params[name][...] = rng.standard_normal(shape) * scale
+
+    # --- parameters: model.Wxh reads params["Wxh"]; model.Wxh = W copies W in ---------------
+    def __getattr__(self, name):
+        params = self.__dict__.get("params")
+        if params is not None and name in params:
+            return params[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __setattr__(self, name, value):
+        params = self.__dict__.get("params")
+        if params is not None and name in params:
+            params[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    @property
+    def flat(self):
+        """All parameters in one 1-D float64 buffer; ``params`` are views into it."""
+        return self._flat
+
+    @flat.setter
+    def flat(self, value):
+        if value is self._flat:  # model.flat -= g: already updated in place
+            return
+        value = np.asarray(value, dtype=np.float64)
+        if value.shape != self._flat.shape:
+            raise ValueError(f"flat must have shape {self._flat.shape}, got {value.shape}")
+        self._flat[...] = value  # copied in: the parameter views stay valid
+
+
+class RNN(ParamModel):
     """A many-to-one RNN classifier: a sequence of word vectors in, O scores out.
 
     Args:
@@ -117,66 +185,15 @@ class RNN:
         weights["Why"] = (O, H)
         # weights (drawn at initialisation, in this order), then biases (zeros): for the
         # vanilla cell Wxh, Whh, Why, bh, by, the article's order (PARAM_NAMES)
-        self.shapes = {**weights, **{n: cell_shapes[n] for n in biases}, "by": (O, 1)}
-        self._flat = np.zeros(sum(int(np.prod(s)) for s in self.shapes.values()))
-        self.params = _Params(flat_views(self._flat, self.shapes))
-        self._init_weights(as_rng(rng), init, tuple(weights))
+        self._init_params({**weights, **{n: cell_shapes[n] for n in biases}, "by": (O, 1)}, rng, init, weights)
         self._last = None
         self.last_probs = None
-
-    def _init_weights(self, rng, init, names):
-        if isinstance(init, str):
-            ok = init in ("article", "xavier")
-        else:
-            try:
-                ok = checks.positive_number(init, "init") > 0
-            except (TypeError, ValueError):
-                ok = False
-        if not ok:
-            raise ValueError(f"init must be 'article', 'xavier' or a positive float scale, got {init!r}")
-        for name in names:
-            shape = self.shapes[name]
-            if init == "article":
-                scale = 1 / ARTICLE_INIT_DIVISOR
-            elif init == "xavier":
-                scale = np.sqrt(2.0 / (shape[0] + shape[1]))
-            else:
-                scale = float(init)
-            self.params[name][...] = rng.standard_normal(shape) * scale
 
     def __repr__(self):
         name = getattr(self.cell, "name", None)
         cell = "" if name == type(self).CELL else f", cell={name or self.cell!r}"
         return (f"{type(self).__name__}(input_size={self.input_size}, output_size={self.output_size}, "
                 f"hidden_size={self.hidden_size}{cell})")
-
-    # --- parameters: model.Wxh reads params["Wxh"]; model.Wxh = W copies W in ---------------
-    def __getattr__(self, name):
-        params = self.__dict__.get("params")
-        if params is not None and name in params:
-            return params[name]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-    def __setattr__(self, name, value):
-        params = self.__dict__.get("params")
-        if params is not None and name in params:
-            params[name] = value
-        else:
-            object.__setattr__(self, name, value)
-
-    @property
-    def flat(self):
-        """All parameters in one 1-D float64 buffer; ``params`` are views into it."""
-        return self._flat
-
-    @flat.setter
-    def flat(self, value):
-        if value is self._flat:  # model.flat -= g: already updated in place
-            return
-        value = np.asarray(value, dtype=np.float64)
-        if value.shape != self._flat.shape:
-            raise ValueError(f"flat must have shape {self._flat.shape}, got {value.shape}")
-        self._flat[...] = value  # copied in: the parameter views stay valid
 
     def copy(self):
         """An independent copy with the same weights (and the same class and cell)."""

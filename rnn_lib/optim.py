@@ -50,3 +50,62 @@ def sgd_step(model, grads, learn_rate=LEARN_RATE, clip=CLIP):
         if np.shape(g) != model.params[name].shape:
             raise ValueError(f"gradient {name} has shape {np.shape(g)}, the parameter {model.params[name].shape}")
     sgd_update(model.params, grads, learn_rate, clip)
+
+
+# --- for the language model (rnn_lib.lm): clipping by the global norm, and Adam -------------------
+def clip_global_norm(g, max_norm):
+    """Scale the gradient ``g`` in place so that its Euclidean norm is at most ``max_norm``; return the norm before.
+
+    ``g`` is one float array (a model's flat gradient, laid out as ``model.flat``)
+    or a dict of arrays, whose norm is that of all of them together,
+    ``sqrt(sum of every squared entry)``. Unlike the element-wise clip
+    (``clip_gradients``), this keeps the gradient's direction: every entry is
+    multiplied by the same ``max_norm / norm`` when ``norm > max_norm``.
+    """
+    max_norm = checks.positive_number(max_norm, "max_norm")
+    arrays = list(g.values()) if isinstance(g, dict) else [g]
+    norm = float(np.sqrt(sum(float(np.vdot(a, a)) for a in arrays)))
+    if norm > max_norm:
+        for a in arrays:
+            a *= max_norm / norm
+    return norm
+
+
+#: Adam's defaults (Kingma and Ba, 2015; PyTorch's ``torch.optim.Adam``).
+ADAM_BETAS = (0.9, 0.999)
+ADAM_EPS = 1e-8
+
+
+class Adam:
+    """Adam on one flat parameter buffer, in place: the optimiser of ``rnn_lib.lm``.
+
+        m = β1 m + (1 - β1) g,     v = β2 v + (1 - β2) g²
+        θ -= lr · (m / (1 - β1^t)) / (sqrt(v / (1 - β2^t)) + eps)
+
+    the update of ``torch.optim.Adam`` (no weight decay). ``flat`` is the
+    parameter buffer (``model.flat``); ``step(g)`` takes a gradient of the same
+    shape and updates ``flat`` in place.
+    """
+
+    def __init__(self, flat, learn_rate, betas=ADAM_BETAS, eps=ADAM_EPS):
+        self.flat = flat
+        self.learn_rate = checks.positive_number(learn_rate, "learn_rate")
+        self.beta1, self.beta2 = (float(b) for b in betas)
+        if not (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):
+            raise ValueError(f"betas must both be in [0, 1), got {tuple(betas)}")
+        self.eps = checks.positive_number(eps, "eps")
+        self.m, self.v = np.zeros_like(flat), np.zeros_like(flat)
+        self.t = 0
+
+    def step(self, g):
+        """One update with the gradient ``g`` (shaped as ``flat``)."""
+        self.t += 1
+        b1, b2 = self.beta1, self.beta2
+        self.m *= b1
+        self.m += (1 - b1) * g
+        self.v *= b2
+        self.v += (1 - b2) * g * g
+        step = self.learn_rate / (1 - b1**self.t)
+        denom = np.sqrt(self.v / (1 - b2**self.t))
+        denom += self.eps
+        self.flat -= step * self.m / denom

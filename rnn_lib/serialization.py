@@ -151,6 +151,13 @@ def save(path, model, vocab):
     if cell not in MODELS:
         raise ValueError(f"save writes the cells {', '.join(map(repr, MODELS))}; this model's cell is "
                          f"{model.cell!r}, which load could not rebuild")
+    arrays = _finite_params(model)
+    return _write(path, format_version=np.array(FORMAT_VERSION), cell=np.array(cell),
+                  vocab=np.array(vocab.words, dtype=str), **arrays)
+
+
+def _finite_params(model):
+    """The model's parameters as float64 copies; a NaN or infinity is a ``ValueError`` naming the parameter."""
     arrays = {name: np.array(a, dtype=np.float64) for name, a in model.params.items()}
     for name, a in arrays.items():
         bad = int(a.size - np.count_nonzero(np.isfinite(a)))
@@ -158,6 +165,11 @@ def save(path, model, vocab):
             raise ValueError(f"cannot save the model: {name} holds {bad} NaN or infinite value{'s' * (bad > 1)} "
                              f"(training diverged: try a smaller learning rate, with clipping on); "
                              f"nothing was written")
+    return arrays
+
+
+def _write(path, **arrays):
+    """Write ``arrays`` to ``path`` (".npz" appended) atomically: a temporary file, fsync, rename."""
     _refuse_folder(path)
     path = model_path(path)
     target = os.path.realpath(path) if os.path.islink(path) else path  # write through a link, as open() does
@@ -166,8 +178,7 @@ def save(path, model, vocab):
     fd, tmp = _create_temporary(folder, os.path.basename(target))
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, format_version=np.array(FORMAT_VERSION), cell=np.array(cell),
-                     vocab=np.array(vocab.words, dtype=str), **arrays)
+            np.savez(f, **arrays)
             f.flush()
             os.fsync(f.fileno())
         if os.path.exists(target):  # keep the permissions of the file being replaced
@@ -249,12 +260,11 @@ def load(path, expect=None):
     except ValueError as e:
         raise ModelFileError(str(e)) from None
     data = _read_arrays(path)
-    version = data.get("format_version")
-    if version is not None and (version.shape != () or version.dtype.kind not in "iu"
-                                or int(version) != FORMAT_VERSION):
-        shown = " ".join(str(version.tolist()).split())[:40]
-        raise ModelFileError(f"{path!r} has format version {shown!r}; this rnn_lib reads format version "
-                             f"{FORMAT_VERSION} only")
+    if "kind" in data:
+        kind = " ".join(str(data["kind"].tolist()).split())[:40]
+        raise ModelFileError(f"{path!r} holds a {'character language model' if kind == LM_KIND else repr(kind)}, "
+                             f"not a classifier: load it with rnn_lib.load_lm, or use 'python -m rnn_lib lm sample'")
+    _check_version(path, data)
     cell = data.pop("cell", np.array("rnn"))  # files from before the gated cells hold the vanilla cell
     if cell.shape != () or cell.dtype.kind != "U" or str(cell) not in MODELS:
         shown = " ".join(str(cell.tolist()).split())[:40]
@@ -298,3 +308,77 @@ def load(path, expect=None):
     for name in model.shapes:
         model.params[name][...] = data[name]
     return model, vocab
+
+
+def _check_version(path, data):
+    version = data.get("format_version")
+    if version is not None and (version.shape != () or version.dtype.kind not in "iu"
+                                or int(version) != FORMAT_VERSION):
+        shown = " ".join(str(version.tolist()).split())[:40]
+        raise ModelFileError(f"{path!r} has format version {shown!r}; this rnn_lib reads format version "
+                             f"{FORMAT_VERSION} only")
+
+
+# --- the character language model (rnn_lib.lm) --------------------------------------------------
+#: The ``kind`` array of a language model's file; a classifier's file has no ``kind``.
+LM_KIND = "lm"
+
+
+def save_lm(path, model):
+    """Write a ``CharLM`` to ``path`` atomically, as ``save``: its weights, cell, alphabet and ``kind = "lm"``."""
+    from .lm import CharLM
+    if not isinstance(model, CharLM):
+        raise TypeError(f"model must be an rnn_lib.lm.CharLM, got {type(model).__name__}")
+    cell = getattr(model.cell, "name", None)
+    if cell not in MODELS:
+        raise ValueError(f"save_lm writes the cells {', '.join(map(repr, MODELS))}; this model's cell is "
+                         f"{model.cell!r}, which load_lm could not rebuild")
+    arrays = _finite_params(model)
+    return _write(path, format_version=np.array(FORMAT_VERSION), kind=np.array(LM_KIND), cell=np.array(cell),
+                  alphabet=np.array(model.alphabet), **arrays)
+
+
+def load_lm(path):
+    """Read a file written by ``save_lm``; return the ``CharLM``. Every problem is one ``ModelFileError``."""
+    from .lm import CharLM
+    try:
+        path = _resolve_for_loading(path)
+    except ValueError as e:
+        raise ModelFileError(str(e)) from None
+    data = _read_arrays(path)
+    kind = data.pop("kind", None)
+    if kind is None:
+        raise ModelFileError(f"{path!r} holds a classifier, not a character language model: load it with "
+                             f"rnn_lib.load, or train a language model with 'python -m rnn_lib lm train'")
+    if kind.shape != () or kind.dtype.kind != "U" or str(kind) != LM_KIND:
+        raise ModelFileError(f"{path!r}: kind must be {LM_KIND!r}, got {' '.join(str(kind.tolist()).split())[:40]!r}")
+    _check_version(path, data)
+    cell, alphabet = data.pop("cell", None), data.pop("alphabet", None)
+    if cell is None or cell.shape != () or cell.dtype.kind != "U" or str(cell) not in MODELS:
+        raise ModelFileError(f"{path!r}: the cell must be one of {', '.join(map(repr, MODELS))}")
+    if alphabet is None or alphabet.shape != () or alphabet.dtype.kind != "U":
+        raise ModelFileError(f"{path!r}: the alphabet must be one string")
+    Why = data.get("Why")
+    if Why is None or Why.ndim != 2 or min(Why.shape) < 1:
+        raise ModelFileError(f"{path!r}: Why must be a non-empty matrix")
+    try:
+        model = CharLM(str(alphabet), Why.shape[1], rng=0, cell=str(cell))
+    except ValueError as e:
+        raise ModelFileError(f"{path!r}: {e}") from None
+    names = set(model.shapes)
+    missing = [k for k in ("format_version", *model.shapes) if k not in data]
+    if missing:
+        raise ModelFileError(f"{path!r} lacks {', '.join(missing)}: it was not written by rnn_lib.save_lm")
+    unexpected = sorted(set(data) - names - {"format_version"})
+    if unexpected:
+        raise ModelFileError(f"{path!r} has arrays {', '.join(unexpected)} that a {str(cell)!r} language model "
+                             "does not have")
+    for name, shape in model.shapes.items():
+        a = data[name]
+        if a.shape != shape:
+            raise ModelFileError(f"{path!r}: {name} has shape {a.shape}, expected {shape} "
+                                 f"(alphabet of {len(model.alphabet)}, hidden size {model.hidden_size})")
+        if a.dtype.kind != "f" or not np.all(np.isfinite(a)):
+            raise ModelFileError(f"{path!r}: {name} must hold finite floats")
+        model.params[name][...] = a
+    return model

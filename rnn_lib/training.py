@@ -224,8 +224,24 @@ def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EP
     runner = ENGINES[engine](model, learn_rate, clip)
     train_set = runner.prepare(seqs, targets)
     test_set = None if test is None else runner.prepare(*test)
-    lengths = [len(s) for s in seqs]
-    n = len(seqs)
+    return run_epochs(model, runner, train_set, test_set, [len(s) for s in seqs], epochs=epochs, rng=rng,
+                      batch_size=batch_size, callback=callback, stop_at=stop_at, learn_rate=learn_rate, clip=clip)
+
+
+def run_epochs(model, runner, train_set, test_set, lengths, *, epochs, rng, batch_size, callback=None,
+               stop_at=None, learn_rate, clip, per=None):
+    """The epoch loop itself, for any engine ``runner`` on data it prepared; returns the ``History``.
+
+    Every epoch: shuffle the ``len(lengths)`` training items with ``rng``, cut
+    them into batches (``make_batches``: items of one length together), call
+    ``runner.step`` on each and sum its ``(loss, correct)``, then
+    ``runner.evaluate(test_set)``. The epoch's train figures are the sums
+    divided by ``per`` (default: the number of items; the language model
+    passes its number of characters). Arguments are already checked: ``train``
+    (the classifier) and ``rnn_lib.lm.train_lm`` (the language model) call it.
+    """
+    n = len(lengths)
+    per = n if per is None else per
     history = History()
     for epoch in range(1, epochs + 1):
         before = model.flat.copy()
@@ -240,7 +256,7 @@ def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EP
             model.flat[...] = before
             raise TrainingDiverged(message, history)
         test_figures = (None, None) if test_set is None else runner.evaluate(test_set)
-        history.append(epoch, loss / n, correct / n, *test_figures)
+        history.append(epoch, loss / per, correct / per, *test_figures)
         if callback is not None and callback(history) is True:
             break
         if stop_at is not None and test_figures[1] >= stop_at:

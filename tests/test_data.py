@@ -82,7 +82,7 @@ def test_compositional_dataset_sizes():
 
 def test_an_unknown_dataset_name_is_one_line_listing_the_names():
     with pytest.raises(ValueError, match=r"^unknown dataset 'sentiments': the datasets are sentiment, "
-                                         r"compositional, systematic$"):
+                                         r"compositional, systematic, names$"):
         rnn_lib.load_dataset("sentiments")
 
 

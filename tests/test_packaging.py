@@ -28,17 +28,23 @@ def pyproject_requirements():
 
 
 def conda_requirements():
+    """environment.yml's dependencies, the conda ones and those of its ``pip:`` section (not on conda-forge)."""
     deps = {}
     in_deps = False
     for line in (ROOT / "environment.yml").read_text().splitlines():
         if line.startswith("dependencies:"):
             in_deps = True
             continue
-        m = re.fullmatch(r"  - ([^\s].*)", line)
+        m = re.fullmatch(r"  - ([^\s].*)", line) or re.fullmatch(r"      - ([^\s].*)", line)
         if in_deps and m and not m.group(1).startswith("pip:"):
             name, spec = split(m.group(1))
             deps[name] = spec
     return deps
+
+
+def test_pip_section_is_read():
+    """A package only on PyPI (``names``, the census first names) is listed under ``pip:`` and counted."""
+    assert conda_requirements()["names"] == ">=0.3.0,<0.4"
 
 
 def test_environment_yml_matches_pyproject():

@@ -1,0 +1,452 @@
+r"""Many-to-many: a character-level language model that writes names.
+
+The classifier (``rnn_lib.model.RNN``) reads a whole phrase and answers once.
+This model answers at *every* step: after each character it gives the
+probabilities of the next one. Trained on real first names it learns how names
+are spelled, and sampling from it writes new ones.
+
+The model (V characters, H hidden units; the cell's step, vanilla by default):
+
+    h_t = cell(x_t, h_{t-1})            (rnn_lib.cells; vanilla: tanh(Wxh x_t + Whh h_{t-1} + bh))
+    y_t = Why h_t + by                  (V, 1): scores of the next character, at every step t = 1..T
+    L   = sum_t -ln softmax(y_t)[c_t]   c_t the character that follows x_t
+
+Backpropagation through time. With ``d_y_t = p_t - e_{c_t}`` (``rnn_lib.losses``),
+the gradient reaching h_t comes along two paths, the output at step t and the
+next step of the recurrence (Karpathy's ``dhnext``):
+
+    dL/dh_t = Why^T d_y_t  +  Whh^T d_a_{t+1}        d_a_{t+1} = (1 - h_{t+1}^2) * dL/dh_{t+1}
+
+``rnn_lib.sequence.bptt`` walks this backwards; this module gives it the first
+path for every step (``d_hs[t] = Why^T d_y_t``) and it adds the second (for any
+cell, whatever its ``step_backward`` returns as ``d_h_prev``). The head's
+gradients are ``dWhy = sum_t d_y_t h_t^T`` and ``dby = sum_t d_y_t``.
+
+Tokens. The alphabet is the end-of-name token ``"."`` followed by the letters
+(``ALPHABET``: 27 symbols for the census names). The same ``"."`` is also the
+first *input* of every name, a start token (as Karpathy's makemore): the name
+"emma" is read as inputs ``. e m m a`` with targets ``e m m a .``. We chose a
+start token over a zero start state without an input because the first letter
+is then predicted like every other one, by the same ``y_t = Why h_t + by`` after
+one step of the cell (with no input the first prediction would be ``by`` alone,
+a special case in the loss, the gradient and the sampler). And with one
+boundary symbol the names joined as ``.emma.olivia.ava.`` are one long text,
+which is what truncated BPTT (``stream_batches``, ``train_tbptt``) reads.
+h_0 is zeros.
+
+Batches. B names run at once as time-major (T, B) index arrays: each step one
+(V, B) block of one-hot columns and one matrix product for B names. Names of
+different lengths are padded at the *end* (``pad_names``) with a mask; a padded
+step's loss and ``d_y`` are zero, and since the padding comes after every real
+step of its name, nothing flows back from it: the batch gradient is exactly the
+sum of the per-name gradients (``tests/test_lm.py`` checks 1e-12). Training
+groups names of one length (``rnn_lib.fast.make_batches``, "bucket"), so most
+batches need no mask at all.
+
+Training: ``train_lm`` runs ``rnn_lib.training.run_epochs`` (the library's one
+epoch loop) with ``LMEngine``: Adam (``rnn_lib.optim.Adam``) on the summed loss
+of a batch, the gradient clipped by its global norm. ``RECIPE`` is the
+measured recipe; the baselines to beat are in ``rnn_lib.baselines``.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import checks
+from .cells import get_cell
+from .losses import logsumexp
+from .model import ParamModel, as_rng, flat_views
+from .optim import Adam, clip_global_norm
+from .sequence import bptt, unroll
+from .training import run_epochs
+
+#: The end-of-name token, also the first input of every name (the start token).
+END = "."
+#: The census names' alphabet: the end token, then the 26 letters.
+ALPHABET = END + "abcdefghijklmnopqrstuvwxyz"
+#: The longest name ``sample`` writes (the census names have at most 11 letters).
+MAX_LENGTH = 30
+
+
+@dataclass(frozen=True)
+class LMRecipe:
+    """How ``python -m rnn_lib lm train`` trains: hidden size, Adam's rate, names per batch, epochs, clip."""
+
+    hidden_size: int
+    learn_rate: float
+    batch_size: int
+    epochs: int
+    clip_norm: float
+    init: str = "xavier"
+
+
+#: The measured recipe (``benchmarks/bench_lm.py`` prints the figures).
+RECIPE = LMRecipe(hidden_size=64, learn_rate=5e-3, batch_size=32, epochs=20, clip_norm=5.0)
+
+
+def check_alphabet(alphabet):
+    """``alphabet`` as a str of distinct characters starting with ``END``."""
+    if not isinstance(alphabet, str) or len(alphabet) < 2 or alphabet[0] != END:
+        raise ValueError(f"alphabet must be a str starting with the end token {END!r} and holding at least "
+                         f"one character besides it, got {alphabet!r}")
+    if len(set(alphabet)) != len(alphabet):
+        raise ValueError(f"alphabet must hold distinct characters, got {alphabet!r}")
+    return alphabet
+
+
+class CharLM(ParamModel):
+    """A character-level language model: a cell (``rnn_lib.cells``) with an output head at every step.
+
+    Args:
+        alphabet: the characters it reads and writes, the end token ``"."`` first
+            (``ALPHABET`` by default).
+        hidden_size: H.
+        rng: ``None`` (seed 0), an int seed or a Generator, for the initial weights.
+        init: ``"xavier"`` (default), ``"article"`` or a positive scale, as ``RNN``.
+        cell: ``"rnn"`` (the vanilla cell, default), ``"lstm"``, ``"gru"`` or a
+            cell object whose steps take (V, B) columns (``columns = True``).
+
+    Parameters: the cell's (vanilla: Wxh (H, V), Whh (H, H), bh (H, 1)) and the
+    head Why (V, H), by (V, 1), views into ``model.flat`` as the classifier's.
+    """
+
+    def __init__(self, alphabet=ALPHABET, hidden_size=RECIPE.hidden_size, rng=None, init="xavier", cell="rnn"):
+        self.alphabet = check_alphabet(alphabet)
+        self.index = {c: i for i, c in enumerate(alphabet)}
+        V = self.input_size = self.output_size = len(alphabet)
+        H = self.hidden_size = checks.positive_int(hidden_size, "hidden_size")
+        self.cell = get_cell(cell)
+        if not getattr(self.cell, "columns", False):
+            raise ValueError(f"the language model runs B names at once: its cell must take (V, B) columns "
+                             f"(columns = True, as 'rnn', 'lstm' and 'gru'), got {self.cell!r}")
+        cell_shapes = self.cell.shapes(V, H)
+        if {"Why", "by"} & set(cell_shapes):
+            raise ValueError(f"the cell's parameters {sorted(cell_shapes)} must not use the head's names Why, by")
+        biases = tuple(getattr(self.cell, "biases", ()))
+        weights = {n: s for n, s in cell_shapes.items() if n not in biases}
+        weights["Why"] = (V, H)
+        self._init_params({**weights, **{n: cell_shapes[n] for n in biases}, "by": (V, 1)}, rng, init, weights)
+        self.eye = np.eye(V)
+        self.last_state = None
+
+    def __repr__(self):
+        return (f"CharLM(alphabet={self.alphabet!r}, hidden_size={self.hidden_size}, "
+                f"cell={getattr(self.cell, 'name', self.cell)!r})")
+
+    def copy(self):
+        """An independent copy with the same weights and cell."""
+        other = CharLM(self.alphabet, self.hidden_size, rng=0, cell=self.cell)
+        other.flat[...] = self.flat
+        return other
+
+    # --- text <-> indices -------------------------------------------------------------------
+    def encode(self, name):
+        """A name -> ``(inputs, targets)``, int64 arrays of length len(name) + 1: ``.name`` and ``name.``."""
+        idx = [0] + self.indices(name, "name") + [0]
+        a = np.array(idx, dtype=np.int64)
+        return a[:-1], a[1:]
+
+    def indices(self, text, what="text"):
+        """The indices of ``text``'s characters; a character outside the alphabet is a clear error."""
+        if not isinstance(text, str):
+            raise TypeError(f"{what} must be a str, got {type(text).__name__}")
+        for c in text:
+            if c not in self.index or c == END:
+                raise ValueError(f"{what} {text!r} has the character {c!r}, not in the model's alphabet "
+                                 f"{self.alphabet[1:]!r}" + (f" ({END!r} is the end token)" if c == END else ""))
+        return [self.index[c] for c in text]
+
+    # --- forward and backward ------------------------------------------------------------------
+    def zero_state(self, B=1):
+        """h_0 (and c_0 for the LSTM) for B sequences: zeros, each (H, B)."""
+        return tuple(np.zeros((self.hidden_size, B)) for _ in self.cell.zero_state(self.hidden_size))
+
+    def _as_batch(self, inputs, targets=None, mask=None):
+        idx = np.asarray(inputs)
+        if idx.ndim == 1:
+            idx = idx[:, None]
+        if idx.ndim != 2 or idx.shape[0] < 1 or not np.issubdtype(idx.dtype, np.integer):
+            raise ValueError(f"inputs must be T >= 1 character indices, (T,) or time-major (T, B) ints, "
+                             f"got shape {idx.shape} of {idx.dtype}")
+        if idx.min() < 0 or idx.max() >= self.input_size:
+            raise ValueError(f"inputs must be indices in 0..{self.input_size - 1}")
+        out = [idx]
+        if targets is not None:
+            t = np.asarray(targets)
+            t = t[:, None] if t.ndim == 1 else t
+            if t.shape != idx.shape or not np.issubdtype(t.dtype, np.integer):
+                raise ValueError(f"targets must be ints shaped as inputs {idx.shape}, got {t.shape}")
+            if t.min() < 0 or t.max() >= self.output_size:
+                raise ValueError(f"targets must be indices in 0..{self.output_size - 1}")
+            out.append(t)
+        if mask is not None:
+            m = np.asarray(mask, dtype=np.float64)
+            m = m[:, None] if m.ndim == 1 else m
+            if m.shape != idx.shape:
+                raise ValueError(f"mask must be shaped as inputs {idx.shape}, got {m.shape}")
+            out.append(m)
+        elif targets is not None:
+            out.append(None)
+        return out
+
+    def forward(self, inputs, state0=None):
+        """Scores at every step: ``ys`` (T, V, B) for inputs (T, B) (or (T,): B = 1), from ``state0`` (zeros).
+
+        Returns ``(ys, states, caches)``: ``states[t]`` the state after t steps
+        (``rnn_lib.sequence.unroll``'s), ``caches`` for ``bptt``.
+        """
+        (idx,) = self._as_batch(inputs)
+        return self._forward(idx, state0)
+
+    def _forward(self, idx, state0):
+        B = idx.shape[1]
+        state0 = self.zero_state(B) if state0 is None else state0
+        xs = self.eye[idx].transpose(0, 2, 1)  # (T, V, B): x_t as B one-hot columns
+        states, caches = unroll(self.cell, self.params, xs, state0)
+        hs = np.stack([s[0] for s in states[1:]])  # (T, H, B)
+        ys = self.params["Why"] @ hs + self.params["by"]  # (T, V, B): the head at every step
+        return ys, states, caches, hs
+
+    def loss(self, inputs, targets, mask=None, state0=None):
+        """Summed cross-entropy of the next character at every (unmasked) step, and its gradients.
+
+        Args:
+            inputs, targets: (T, B) time-major character indices (or (T,) for
+                one sequence): ``targets[t]`` is the character after ``inputs[t]``.
+            mask: optional (T, B) of 1.0 on real steps and 0.0 on padding
+                (``pad_names``); a masked step adds nothing to the loss or the gradients.
+            state0: the state before the first step, a tuple of (H, B) arrays
+                (zeros by default); truncated BPTT passes the last chunk's
+                ``last_state``: its gradient is not followed (the cut).
+        Returns:
+            ``(loss, grads)``: the summed loss in nats (divide by the number of
+            unmasked steps for nats per character) and ``{name: array}`` keyed
+            and shaped as ``params``. ``last_state`` keeps the state after the
+            last step, ``last_probs`` the (T, V, B) probabilities; the weights
+            are not changed.
+        """
+        idx, tgt, m = self._as_batch(inputs, targets, mask)
+        ys, states, caches, hs = self._forward(idx, state0)
+        T, V, B = ys.shape
+        lse = logsumexp(ys, axis=1)  # (T, B)
+        t_ix, b_ix = np.meshgrid(np.arange(T), np.arange(B), indexing="ij")
+        step_loss = lse - ys[t_ix, tgt, b_ix]  # (T, B): -ln p_t[c_t]
+        d_y = np.exp(ys - lse[:, None, :])  # p_t, (T, V, B)
+        self.last_probs = d_y.copy()
+        d_y[t_ix, tgt, b_ix] -= 1.0  # d_y_t = p_t - e_{c_t}
+        if m is not None:
+            step_loss = step_loss * m
+            d_y *= m[:, None, :]
+        Why = self.params["Why"]
+        d_hs = Why.T @ d_y  # (T, H, B): the first path into h_t, from its own output
+        cell_grads, _ = bptt(self.cell, self.params, caches, d_hs)  # adds the second, Whh^T d_a_{t+1}
+        head = {"Why": (d_y @ hs.transpose(0, 2, 1)).sum(axis=0), "by": d_y.sum(axis=(0, 2))[:, None]}
+        self.last_state = states[-1]
+        grads = {n: cell_grads[n] if n in cell_grads else head[n] for n in self.shapes}
+        return float(step_loss.sum()), grads
+
+    def next_probs(self, prefix=""):
+        """The probabilities of the character after ``prefix`` (read after the start token), a (V,) array."""
+        idx = [0] + self.indices(prefix, "prefix")
+        ys, _, _, _ = self._forward(np.array(idx)[:, None], None)
+        return np.exp(ys[-1, :, 0] - logsumexp(ys[-1, :, 0]))
+
+    # --- sampling -------------------------------------------------------------------------------
+    def sample(self, n=20, temperature=1.0, seed=0, prefix="", max_length=MAX_LENGTH):
+        """``n`` names drawn from the model, each starting with ``prefix``; reproducible from ``seed``.
+
+        Every name is read after the start token, its next character drawn from
+        ``softmax(y_t / temperature)`` (``np.random.default_rng(seed)``) until
+        the end token or ``max_length`` characters. A temperature below 1
+        sharpens the distribution (towards the most likely character, argmax,
+        as it goes to 0); above 1 flattens it.
+        """
+        n = checks.positive_int(n, "n")
+        temperature = checks.positive_number(temperature, "temperature")
+        max_length = checks.positive_int(max_length, "max_length")
+        rng = as_rng(seed)
+        start = [0] + self.indices(prefix, "prefix")
+        after_prefix = self.zero_state(1)  # the state before the prefix's last character: the same for every name
+        for i in start[:-1]:
+            after_prefix, _ = self.cell.step_forward(self.params, self.eye[:, i:i + 1], after_prefix)
+        names = []
+        for _ in range(n):
+            state, i, chars = after_prefix, start[-1], list(prefix)
+            while len(chars) < max_length:
+                state, _ = self.cell.step_forward(self.params, self.eye[:, i:i + 1], state)
+                y = (self.params["Why"] @ state[0] + self.params["by"])[:, 0] / temperature
+                p = np.exp(y - logsumexp(y))
+                i = int(rng.choice(len(p), p=p / p.sum()))
+                if i == 0:
+                    break
+                chars.append(self.alphabet[i])
+            names.append("".join(chars))
+        return names
+
+
+# --- batches ----------------------------------------------------------------------------------
+def pad_names(model, names):
+    """B names -> one time-major batch ``(inputs, targets, mask)``, each (T, B), T the longest name + 1.
+
+    Names are padded at the end: inputs and targets with index 0, the mask with
+    0.0 on padded steps (1.0 elsewhere). ``mask`` is ``None`` when all names
+    have the same length.
+    """
+    if not names:
+        raise ValueError("pad_names needs at least one name")
+    pairs = [model.encode(nm) for nm in names]
+    T, B = max(len(x) for x, _ in pairs), len(pairs)
+    inputs, targets, mask = np.zeros((T, B), np.int64), np.zeros((T, B), np.int64), np.zeros((T, B))
+    for b, (x, t) in enumerate(pairs):
+        inputs[:len(x), b], targets[:len(x), b], mask[:len(x), b] = x, t, 1.0
+    return inputs, targets, (None if mask.all() else mask)
+
+
+class Names:
+    """A fixed list of names laid out once for ``LMEngine``: ``get(batch)`` pads the names numbered ``batch``."""
+
+    def __init__(self, model, names):
+        self.model, self.names = model, list(names)
+        if not self.names:
+            raise ValueError("the list of names is empty")
+        for nm in self.names:
+            model.indices(nm, "name")
+        self.lengths = [len(nm) + 1 for nm in self.names]  # predictions per name: its letters and the end
+        self.n_chars = sum(self.lengths)
+        self.whole = pad_names(model, self.names)
+
+    def get(self, batch):
+        return pad_names(self.model, [self.names[i] for i in batch])
+
+
+class LMEngine:
+    """The language model's engine for ``rnn_lib.training.run_epochs``: Adam on each batch's summed loss.
+
+    ``step`` computes the batch's loss and gradients (``CharLM.loss``), clips
+    the gradient to global norm ``clip_norm`` and makes one Adam step; it
+    returns the summed loss and the number of characters predicted right
+    (argmax), measured before the update. ``evaluate`` returns the mean loss
+    per character (nats) and that accuracy, without updating.
+    """
+
+    def __init__(self, model, learn_rate, clip_norm):
+        self.model, self.clip_norm = model, clip_norm
+        self.adam = Adam(model.flat, learn_rate)
+        self.grad_flat = np.zeros_like(model.flat)
+        self._g = flat_views(self.grad_flat, model.shapes)
+
+    def prepare(self, names):
+        return Names(self.model, names)
+
+    def _correct(self, targets, mask):
+        """Steps whose most likely next character (the last ``loss``'s) is the target, padding excluded."""
+        right = self.model.last_probs.argmax(axis=1) == targets  # (T, B)
+        return int(right.sum() if mask is None else (right * mask).sum())
+
+    def step(self, data, batch):
+        inputs, targets, mask = data.get(batch)
+        loss, grads = self.model.loss(inputs, targets, mask)
+        correct = self._correct(targets, mask)
+        for name, g in grads.items():
+            self._g[name][...] = g
+        if self.clip_norm is not None:
+            clip_global_norm(self.grad_flat, self.clip_norm)
+        self.adam.step(self.grad_flat)
+        return loss, correct
+
+    def evaluate(self, data):
+        inputs, targets, mask = data.whole
+        loss, _ = self.model.loss(inputs, targets, mask)
+        return loss / data.n_chars, self._correct(targets, mask) / data.n_chars
+
+
+def evaluate_lm(model, names):
+    """Mean cross-entropy per character (nats) of ``model`` on ``names``: each name's letters and its end."""
+    data = Names(model, names)
+    inputs, targets, mask = data.whole
+    return model.loss(inputs, targets, mask)[0] / data.n_chars
+
+
+def perplexity(nats):
+    """``e ** nats``: the number of equally likely characters a loss of ``nats`` per character is worth."""
+    return math.exp(nats)
+
+
+def train_lm(model, train_names, val_names=None, *, epochs=RECIPE.epochs, learn_rate=RECIPE.learn_rate,
+             batch_size=RECIPE.batch_size, clip_norm=RECIPE.clip_norm, rng=None, callback=None):
+    """Train ``model`` in place on ``train_names``; return the ``History`` (losses in nats per character).
+
+    The epoch loop is ``rnn_lib.training.run_epochs``: every epoch shuffles the
+    names (``rng``), groups them by length into batches of at most
+    ``batch_size``, and makes one Adam step per batch (``LMEngine``). The
+    history's ``train_loss`` is measured during the epoch, ``test_loss`` on
+    ``val_names`` after it; ``train_acc``/``test_acc`` are next-character
+    accuracies. ``callback(history)`` runs after every epoch (``True`` stops).
+    """
+    epochs = checks.int_at_least(epochs, "epochs", 0)
+    learn_rate = checks.positive_number(learn_rate, "learn_rate")
+    batch_size = checks.positive_int(batch_size, "batch_size")
+    clip_norm = None if clip_norm is None else checks.positive_number(clip_norm, "clip_norm")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function of the history (or None), got {type(callback).__name__}")
+    engine = LMEngine(model, learn_rate, clip_norm)
+    train_set = engine.prepare(train_names)
+    val_set = None if val_names is None else engine.prepare(val_names)
+    return run_epochs(model, engine, train_set, val_set, train_set.lengths, epochs=epochs, rng=as_rng(rng),
+                      batch_size=batch_size, callback=callback, learn_rate=learn_rate, clip=clip_norm,
+                      per=train_set.n_chars)
+
+
+# --- truncated BPTT: the names as one long text -------------------------------------------------
+def stream_batches(model, names, batch_size):
+    """The names as one text ``.emma.olivia.ava.``, cut into ``batch_size`` rows of equal length, (B, N) indices.
+
+    Row b is the b-th consecutive piece of the text (as Karpathy's char-rnn),
+    so reading the columns left to right each row continues its own text.
+    """
+    B = checks.positive_int(batch_size, "batch_size")
+    text = [0]
+    for nm in names:
+        text += model.indices(nm, "name") + [0]
+    N = len(text) // B
+    if N < 2:
+        raise ValueError(f"{len(text)} characters are too few for {B} rows")
+    return np.array(text[:N * B], dtype=np.int64).reshape(B, N)
+
+
+def tbptt_epoch(model, stream, chunk_length, optimizer=None, clip_norm=None):
+    """One pass of truncated BPTT over ``stream`` (B, N): chunks of ``chunk_length`` steps, the state carried.
+
+    Chunk k reads columns ``k K .. (k+1) K - 1`` and predicts the next
+    character of each. It starts from the state the previous chunk ended in
+    (``model.last_state``): the *values* are carried, so the model sees the
+    whole stream as one text, but the gradient stops at the chunk's start
+    (``loss`` never follows ``state0``'s gradient), so each backward pass costs
+    K steps however long the text. With ``optimizer`` (an ``Adam`` on
+    ``model.flat``) every chunk makes one update. Returns the mean loss per
+    character over the pass and the list of per-chunk gradients (flat arrays)
+    before clipping.
+    """
+    K = checks.positive_int(chunk_length, "chunk_length")
+    B, N = stream.shape
+    state, total, count, grads = None, 0.0, 0, []
+    for start in range(0, N - 1, K):
+        stop = min(start + K, N - 1)
+        inputs, targets = stream[:, start:stop].T, stream[:, start + 1:stop + 1].T
+        loss, g = model.loss(inputs, targets, state0=state)
+        state = model.last_state  # carried into the next chunk: values, not gradients
+        flat = np.concatenate([g[n].ravel() for n in model.shapes])
+        grads.append(flat.copy())
+        if optimizer is not None:
+            if clip_norm is not None:
+                clip_global_norm(flat, clip_norm)
+            optimizer.step(flat)
+        total += loss
+        count += inputs.size
+    return total / count, grads
+
+
+__all__ = ["ALPHABET", "END", "RECIPE", "CharLM", "LMEngine", "LMRecipe", "Names", "evaluate_lm", "pad_names",
+           "perplexity", "stream_batches", "tbptt_epoch", "train_lm"]

@@ -1,0 +1,55 @@
+"""Adam and the two gradient clips of rnn_lib.optim (the language model's optimiser)."""
+
+import numpy as np
+import pytest
+
+from rnn_lib.optim import Adam, clip_global_norm, clip_gradients
+
+
+def test_element_wise_clipping_clips_each_entry_alone():
+    grads = {"a": np.array([[-3.0, 0.5], [2.0, -0.25]]), "b": np.array([[7.0]])}
+    clipped = clip_gradients(grads, 1.0)
+    np.testing.assert_array_equal(clipped["a"], [[-1.0, 0.5], [1.0, -0.25]])
+    np.testing.assert_array_equal(clipped["b"], [[1.0]])
+    assert grads["a"][0, 0] == -3.0  # a new dict: the input is left alone
+
+
+def test_global_norm_clipping_scales_everything_by_one_factor():
+    g = np.array([3.0, 4.0, 0.0])  # norm 5
+    assert clip_global_norm(g, 10.0) == 5.0
+    np.testing.assert_array_equal(g, [3.0, 4.0, 0.0])  # under the limit: untouched
+    assert clip_global_norm(g, 1.0) == 5.0
+    np.testing.assert_allclose(g, [0.6, 0.8, 0.0], rtol=1e-15)  # the direction kept, the norm 1
+    grads = {"a": np.array([[6.0]]), "b": np.array([8.0, 0.0])}  # together: norm 10
+    assert clip_global_norm(grads, 5.0) == 10.0
+    np.testing.assert_allclose(grads["a"], [[3.0]])
+    np.testing.assert_allclose(grads["b"], [4.0, 0.0])
+    with pytest.raises(ValueError, match="max_norm"):
+        clip_global_norm(g, 0)
+
+
+def test_adam_makes_the_updates_of_torch_optim_adam():
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed (optional: pip install -e '.[torch]')")
+    rng = np.random.default_rng(0)
+    flat = rng.standard_normal(7)
+    theta = torch.tensor(flat.copy(), requires_grad=True)
+    ours, theirs = Adam(flat, 0.01), torch.optim.Adam([theta], lr=0.01)
+    for _ in range(5):
+        g = rng.standard_normal(7)
+        ours.step(g)
+        theta.grad = torch.from_numpy(g.copy())
+        theirs.step()
+    np.testing.assert_allclose(flat, theta.detach().numpy(), rtol=1e-13, atol=1e-15)
+
+
+def test_adam_first_step_is_the_learning_rate_times_the_sign():
+    flat = np.zeros(3)
+    Adam(flat, 0.1).step(np.array([2.0, -0.1, 50.0]))
+    np.testing.assert_allclose(flat, [-0.1, 0.1, -0.1], rtol=1e-6)
+
+
+def test_adam_arguments_are_checked():
+    with pytest.raises(ValueError, match="learn_rate"):
+        Adam(np.zeros(2), 0)
+    with pytest.raises(ValueError, match="betas"):
+        Adam(np.zeros(2), 0.1, betas=(1.0, 0.9))
