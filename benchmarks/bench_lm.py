@@ -31,7 +31,7 @@ import numpy as np  # noqa: E402  (after the thread settings, which numpy reads 
 from rnn_lib.baselines import baselines  # noqa: E402
 from rnn_lib.datasets import load_names  # noqa: E402
 from rnn_lib.fast import make_batches  # noqa: E402
-from rnn_lib.lm import RECIPE, CharLM, LMEngine, Names, evaluate_lm, perplexity, train_lm  # noqa: E402
+from rnn_lib.lm import RECIPE, CharLM, Names, evaluate_lm, perplexity, train_lm  # noqa: E402
 
 SEED = 0
 BATCH_SIZES = (8, RECIPE.batch_size, 128)

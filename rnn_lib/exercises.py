@@ -784,8 +784,6 @@ def check_bptt_step(bptt_step, strict=None):
     dL/dWxh and dL/dWhh (the incoming state h_prev, not h); d_h_prev with a non-symmetric Whh
     (the transpose); nothing changed in place.
     """
-    names3 = ("Wxh", "Whh", "bh")
-
     def answer(fn, d_h, cache):
         args = (np.array(d_h, copy=True), tuple(np.array(c, copy=True) for c in cache))
         d_h_prev, grads = _step_pair(_call(fn, *args))

@@ -117,7 +117,7 @@ def test_unpaired_markers_are_a_clear_error_and_nothing_is_written(tmp_path, cou
     bad.cells.append(new_code_cell(source))
     nbformat.write(bad, course_like / "02_bad.ipynb")
     out = tmp_path / "student"
-    with pytest.raises(student.MarkerError, match=re.escape(f"02_bad.ipynb, cell 8: ") + ".*" + re.escape(message)):
+    with pytest.raises(student.MarkerError, match=re.escape("02_bad.ipynb, cell 8: ") + ".*" + re.escape(message)):
         student.make_student_versions(course_like, out)
     assert not out.exists()
     assert student.main(["--source", str(course_like), "--out", str(out)]) == 1
