@@ -393,7 +393,7 @@ def plot_probability_over_words(ax, probs, words, title=None):
     return ax
 
 
-def plot_hidden_grad_norms(ax, norms, words=None, label=None, title=None):
+def plot_hidden_grad_norms(ax, norms, words=None, label=None, title=None, color=None):
     """``||dL/dh_t||`` over t = 0..T on a log axis: how much gradient reaches each hidden state.
 
     Args:
@@ -402,6 +402,7 @@ def plot_hidden_grad_norms(ax, norms, words=None, label=None, title=None):
         words: optional T words, to label the time axis (t = 0 is ``h_0``).
         label: legend label of this curve (call again on the same ``ax`` to compare curves).
         title: the title; a default otherwise.
+        color: the curve's colour (e.g. ``CELL_COLORS[cell]``); matplotlib's next one by default.
     Returns:
         The Axes; ``ax.lines[-1]`` is this curve (x = 0..T, y = norms).
     """
@@ -410,7 +411,7 @@ def plot_hidden_grad_norms(ax, norms, words=None, label=None, title=None):
     if T < 1:
         raise ValueError("norms needs T+1 >= 2 entries, one for each of h_0..h_T")
     ax = _axes(ax, figsize=(1.5 + 0.8 * T, 3.5))
-    ax.semilogy(range(T + 1), norms, "o-", label=label)
+    ax.semilogy(range(T + 1), norms, "o-", label=label, color=color)
     if words is not None:
         words = _check_words(words)
         if len(words) != T:

@@ -17,8 +17,12 @@ from ._base import NONFINITE, PROMPT, FigureWidget, PhraseInput, phrase_options,
 
 #: Background of the word being read.
 HIGHLIGHT_COLOR = "#ffd966"
-#: Panels per row of the figure.
+#: Panels per row of the figure, and the layout in inches: margins, panel size, gaps (the gap below a
+#: panel holds its words, written upwards).
 COLUMNS = 3
+LEFT_IN, TOP_IN, PANEL_W_IN, PANEL_H_IN, GAP_W_IN, GAP_H_IN, BOTTOM_IN = 0.6, 0.8, 2.4, 2.2, 0.35, 1.05, 1.0
+#: Font size of the words on the time axes.
+WORD_FONT_SIZE = 8
 
 
 def _panel_order(cell_name):
@@ -62,7 +66,7 @@ class GateStepper(FigureWidget):
         self.model, self.vocab, self.cell_name = model, vocab, cell_name
         self.panels = _panel_order(cell_name)
         rows = math.ceil(len(self.panels) / COLUMNS)
-        super().__init__(figsize=(11.0, 0.6 + 3.3 * rows))
+        super().__init__(figsize=(11.0, TOP_IN + rows * PANEL_H_IN + (rows - 1) * GAP_H_IN + BOTTOM_IN))
         self._busy = False
         self.phrase_input = PhraseInput(phrase_options(data) if phrases is None else phrases, self._on_phrase)
         self.phrase, self.text = self.phrase_input.dropdown, self.phrase_input.text
@@ -78,27 +82,31 @@ class GateStepper(FigureWidget):
         self.slider.observe(self._on_slider, "value")
 
     def _make_figure(self, rows):
+        """One panel per gate or state, laid out in inches: panels of 2.55 x 2.2, words below each."""
         fig, H = self.figure, self.model.hidden_size
-        left, right, bottom, top = 0.06, 0.86, 0.13 / rows, 1 - 0.12 / rows
-        width = (right - left) / COLUMNS
-        height = (top - bottom) / rows
+        width, height = fig.get_size_inches()
         self.axes, self._images, self._frames = {}, {}, {}
         for k, name in enumerate(self.panels):
             r, c = divmod(k, COLUMNS)
-            ax = fig.add_axes((left + c * width + 0.035, top - (r + 1) * height + 0.1 / rows,
-                               width - 0.05, height - 0.2 / rows))
+            x0, y0 = LEFT_IN + c * (PANEL_W_IN + GAP_W_IN), height - TOP_IN - (r + 1) * PANEL_H_IN - r * GAP_H_IN
+            ax = fig.add_axes((x0 / width, y0 / height, PANEL_W_IN / width, PANEL_H_IN / height))
             plots.plot_gate_values(ax, np.zeros((1, H)), ["?"], name, t=0, colorbar=False)
+            ax.set_xlabel("")
             if c:
                 ax.set_ylabel("")
             self.axes[name] = ax
             self._images[name] = ax.images[-1]
             self._frames[name] = ax.add_patch(Rectangle((-0.5, -0.5), 1, H, fill=False, lw=2.0,
                                                         edgecolor=plots.HIGHLIGHT_EDGE, visible=False))
-        sig = [n for n in self.panels if n in plots.SIGMOID_GATES]
-        bars = [(plots.SEQUENTIAL_CMAP, plots.GATE_LIMITS, "gate value (σ)")] if sig else []
-        bars.append((plots.HIDDEN_CMAP, plots.HIDDEN_LIMITS, "candidate / state"))
+        bars = []
+        if any(n in plots.SIGMOID_GATES for n in self.panels):
+            bars.append((plots.SEQUENTIAL_CMAP, plots.GATE_LIMITS, "gate value (σ), in [0, 1]"))
+        bars.append((plots.HIDDEN_CMAP, plots.HIDDEN_LIMITS, "candidate or state, in [-1, 1]"))
+        x_bar = LEFT_IN + COLUMNS * PANEL_W_IN + (COLUMNS - 1) * GAP_W_IN + 0.35
+        bar_h = rows * PANEL_H_IN + (rows - 1) * GAP_H_IN
         for b, (cmap, limits, label) in enumerate(bars):
-            cax = fig.add_axes((0.9 + 0.05 * b, bottom + 0.1 / rows, 0.012, top - bottom - 0.2 / rows))
+            cax = fig.add_axes(((x_bar + 0.95 * b) / width, (height - TOP_IN - bar_h) / height,
+                                0.14 / width, bar_h / height))
             fig.colorbar(ScalarMappable(Normalize(*limits), cmap), cax=cax, label=label)
 
     def __repr__(self):
@@ -118,7 +126,8 @@ class GateStepper(FigureWidget):
             self.slider.value = min(max(int(t), 0), T)
             for name, ax in self.axes.items():
                 self._images[name].set_extent((-0.5, T - 0.5, H - 0.5, -0.5))
-                ax.set_xticks(range(T), plots.time_labels(self._words))
+                ax.set_xticks(range(T), [f"{w} ({t})" for t, w in enumerate(self._words, start=1)],
+                              rotation=90, fontsize=WORD_FONT_SIZE)
                 ax.set_xlim(-0.5, T - 0.5)
             self.phrase_input.show(self.current_phrase, typed=typed)
         finally:
@@ -146,8 +155,10 @@ class GateStepper(FigureWidget):
             self._frames[name].set_visible(t > 0)
             self._frames[name].set_x(t - 1.5)
         label = plots.CELL_LABELS.get(self.cell_name, self.cell_name)
+        height = self.figure.get_size_inches()[1]
         self.figure.suptitle(f"{label}: gates and states after {t} of {T} words" if t else
-                             f"{label}: nothing read yet (t = 0); move the slider", fontsize=12)
+                             f"{label}: nothing read yet (t = 0); move the slider", fontsize=12,
+                             y=1 - 0.15 / height, va="top")
         self.words.value = self._words_html(t)
         self._render()
 
