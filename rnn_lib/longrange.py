@@ -28,7 +28,7 @@ from .vocab import Vocabulary
 
 POSITIVE_WORDS = ("good", "great", "happy")
 NEGATIVE_WORDS = ("awful", "bad", "sad")
-#: Filler words: they appear equally often in positive and negative phrases, so they carry no label.
+#: Filler words, drawn uniformly whatever the label: they carry no information about it.
 NEUTRAL_WORDS = ("a", "and", "it", "movie", "so", "the", "then", "very", "was", "we")
 #: All the words of the task, sorted: one vocabulary for every distance.
 VOCABULARY = Vocabulary(sorted(POSITIVE_WORDS + NEGATIVE_WORDS + NEUTRAL_WORDS))

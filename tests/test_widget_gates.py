@@ -1,4 +1,4 @@
-"""GateStepper, driven from Python: move the slider, change the phrase, check what is drawn against the cell's forward."""
+"""GateStepper, driven from Python: move the slider, change the phrase, check what is drawn against the cell."""
 
 import base64
 
