@@ -108,6 +108,11 @@ class GateStepper(FigureWidget):
             cax = fig.add_axes(((x_bar + 0.95 * b) / width, (height - TOP_IN - bar_h) / height,
                                 0.14 / width, bar_h / height))
             fig.colorbar(ScalarMappable(Normalize(*limits), cmap), cax=cax, label=label)
+        height = fig.get_size_inches()[1]
+        self._title = fig.suptitle("", fontsize=12, y=1 - 0.15 / height, va="top")
+        # what changes with t is redrawn over a cached background; a new phrase redraws everything
+        self._animate(*self._images.values(), *self._frames.values(), self._title)
+        self._full = True
 
     def __repr__(self):
         return (f"GateStepper ({self.cell_name}): {self.current_phrase!r}, "
@@ -132,6 +137,7 @@ class GateStepper(FigureWidget):
             self.phrase_input.show(self.current_phrase, typed=typed)
         finally:
             self._busy = False
+        self._full = True  # the time axis changed
         self.update()
         return True
 
@@ -155,12 +161,11 @@ class GateStepper(FigureWidget):
             self._frames[name].set_visible(t > 0)
             self._frames[name].set_x(t - 1.5)
         label = plots.CELL_LABELS.get(self.cell_name, self.cell_name)
-        height = self.figure.get_size_inches()[1]
-        self.figure.suptitle(f"{label}: gates and states after {t} of {T} words" if t else
-                             f"{label}: nothing read yet (t = 0); move the slider", fontsize=12,
-                             y=1 - 0.15 / height, va="top")
+        self._title.set_text(f"{label}: gates and states after {t} of {T} words" if t else
+                             f"{label}: nothing read yet (t = 0); move the slider")
         self.words.value = self._words_html(t)
-        self._render()
+        self._render(full=self._full)
+        self._full = False
 
     def _words_html(self, t):
         T = len(self._words)
