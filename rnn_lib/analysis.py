@@ -5,6 +5,7 @@ the drawing code so that they can be tested and reused:
 
     step_outputs        h_t and the output probabilities "if the phrase ended at t", t = 0..T
     hidden_grad_norms   ||dL/dh_t|| for t = 0..T: vanishing (or exploding) gradients
+    gate_values         a gated cell's gates and states after every word (LSTM: i, f, g, o, c, h)
 """
 
 import numpy as np
@@ -44,8 +45,11 @@ def hidden_grad_norms(model, inputs, target, h0=None):
     ``1 - h_t**2``, so with small weights (or saturated tanh units) the norms
     shrink geometrically towards t = 0: vanishing gradients.
 
+    For the LSTM and the GRU (any cell) this is the total gradient reaching
+    h_t, through the gates and, for the LSTM, through the cell state too.
+
     Args:
-        model: an ``RNN``.
+        model: an ``RNN``, ``LSTM`` or ``GRU``.
         inputs: T one-hot (V, 1) columns or T word indices.
         target: the true class c (int; ``True`` counts as 1, positive).
         h0: optional (H, 1) initial state.
@@ -57,3 +61,52 @@ def hidden_grad_norms(model, inputs, target, h0=None):
     _, _, d_y = softmax_cross_entropy(y, target)
     _, d_hs = model.backward(d_y, return_hidden_grads=True)
     return np.linalg.norm(d_hs[:, :, 0], axis=1)
+
+
+#: What each cell's step cache holds, in order (``rnn_lib.cells``: ``step_forward``'s second return value).
+CACHE_FIELDS = {
+    "rnn": ("x", "h_prev", "h", "Whh"),
+    "lstm": ("x", "h_prev", "c_prev", "i", "f", "g", "o", "tanh_c"),
+    "gru": ("x", "h_prev", "r", "z", "n", "hn"),
+}
+#: The quantities ``gate_values`` returns for each cell, in order: the gates (as stacked in the
+#: weights), then the states.
+GATE_NAMES = {"rnn": ("h",), "lstm": ("i", "f", "g", "o", "c", "h"), "gru": ("r", "z", "n", "h")}
+#: The values that lie in [0, 1] (outputs of the logistic function σ); the others lie in [-1, 1]
+#: (tanh outputs), except the LSTM's cell state c, which is unbounded.
+SIGMOID_GATES = ("i", "f", "o", "r", "z")
+
+
+def gate_values(model, inputs, h0=None):
+    """Every gate's values and the states after every word, t = 1..T, for a vanilla, LSTM or GRU model.
+
+    The weights are read, never changed, and the model's cache for ``backward``
+    is left as it was (the steps are run with ``rnn_lib.sequence.unroll``).
+
+    Args:
+        model: an ``RNN``, ``LSTM`` or ``GRU`` (a model of a cell named in ``GATE_NAMES``).
+        inputs: T one-hot (V, 1) columns or T word indices (as ``forward``).
+        h0: optional initial state, as ``forward``'s.
+    Returns:
+        ``{name: (T, H) array}``, row t - 1 the value at step t, in the order of
+        ``GATE_NAMES[cell]``: for the LSTM the input, forget and output gates
+        i, f, o and the candidate g, then the cell state c and h; for the GRU
+        the reset and update gates r, z, the candidate n, then h; for the
+        vanilla cell only h.
+    """
+    name = getattr(model.cell, "name", None)
+    if name not in GATE_NAMES:
+        raise ValueError(f"gate_values knows the cells {', '.join(map(repr, GATE_NAMES))}; "
+                         f"this model's cell is {model.cell!r}")
+    states, caches = unroll(model.cell, model.params, model.inputs_to_columns(inputs), model.initial_state(h0))
+    fields = CACHE_FIELDS[name]
+    values = {}
+    for gate in GATE_NAMES[name]:
+        if gate == "h":
+            column = [s[0] for s in states[1:]]
+        elif gate == "c":
+            column = [s[1] for s in states[1:]]
+        else:
+            column = [cache[fields.index(gate)] for cache in caches]
+        values[gate] = np.concatenate(column, axis=1).T.copy()  # (T, H)
+    return values

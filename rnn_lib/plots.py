@@ -393,7 +393,7 @@ def plot_probability_over_words(ax, probs, words, title=None):
     return ax
 
 
-def plot_hidden_grad_norms(ax, norms, words=None, label=None, title=None):
+def plot_hidden_grad_norms(ax, norms, words=None, label=None, title=None, color=None):
     """``||dL/dh_t||`` over t = 0..T on a log axis: how much gradient reaches each hidden state.
 
     Args:
@@ -402,6 +402,7 @@ def plot_hidden_grad_norms(ax, norms, words=None, label=None, title=None):
         words: optional T words, to label the time axis (t = 0 is ``h_0``).
         label: legend label of this curve (call again on the same ``ax`` to compare curves).
         title: the title; a default otherwise.
+        color: the curve's colour (e.g. ``CELL_COLORS[cell]``); matplotlib's next one by default.
     Returns:
         The Axes; ``ax.lines[-1]`` is this curve (x = 0..T, y = norms).
     """
@@ -410,7 +411,7 @@ def plot_hidden_grad_norms(ax, norms, words=None, label=None, title=None):
     if T < 1:
         raise ValueError("norms needs T+1 >= 2 entries, one for each of h_0..h_T")
     ax = _axes(ax, figsize=(1.5 + 0.8 * T, 3.5))
-    ax.semilogy(range(T + 1), norms, "o-", label=label)
+    ax.semilogy(range(T + 1), norms, "o-", label=label, color=color)
     if words is not None:
         words = _check_words(words)
         if len(words) != T:
@@ -495,3 +496,99 @@ def plot_hidden_state_comparison(axes, hs_list, words_list, titles=None, mark_ro
         plot_hidden_states(ax, hs, words, colorbar=False, title=title, mark_rows=mark_rows)
     axes[0].figure.colorbar(axes[0].images[-1], ax=axes, label="$h_t[j]$")
     return axes
+
+
+#: One colour per recurrent cell, the same in every figure comparing them (Dark2: colour-blind
+#: friendly, and neither red nor blue, which mean the two classes).
+CELL_COLORS = {"rnn": "#666666", "lstm": "#1b9e77", "gru": "#7570b3"}
+#: How the figures name the cells.
+CELL_LABELS = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
+#: Gates with values in [0, 1] (outputs of σ), drawn with ``SEQUENTIAL_CMAP``; every other
+#: quantity (candidates, h, the LSTM's c) with ``HIDDEN_CMAP`` in [-1, 1].
+GATE_LIMITS = (0.0, 1.0)
+SIGMOID_GATES = ("i", "f", "o", "r", "z")
+#: The title of each gate's or state's panel.
+GATE_TITLES = {
+    "i": "input gate $i_t$", "f": "forget gate $f_t$", "g": "candidate $g_t$", "o": "output gate $o_t$",
+    "c": "cell state $c_t$", "h": "hidden state $h_t$", "r": "reset gate $r_t$", "z": "update gate $z_t$",
+    "n": "candidate $n_t$",
+}
+
+
+def gate_style(name):
+    """``(colormap, (vmin, vmax))`` of a gate or state: [0, 1] sequential for σ gates, else [-1, 1] RdBu_r."""
+    if name in SIGMOID_GATES:
+        return SEQUENTIAL_CMAP, GATE_LIMITS
+    return HIDDEN_CMAP, HIDDEN_LIMITS
+
+
+def plot_gate_values(ax, values, words, name, t=None, colorbar=True, title=None):
+    """Heatmap of one gate (or state) over time: one column per word, one row per hidden unit.
+
+    Args:
+        ax: matplotlib Axes, or None for a new figure.
+        values: (T, H) values at steps 1..T (an entry of ``rnn_lib.analysis.gate_values``).
+        words: the T words (time-axis labels).
+        name: the gate's name ("i", "f", "g", "o", "c", "h", "r", "z", "n"): σ gates are drawn
+            with ``viridis`` fixed to [0, 1], the rest with ``RdBu_r`` fixed to [-1, 1] (the
+            LSTM's cell state can leave [-1, 1]: such entries take the end colours).
+        t: optional step in 0..T: columns after t are left blank (grey).
+        colorbar: add a colour bar.
+        title: the title; ``GATE_TITLES[name]`` otherwise.
+    Returns:
+        The Axes; ``ax.images[-1].get_array()`` holds ``values`` transposed, (H, T), masked after t.
+    """
+    import matplotlib
+
+    values = np.asarray(values, dtype=np.float64)
+    words = _check_words(words)
+    if values.ndim != 2 or values.shape[0] != len(words):
+        raise ValueError(f"values must have shape (T, H) with T = {len(words)} words, got {values.shape}")
+    T, H = values.shape
+    if t is not None and not (isinstance(t, (int, np.integer)) and 0 <= t <= T):
+        raise ValueError(f"t must be a time step in 0..{T}, got {t!r}")
+    cmap_name, (vmin, vmax) = gate_style(name)
+    image = np.ma.masked_array(values.T, mask=np.zeros((H, T), dtype=bool))
+    if t is not None:
+        image.mask[:, t:] = True
+    ax = _axes(ax, figsize=(1.5 + 0.8 * T, 4.5))
+    cmap = matplotlib.colormaps[cmap_name].with_extremes(bad="0.85")
+    im = ax.imshow(image, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto", interpolation="nearest")
+    ax.set_xticks(range(T), time_labels(words))
+    ax.set_xlabel("time step t (word)")
+    ax.set_ylabel("hidden unit j")
+    ax.set_title(title or GATE_TITLES.get(name, name))
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax)
+    return ax
+
+
+def plot_accuracy_vs_distance(ax, table, title=None):
+    """Test accuracy against the distance k of the deciding word, one line per cell, one dot per seed.
+
+    Args:
+        ax: matplotlib Axes, or None for a new figure.
+        table: an ``rnn_lib.longrange.AccuracyTable``.
+        title: the title; a default otherwise.
+    Returns:
+        The Axes; ``ax.lines`` holds one line per cell (x = distances, y = the
+        mean over the seeds), in ``CELL_COLORS``, with the seeds as dots.
+    """
+    ax = _axes(ax, figsize=(7, 4))
+    k = np.asarray(table.distances)
+    n = len(table.accuracy)
+    for c_i, (cell, acc) in enumerate(table.accuracy.items()):
+        color = CELL_COLORS.get(cell)
+        offset = (c_i - (n - 1) / 2) * 0.12 * (np.diff(k).min() if len(k) > 1 else 1)  # dots side by side
+        ax.plot(k, acc.mean(axis=1), "o-", color=color, lw=2, label=CELL_LABELS.get(cell, cell), zorder=3)
+        for j in range(acc.shape[1]):
+            ax.scatter(k + offset, acc[:, j], s=14, color=color, alpha=0.45, zorder=2)
+    ax.axhline(0.5, color="0.5", lw=0.8, ls="--")
+    ax.text(k[0], 0.51, "chance", color="0.4", fontsize=9, va="bottom")
+    ax.set_xticks(k)
+    ax.set_ylim(0.4, 1.03)
+    ax.set_xlabel("distance k: neutral words after the deciding word")
+    ax.set_ylabel("best test accuracy")
+    ax.set_title(title or f"remembering one word across k steps ({len(table.seeds)} seeds: dots; mean: line)")
+    ax.legend(loc="lower left")
+    return ax

@@ -274,3 +274,41 @@ def test_accuracy_legend_leaves_the_top_free():
     fig.canvas.draw()
     box = ax.get_legend().get_window_extent().transformed(ax.transData.inverted())
     assert box.y1 < 0.9  # in data units: below every point of the curves above 0.9
+
+
+# --- gated cells: one gate over time, accuracy against distance ---------------------------------------
+
+@pytest.mark.parametrize("name, cmap, limits", [("f", "viridis", (0.0, 1.0)), ("z", "viridis", (0.0, 1.0)),
+                                                ("c", "RdBu_r", (-1.0, 1.0)), ("n", "RdBu_r", (-1.0, 1.0))])
+def test_gate_values_heatmap_has_fixed_limits_per_kind(ax, name, cmap, limits):
+    values = np.random.default_rng(1).uniform(0, 1, size=(4, 6))  # (T, H)
+    plots.plot_gate_values(ax, values, WORDS, name, t=2)
+    image = ax.images[-1]
+    assert image.get_clim() == limits and image.get_cmap().name.startswith(cmap)
+    data = image.get_array()
+    np.testing.assert_array_equal(data.data, values.T)
+    assert data.mask[:, 2:].all() and not data.mask[:, :2].any()
+    assert ax.get_title() == plots.GATE_TITLES[name]
+    assert tick_labels(ax.get_xticklabels())[3] == "t=4\nhappy"
+
+
+def test_gate_values_heatmap_rejects_wrong_shapes(ax):
+    with pytest.raises(ValueError, match=r"values must have shape \(T, H\) with T = 4 words"):
+        plots.plot_gate_values(ax, np.zeros((3, 6)), WORDS, "i")
+    with pytest.raises(ValueError, match="t must be a time step in 0..4"):
+        plots.plot_gate_values(ax, np.zeros((4, 6)), WORDS, "i", t=5)
+
+
+def test_accuracy_vs_distance_one_line_per_cell_in_its_colour(ax):
+    from rnn_lib.longrange import AccuracyTable
+
+    acc = {"rnn": np.array([[1.0, 1.0], [0.55, 0.6]]), "lstm": np.array([[1.0, 1.0], [1.0, 0.98]])}
+    table = AccuracyTable((5, 30), (0, 1), acc, {c: np.zeros((2, 2), int) for c in acc})
+    plots.plot_accuracy_vs_distance(ax, table)
+    lines = [line for line in ax.lines if line.get_label() in ("vanilla RNN", "LSTM")]
+    assert [line.get_label() for line in lines] == ["vanilla RNN", "LSTM"]
+    np.testing.assert_allclose(lines[0].get_ydata(), [1.0, 0.575])
+    np.testing.assert_allclose(lines[1].get_xdata(), [5, 30])
+    assert lines[1].get_color() == plots.CELL_COLORS["lstm"]
+    assert len(ax.collections) == 4  # one set of dots per cell and seed
+    assert "distance k" in ax.get_xlabel() and ax.get_ylabel() == "best test accuracy"

@@ -2,6 +2,7 @@
 
     TimeStepper      step through a phrase word by word: x_t, the hidden states filling in, the output
     PhraseExplorer   type a phrase, see P(positive) after each word and the verdict
+    GateStepper      a gated cell's gates and states word by word (LSTM: i, f, g, o, c, h; GRU: r, z, n, h)
     GradientViewer   ||dL/dh_t|| over t on a log axis, for a phrase and a weight scale
     LiveTrainer      a button that trains the model in place, with a progress bar and live curves
 
@@ -25,6 +26,7 @@ The computations come from ``rnn_lib.analysis``; the widgets only draw.
 
 from ..labels import CLASS_NAMES
 from ._base import DPI, MAX_WORDS, PhraseInput, phrase_options, read_phrase, resolve_data
+from .gates import GateStepper
 from .gradient_viewer import GradientViewer
 from .live_trainer import LiveTrainer
 from .phrase_explorer import PhraseExplorer
@@ -34,6 +36,6 @@ from .time_stepper import TimeStepper
 LABELS = CLASS_NAMES
 
 __all__ = [
-    "CLASS_NAMES", "DPI", "LABELS", "MAX_WORDS", "GradientViewer", "LiveTrainer", "PhraseExplorer",
+    "CLASS_NAMES", "DPI", "GateStepper", "LABELS", "MAX_WORDS", "GradientViewer", "LiveTrainer", "PhraseExplorer",
     "PhraseInput", "TimeStepper", "phrase_options", "read_phrase", "resolve_data",
 ]
