@@ -18,8 +18,10 @@ are re-executed with the declared environment. See docs/TESTING.md.
 
 import base64
 import binascii
+import importlib.util
 import json
 import os
+import re
 import struct
 
 import pytest
@@ -96,3 +98,34 @@ def pytest_collectstart(collector):
         collector.warn(pytest.PytestWarning(f"{collector.path.name}: figures not compared: {reason}"))
         return
     collector.skip_compare = tuple(key for key in collector.skip_compare if key not in FIGURE_TYPES)
+
+
+def needs_torch(notebook):
+    """Whether a notebook (a parsed .ipynb) imports PyTorch in a code cell (notebook 08 does)."""
+    return any(cell.get("cell_type") == "code" and re.search(r"^\s*(import torch|from torch)\b",
+                                                              "".join(cell.get("source", "")), re.MULTILINE)
+               for cell in notebook.get("cells", []))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without PyTorch, the notebooks that import it are skipped with a reason saying how to get it.
+
+    PyTorch is optional for the course (notebooks 01-07 never import it). With ``CI=true`` nothing is
+    skipped: CI installs PyTorch (``.ci/run``), so a missing one fails there.
+    """
+    if importlib.util.find_spec("torch") is not None or os.environ.get("CI") == "true":
+        return
+    skip = pytest.mark.skip(reason="this notebook needs PyTorch (optional): .venv/bin/pip install torch, "
+                                   "or pip install -e '.[torch]'")
+    verdicts = {}
+    for item in items:
+        path = getattr(item, "path", None)
+        if path is None or path.suffix != ".ipynb" or item.nodeid.startswith("tests/"):
+            continue
+        if path not in verdicts:
+            try:
+                verdicts[path] = needs_torch(json.loads(path.read_text(encoding="utf-8")))
+            except ValueError:
+                verdicts[path] = False
+        if verdicts[path]:
+            item.add_marker(skip)
