@@ -562,15 +562,19 @@ def plot_occlusion(ax, words, p, p_without, title=None):
     T = len(words)
     ax = _axes(ax, figsize=(1.5 + 0.8 * T, 3.0))
     colors = [CLASS_COLORS[int(v > 0.5)] for v in np.nan_to_num(p_without, nan=0.0)]
-    ax.axhline(float(p), color="0.15", lw=1.5, label=f"whole phrase: {float(p):.3f}")
+    ax.axhline(float(p), color="0.15", lw=1.5, label=f"whole phrase: P(positive) = {float(p):.3f}")
     ax.bar(np.arange(1, T + 1), np.nan_to_num(p_without, nan=0.0), 0.7, color=colors)
+    for t, v in enumerate(p_without, start=1):  # the value over each bar: a bar at 0 stays readable
+        if np.isfinite(v):
+            ax.text(t, v + 0.02, f"{v:.3f}", ha="center", va="bottom", fontsize=8)
     ax.axhline(CHANCE, color="0.5", lw=0.8, ls="--")
     ax.set_xticks(range(1, T + 1), [f"without\n“{w}”" for w in words], fontsize=8)
     ax.set_xlim(0.4, T + 0.6)
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("P(positive)")
+    ax.set_ylim(0, 1.25)
+    ax.set_yticks(np.linspace(0, 1, 6))
+    ax.set_ylabel("P(positive) without the word")
     ax.set_title(title or f"“{' '.join(words)}”: leave one word out")
-    ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+    ax.legend(loc="upper center", fontsize=8, framealpha=0.9)
     return ax
 
 
