@@ -99,7 +99,10 @@ def build_parser():
         "train", help="train on the course dataset, printing the loss and accuracy every 100 epochs",
         description="Train a fresh RNN on the course dataset with per-example SGD (gradients clipped "
                     "to [-1, 1]) and print the train and test loss and accuracy every "
-                    f"{REPORT_EVERY} epochs, in the article's format.")
+                    f"{REPORT_EVERY} epochs, in the article's format. With --dataset, train on a named "
+                    "dataset with its recipe and print the probe accuracy per construction; with --data, "
+                    "train on your own labelled phrases. Stopping (--stop-at, a recipe's stop) reads a "
+                    "validation set, never the test set.")
     t.add_argument("--cell", choices=tuple(MODELS), default="rnn",
                    help="the recurrent cell: rnn (vanilla, the article's), lstm or gru (default rnn)")
     source = t.add_mutually_exclusive_group()
@@ -284,8 +287,9 @@ def _train(args, out, err):
     if stopped:
         _say(f"stopped after epoch {history.epoch[-1]}: validation accuracy reached {run.stop_at:.3f}", out)
     elif run.stop_at is not None:
+        whose = "--stop-at" if args.stop_at is not None else "the recipe's stop at"
         _say(f"validation accuracy {history.validation_acc[-1]:.3f} after {history.epoch[-1]} epochs: "
-             f"--stop-at {run.stop_at:.3f} was not reached", out)
+             f"{whose} {run.stop_at:.3f} was not reached", out)
     if run.probe is not None:
         _say_probe(model, vocab, run.probe, out)
     if save_path is not None:
