@@ -5,7 +5,7 @@ import base64
 import numpy as np
 import pytest
 
-from rnn_lib import RNN, Vocabulary, predict_proba, train_data
+from rnn_lib import RNN, Vocabulary, predict_proba, test_data, train_data
 from rnn_lib.analysis import hidden_states, pca_2d, step_outputs
 from rnn_lib.widgets import TrajectoryViewer
 
@@ -25,16 +25,10 @@ def expected_points(model, text, projection):
 
 def test_the_projection_is_fitted_once_on_the_given_phrases(model):
     viewer = TrajectoryViewer(model, VOCAB)
-    reference = pca_2d(hidden_states(model, VOCAB, list(train_data) + [t for t in _test_phrases()]))
+    reference = pca_2d(hidden_states(model, VOCAB, [*train_data, *test_data]))  # the course's phrases
     np.testing.assert_allclose(viewer.projection.axes, reference.axes, atol=1e-12)
     own = TrajectoryViewer(model, VOCAB, fit_texts=["i am happy", "this is not bad", "i was sad earlier"])
     assert not np.allclose(own.projection.axes, viewer.projection.axes)
-
-
-def _test_phrases():
-    from rnn_lib import test_data
-
-    return [t for t in test_data if t not in train_data]
 
 
 def test_it_draws_both_phrases_paths_from_h0_with_their_predictions(model):
