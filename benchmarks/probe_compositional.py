@@ -62,7 +62,8 @@ def train_run(recipe, train, validation, seed):
     start = time.perf_counter()
     model, vocab, history = rnn_lib.fit(
         seed=seed, epochs=recipe.epochs, hidden_size=recipe.hidden_size, learn_rate=recipe.learn_rate,
-        clip=recipe.clip, init=recipe.init, train_data=train, test_data=validation if stop else None,
+        clip=recipe.clip, init=recipe.init, train_data=train, test_data=None,
+        validation_data=validation if stop else None,
         stop_at=recipe.stop_at if stop else None, **engine_options(recipe.batch_size))
     return model, vocab, len(history), time.perf_counter() - start
 

@@ -6,7 +6,13 @@ the drawing code so that they can be tested and reused:
     step_outputs        h_t and the output probabilities "if the phrase ended at t", t = 0..T
     hidden_grad_norms   ||dL/dh_t|| for t = 0..T: vanishing (or exploding) gradients
     gate_values         a gated cell's gates and states after every word (LSTM: i, f, g, o, c, h)
+    occlusion           P(positive) of a phrase with each word left out in turn
+    hidden_states       every h_t (t = 1..T) of a list of phrases, stacked: what PCA is fitted on
+    PCA2D, pca_2d       a 2-D projection of hidden states (principal components, by numpy's SVD)
+    trajectory          the 2-D path h_0, h_1, ..., h_T of one phrase in such a projection
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -110,3 +116,101 @@ def gate_values(model, inputs, h0=None):
             column = [cache[fields.index(gate)] for cache in caches]
         values[gate] = np.concatenate(column, axis=1).T.copy()  # (T, H)
     return values
+
+
+def _p_positive(model, indices):
+    from .training import POSITIVE
+
+    return float(step_outputs(model, indices)[1][-1, POSITIVE])
+
+
+def occlusion(model, vocab, text):
+    """P(positive) of ``text``, and of ``text`` with each of its words left out in turn.
+
+    Leaving a word out and watching the prediction move shows which words the
+    decision rests on: a word whose removal changes nothing was ignored.
+
+    Args:
+        model: a two-class ``RNN`` (negative, positive); its weights are only read.
+        vocab: the ``Vocabulary`` that reads ``text`` (unknown words raise its ValueError).
+        text: the phrase.
+    Returns:
+        ``(words, p, p_without)``: the T words as the vocabulary reads them,
+        P(positive) of the whole phrase (float), and a (T,) float array whose
+        entry t is P(positive) of the phrase without word t (NaN for a
+        one-word phrase, which leaves nothing to read).
+    """
+    indices = list(vocab.encode(text))
+    words = vocab.decode(indices).split()
+    p_without = np.full(len(indices), np.nan)
+    for t in range(len(indices)):
+        rest = indices[:t] + indices[t + 1:]
+        if rest:
+            p_without[t] = _p_positive(model, rest)
+    return words, _p_positive(model, indices), p_without
+
+
+def hidden_states(model, vocab, texts):
+    """Every hidden state h_t, t = 1..T, of every phrase in ``texts``, stacked as rows: (sum of T, H).
+
+    ``h_0`` (zeros for every phrase) is left out, so that it does not weigh on
+    a projection fitted to these rows.
+    """
+    texts = list(texts)
+    if not texts:
+        raise ValueError("texts is empty: give at least one phrase")
+    return np.concatenate([step_outputs(model, vocab.encode(t))[0][1:] for t in texts], axis=0)
+
+
+@dataclass(frozen=True)
+class PCA2D:
+    """A projection of H-dimensional hidden states onto their two principal directions.
+
+    Attributes:
+        mean: (H,) the mean of the states it was fitted on (subtracted first).
+        axes: (2, H) unit rows, the first two principal directions (the right
+            singular vectors of the centred states), each signed so that its
+            largest entry in absolute value is positive (the same axes every run).
+        explained: (2,) the fraction of the states' variance along each axis.
+    """
+
+    mean: np.ndarray
+    axes: np.ndarray
+    explained: np.ndarray
+
+    def __call__(self, states):
+        """States (n, H), or one state (H,), -> their coordinates (n, 2) or (2,)."""
+        states = np.asarray(states, dtype=np.float64)
+        if states.shape[-1] != self.mean.shape[0]:
+            raise ValueError(f"states have {states.shape[-1]} units, the projection was fitted on "
+                             f"{self.mean.shape[0]}")
+        return (states - self.mean) @ self.axes.T
+
+
+def pca_2d(states):
+    """Fit a ``PCA2D`` to ``states`` (n, H), n >= 2, by the SVD of the centred states (``np.linalg.svd``)."""
+    states = np.asarray(states, dtype=np.float64)
+    if states.ndim != 2 or states.shape[0] < 2 or states.shape[1] < 2:
+        raise ValueError(f"states must be (n, H) with n >= 2 and H >= 2, got shape {states.shape}")
+    mean = states.mean(axis=0)
+    _, s, vt = np.linalg.svd(states - mean, full_matrices=False)
+    axes = vt[:2].copy()
+    signs = np.sign(axes[np.arange(2), np.argmax(np.abs(axes), axis=1)])
+    axes *= signs[:, None]
+    variance = s ** 2
+    total = variance.sum()
+    explained = variance[:2] / total if total > 0 else np.zeros(2)
+    return PCA2D(mean, axes, explained)
+
+
+def trajectory(model, vocab, text, projection):
+    """The path of one phrase in a 2-D projection: ``(words, points (T+1, 2), P(positive) after each word)``.
+
+    Row 0 of ``points`` is h_0 (the start, the same for every phrase), row t is
+    h_t after word t; the probabilities are those of ``step_outputs`` (T+1,).
+    """
+    from .training import POSITIVE
+
+    indices = vocab.encode(text)
+    hs, probs = step_outputs(model, indices)
+    return vocab.decode(indices).split(), projection(hs), probs[:, POSITIVE]

@@ -26,6 +26,7 @@ phrases it saw; test accuracy on 20 phrases like the training ones does not.
 (``benchmarks/probe_compositional.py`` prints the measurements).
 """
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -91,6 +92,21 @@ class Recipe:
     batch_size: int
     validation_fraction: float
     stop_at: float | None
+
+    def fit(self, seed, train_data, validation_data=None, test_data=None, **overrides):
+        """Train a fresh network with this recipe: ``rnn_lib.fit``'s ``(model, vocab, history)``.
+
+        ``stop_at`` reads ``validation_data``; without it the recipe trains all
+        its epochs. ``overrides`` replace the recipe's fields for this run, e.g.
+        ``hidden_size=8`` or ``init="article"``; the test set is only reported.
+        """
+        from .training import fit
+
+        recipe = dataclasses.replace(self, **overrides)
+        stop = recipe.stop_at if validation_data else None
+        return fit(seed, epochs=recipe.epochs, hidden_size=recipe.hidden_size, learn_rate=recipe.learn_rate,
+                   clip=recipe.clip, init=recipe.init, train_data=train_data, test_data=test_data,
+                   validation_data=validation_data or None, stop_at=stop, **recipe.engine_options())
 
     def engine_options(self):
         """``fit``'s engine arguments for this recipe: the vectorised engines, which train exactly

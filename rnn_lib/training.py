@@ -3,8 +3,15 @@
 The loop is the article's: every epoch, shuffle the training phrases, and for
 each one run forward, softmax + cross-entropy, backward, clip, update. The
 "train" loss and accuracy of an epoch are measured during that pass (before
-each phrase's update), as the article does; the test figures are measured after
-the epoch, without updates.
+each phrase's update), as the article does; the validation and test figures
+are measured after the epoch, without updates.
+
+Three sets, three jobs: the *training* phrases make the updates; the
+*validation* phrases (``validation_data``, held out from the training phrases,
+e.g. with ``rnn_lib.split_validation``) make every choice, such as when to stop
+(``stop_at``); the *test* phrases are only reported. ``stop_at`` reads the
+validation accuracy and nothing else: without ``validation_data`` it is an
+error, never a silent stop on the test set.
 
 ``train`` is the only epoch loop in the library. What one update computes is an
 *engine*'s job, chosen by name:
@@ -62,23 +69,34 @@ class History:
     train_acc: list = field(default_factory=list)
     test_loss: list = field(default_factory=list)
     test_acc: list = field(default_factory=list)
+    validation_loss: list = field(default_factory=list)
+    validation_acc: list = field(default_factory=list)
 
-    def append(self, epoch, train_loss, train_acc, test_loss, test_acc):
+    def append(self, epoch, train_loss, train_acc, test_loss, test_acc, validation_loss=None,
+               validation_acc=None):
+        """Add one epoch's figures; the test and validation ones are ``None`` when there is no such set."""
         self.epoch.append(epoch)
         self.train_loss.append(train_loss)
         self.train_acc.append(train_acc)
         self.test_loss.append(test_loss)
         self.test_acc.append(test_acc)
+        self.validation_loss.append(validation_loss)
+        self.validation_acc.append(validation_acc)
 
     def __len__(self):
         return len(self.epoch)
 
     def report(self, i=-1):
-        """The article's three lines for entry ``i``: ``--- Epoch N``, ``Train:`` and ``Test:``."""
+        """The article's three lines for entry ``i``: ``--- Epoch N``, ``Train:`` and ``Test:``.
+
+        A run with validation data gets a ``Valid:`` line between the two.
+        """
         if not self.epoch:
             return "No epochs trained yet: the history is empty."
         lines = [f"--- Epoch {self.epoch[i]}",
                  f"Train:\tLoss {self.train_loss[i]:.3f} | Accuracy: {self.train_acc[i]:.3f}"]
+        if self.validation_loss and self.validation_loss[i] is not None:
+            lines.append(f"Valid:\tLoss {self.validation_loss[i]:.3f} | Accuracy: {self.validation_acc[i]:.3f}")
         if self.test_loss[i] is not None:
             lines.append(f"Test:\tLoss {self.test_loss[i]:.3f} | Accuracy: {self.test_acc[i]:.3f}")
         return "\n".join(lines)
@@ -179,7 +197,7 @@ def _diverged(epoch, loss, model, learn_rate, clip):
 
 def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EPOCHS,
           learn_rate=LEARN_RATE, clip=CLIP, rng=None, callback=None, engine="loop", batch_size=None,
-          stop_at=None):
+          stop_at=None, validation_data=None):
     """Train ``model`` in place with SGD; return its ``History``.
 
     Args:
@@ -200,8 +218,13 @@ def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EP
             using the sum of its per-example gradients).
         batch_size: phrases per update, for ``engine="batched"`` only
             (default ``RECOMMENDED_BATCH_SIZE``, 16).
-        stop_at: stop after the first epoch whose test accuracy is at least
-            this (e.g. ``1.0``); ``None`` trains all ``epochs``.
+        stop_at: stop after the first epoch whose *validation* accuracy is at
+            least this (e.g. ``1.0``); ``None`` trains all ``epochs``. It
+            needs ``validation_data`` and never reads the test set.
+        validation_data: ``{text: label}`` phrases held out from training
+            (e.g. ``split_validation(train_data)[1]``), measured after every
+            epoch (``History.validation_loss``, ``validation_acc``) and read by
+            ``stop_at``; ``None`` (default) for none.
 
     Every argument and every phrase is checked before the first update. If the
     loss or the weights stop being finite, training stops with
@@ -214,31 +237,38 @@ def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EP
     batch_size = _engine_and_batch_size(engine, batch_size)
     if stop_at is not None:
         stop_at = checks.accuracy(stop_at, "stop_at")
-        if test_data is None:
-            raise ValueError("stop_at needs test_data: it stops at a test accuracy")
+        if validation_data is None:
+            raise ValueError("stop_at needs validation_data: it stops at a validation accuracy, never at a "
+                             "test accuracy (split some training phrases off with "
+                             "rnn_lib.split_validation(train_data))")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be a function of the history (or None), got {type(callback).__name__}")
     rng = as_rng(rng)
     seqs, targets = _encode(vocab, train_data, "train_data")
     test = None if test_data is None else _encode(vocab, test_data, "test_data")
+    valid = None if validation_data is None else _encode(vocab, validation_data, "validation_data")
     runner = ENGINES[engine](model, learn_rate, clip)
     train_set = runner.prepare(seqs, targets)
     test_set = None if test is None else runner.prepare(*test)
+    valid_set = None if valid is None else runner.prepare(*valid)
     return run_epochs(model, runner, train_set, test_set, [len(s) for s in seqs], epochs=epochs, rng=rng,
-                      batch_size=batch_size, callback=callback, stop_at=stop_at, learn_rate=learn_rate, clip=clip)
+                      batch_size=batch_size, callback=callback, stop_at=stop_at, learn_rate=learn_rate, clip=clip,
+                      valid_set=valid_set)
 
 
 def run_epochs(model, runner, train_set, test_set, lengths, *, epochs, rng, batch_size, callback=None,
-               stop_at=None, learn_rate, clip, per=None):
+               stop_at=None, learn_rate, clip, per=None, valid_set=None):
     """The epoch loop itself, for any engine ``runner`` on data it prepared; returns the ``History``.
 
     Every epoch: shuffle the ``len(lengths)`` training items with ``rng``, cut
     them into batches (``make_batches``: items of one length together), call
     ``runner.step`` on each and sum its ``(loss, correct)``, then
-    ``runner.evaluate(test_set)``. The epoch's train figures are the sums
-    divided by ``per`` (default: the number of items; the language model
-    passes its number of characters). Arguments are already checked: ``train``
-    (the classifier) and ``rnn_lib.lm.train_lm`` (the language model) call it.
+    ``runner.evaluate`` the test set and the validation set (either may be
+    ``None``). The epoch's train figures are the sums divided by ``per``
+    (default: the number of items; the language model passes its number of
+    characters). ``stop_at`` reads the validation accuracy only, never the
+    test set's. Arguments are already checked: ``train`` (the classifier) and
+    ``rnn_lib.lm.train_lm`` (the language model) call it.
     """
     n = len(lengths)
     per = n if per is None else per
@@ -256,28 +286,31 @@ def run_epochs(model, runner, train_set, test_set, lengths, *, epochs, rng, batc
             model.flat[...] = before
             raise TrainingDiverged(message, history)
         test_figures = (None, None) if test_set is None else runner.evaluate(test_set)
-        history.append(epoch, loss / per, correct / per, *test_figures)
+        valid_figures = (None, None) if valid_set is None else runner.evaluate(valid_set)
+        history.append(epoch, loss / per, correct / per, *test_figures, *valid_figures)
         if callback is not None and callback(history) is True:
             break
-        if stop_at is not None and test_figures[1] >= stop_at:
+        if stop_at is not None and valid_figures[1] >= stop_at:
             break
     return history
 
 
 def fit(seed=SEED, epochs=EPOCHS, hidden_size=HIDDEN_SIZE, learn_rate=LEARN_RATE, clip=CLIP,
         init="article", callback=None, train_data=TRAIN_DATA, test_data=TEST_DATA, *, engine="loop",
-        batch_size=None, stop_at=None, cell="rnn"):
+        batch_size=None, stop_at=None, cell="rnn", validation_data=None):
     """Build the vocabulary and a fresh model from ``seed``, train it, return ``(model, vocab, history)``.
 
     One ``np.random.default_rng(seed)`` draws the initial weights and then
-    the shuffles, so a seed fixes the whole run. ``engine``, ``batch_size`` and
-    ``stop_at`` are passed to ``train``; ``cell`` (``"rnn"``, ``"lstm"``, ``"gru"`` or a
-    cell object) chooses the model: ``RNN``, ``LSTM`` or ``GRU`` (``make_model``).
+    the shuffles, so a seed fixes the whole run. ``engine``, ``batch_size``,
+    ``stop_at`` and ``validation_data`` are passed to ``train`` (``stop_at``
+    reads the validation accuracy); the vocabulary is the training phrases'.
+    ``cell`` (``"rnn"``, ``"lstm"``, ``"gru"`` or a cell object) chooses the model: ``RNN``,
+    ``LSTM`` or ``GRU`` (``make_model``).
     """
     rng = as_rng(seed)
     vocab = Vocabulary.from_texts(train_data)
     model = make_model(len(vocab), 2, hidden_size, rng=rng, init=init, cell=cell)
     history = train(model, vocab, train_data, test_data, epochs=epochs, learn_rate=learn_rate,
                     clip=clip, rng=rng, callback=callback, engine=engine, batch_size=batch_size,
-                    stop_at=stop_at)
+                    stop_at=stop_at, validation_data=validation_data)
     return model, vocab, history

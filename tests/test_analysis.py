@@ -76,3 +76,61 @@ def test_small_weights_make_the_gradient_vanish_going_back_in_time():
     assert small[0] / small[-1] < 1e-10
     moderate = hidden_grad_norms(model_with_scale(0.3), indices, 1)
     assert moderate[0] / moderate[-1] > 1e-3  # much less decay with larger weights
+
+
+# --- occlusion, PCA and trajectories --------------------------------------------------------------
+
+from rnn_lib import predict_proba  # noqa: E402
+from rnn_lib.analysis import PCA2D, hidden_states, occlusion, pca_2d, trajectory  # noqa: E402
+
+
+def test_occlusion_is_the_probability_of_each_shortened_phrase():
+    model = model_with_scale(0.5)
+    words, p, p_without = occlusion(model, VOCAB, "I am not  happy")
+    assert words == ["i", "am", "not", "happy"]
+    assert p == pytest.approx(predict_proba(model, VOCAB, "i am not happy"), abs=1e-15)
+    for t, rest in enumerate(["am not happy", "i not happy", "i am happy", "i am not"]):
+        assert p_without[t] == pytest.approx(predict_proba(model, VOCAB, rest), abs=1e-15)
+    _, _, single = occlusion(model, VOCAB, "happy")
+    assert np.isnan(single).all() and single.shape == (1,)
+    with pytest.raises(ValueError, match="great"):
+        occlusion(model, VOCAB, "i am great")
+
+
+def test_pca_2d_finds_the_directions_of_largest_variance():
+    rng = np.random.default_rng(0)
+    basis = np.linalg.qr(rng.standard_normal((6, 6)))[0]  # orthonormal columns
+    coords = rng.standard_normal((500, 6)) * np.array([5.0, 2.0, 0.3, 0.2, 0.1, 0.05])
+    states = coords @ basis.T + 3.0
+    pca = pca_2d(states)
+    assert isinstance(pca, PCA2D) and pca.axes.shape == (2, 6)
+    for k in range(2):  # the true directions, up to sign (fixed: the largest entry is positive)
+        assert abs(pca.axes[k] @ basis[:, k]) > 0.999
+        assert pca.axes[k][np.argmax(np.abs(pca.axes[k]))] > 0
+    np.testing.assert_allclose(pca.axes @ pca.axes.T, np.eye(2), atol=1e-12)
+    variances = coords.var(axis=0)
+    assert pca.explained[0] == pytest.approx(25 / (variances / variances[0] * 25).sum(), rel=0.2)
+    assert pca.explained[0] > pca.explained[1] and pca.explained.sum() < 1
+    projected = pca(states)
+    assert projected.shape == (500, 2) and abs(projected.mean(axis=0)).max() < 1e-12
+    np.testing.assert_allclose(projected[:, 0].var(), variances[0], rtol=0.15)
+    with pytest.raises(ValueError, match="shape"):
+        pca_2d(states[:1])
+    with pytest.raises(ValueError, match="units"):
+        pca(np.zeros((3, 5)))
+
+
+def test_hidden_states_stack_every_h_t_without_h0_and_trajectory_projects_them():
+    model = model_with_scale(0.5)
+    texts = ["i am happy", "not bad"]
+    states = hidden_states(model, VOCAB, texts)
+    assert states.shape == (5, 16)
+    np.testing.assert_array_equal(states[:3], step_outputs(model, VOCAB.encode("i am happy"))[0][1:])
+    pca = pca_2d(states)
+    words, points, probs = trajectory(model, VOCAB, "not bad", pca)
+    assert words == ["not", "bad"] and points.shape == (3, 2) and probs.shape == (3,)
+    np.testing.assert_allclose(points[0], pca(np.zeros(16)))
+    np.testing.assert_allclose(points[1:], pca(states[3:]))
+    assert probs[-1] == pytest.approx(predict_proba(model, VOCAB, "not bad"))
+    with pytest.raises(ValueError, match="empty"):
+        hidden_states(model, VOCAB, [])

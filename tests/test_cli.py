@@ -330,17 +330,29 @@ from rnn_lib import cli  # noqa: E402
 from rnn_lib.fast import RECOMMENDED_BATCH_SIZE  # noqa: E402
 
 
-def test_cli_batch_size_and_stop_at():
+def test_cli_batch_size_and_stop_at_stops_on_a_validation_split_and_says_so():
     out = io.StringIO()
-    assert cli.main(["train", "--batch-size", str(RECOMMENDED_BATCH_SIZE), "--stop-at", "1.0"], out=out) == 0
+    assert cli.main(["train", "--batch-size", str(RECOMMENDED_BATCH_SIZE), "--stop-at", "0.7"], out=out) == 0
     lines = out.getvalue().splitlines()
-    assert lines[-1].startswith("stopped after epoch ") and lines[-1].endswith("test accuracy reached 1.000")
+    train, validation = rnn_lib.split_validation(rnn_lib.train_data, rnn_lib.datasets.VALIDATION_FRACTION)
+    assert lines[0] == (f"validation: {len(validation)} of the 60 training phrases of sentiment.json held out "
+                        f"(15%, seeded), not trained on; training on {len(train)}")
+    assert lines[-1].startswith("stopped after epoch ") and lines[-1].endswith("validation accuracy reached 0.700")
     epoch = int(lines[-1].split()[3].rstrip(":"))
-    assert lines[-4] == f"--- Epoch {epoch}"
-    assert lines[-2].startswith("Test:\tLoss ") and lines[-2].endswith("| Accuracy: 1.000")
-    _, _, h = rnn_lib.fit(rnn_lib.SEED, engine="batched", batch_size=RECOMMENDED_BATCH_SIZE, stop_at=1.0)
+    assert lines[-5] == f"--- Epoch {epoch}"
+    assert lines[-3].startswith("Valid:\tLoss ") and float(lines[-3].split()[-1]) >= 0.7
+    assert lines[-2].startswith("Test:\tLoss ")
+    _, _, h = rnn_lib.fit(rnn_lib.SEED, engine="batched", batch_size=RECOMMENDED_BATCH_SIZE, stop_at=0.7,
+                          train_data=train, validation_data=validation)
     assert epoch == h.epoch[-1]
     assert sum(line.startswith("--- Epoch") for line in lines) == epoch // 100 + (epoch % 100 > 0)
+
+
+def test_cli_says_when_stop_at_was_not_reached():
+    status, out, _ = call("train", "--fast", "--epochs", "3", "--stop-at", "1.0")
+    assert status == 0
+    assert re.fullmatch(r"validation accuracy 0\.\d{3} after 3 epochs: --stop-at 1\.000 was not reached",
+                        out.splitlines()[-1])
 
 
 def test_cli_fast_prints_the_teaching_loops_table():
@@ -359,3 +371,141 @@ def test_cli_rejects_bad_batch_size_and_stop_at(argv, capsys):
         cli.main(["train"] + argv)
     assert e.value.code == 2
     assert "error: argument --" in capsys.readouterr().err
+
+
+# --- train --dataset, --data and --test-data ------------------------------------------------------
+
+from rnn_lib.datasets import load_dataset  # noqa: E402
+
+COMPOSITIONAL = load_dataset("compositional")
+
+
+def test_train_dataset_compositional_then_predict_new_compositions(tmp_path):
+    path = tmp_path / "comp.npz"
+    status, out, err = call("train", "--dataset", "compositional", "--save", str(path))
+    assert status == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("dataset 'compositional': 322 phrases to train on, 56 phrases for validation")
+    assert lines[1].startswith("recipe: hidden size 64, xavier initialisation, learning rate 0.02")
+    assert any(line.startswith("stopped after epoch ") and line.endswith("validation accuracy reached 1.000")
+               for line in lines)
+    probe = [line.split() for line in lines if line.startswith("  ")]
+    assert [row[0] for row in probe] == ["plain", "negation", "negation", "X", "coordination", "all"]
+    assert all(float(row[-3]) >= 0.9 for row in probe), probe
+    # phrases the course never showed: in no training, validation or test set
+    seen = {**rnn_lib.train_data, **rnn_lib.test_data, **COMPOSITIONAL.train, **COMPOSITIONAL.validation,
+            **COMPOSITIONAL.test}
+    new = {"i am not bad right now": True, "i am not at all happy right now": False, "i was not bad": True,
+           "i am bad not happy right now": False, "happy and not at all bad": True, "i was very good": True}
+    assert not set(new) & set(seen) and set(new) <= set(COMPOSITIONAL.probe_phrases)
+    status, out, err = call("predict", str(path), *new)
+    assert status == 0, err
+    got = [line.rsplit(" ", 1)[-1] for line in out.splitlines()]
+    assert got == ["positive" if label else "negative" for label in new.values()]
+
+
+def test_explicit_options_override_the_recipe(tmp_path):
+    path = tmp_path / "small.npz"
+    status, out, _ = call("train", "--dataset", "compositional", "--hidden", "8", "--epochs", "2",
+                          "--lr", "0.05", "--save", str(path))
+    assert status == 0
+    assert "recipe: hidden size 8, xavier initialisation, learning rate 0.05, clip 1, up to 2 epochs" in out
+    assert rnn_lib.load(path)[0].hidden_size == 8
+
+
+def write_csv(path, data, labels=("negative", "positive")):
+    lines = ["text,label"] + [f"{text},{labels[int(label)]}" for text, label in data.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_json(path, data):
+    import json
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_train_data_round_trip_with_csv_and_json(tmp_path):
+    """The same phrases as CSV and as JSON train the same model; it predicts the test file's phrases."""
+    train, test = COMPOSITIONAL.train, COMPOSITIONAL.test
+    csv_train = write_csv(tmp_path / "train.csv", train)
+    csv_test = write_csv(tmp_path / "test.csv", test, labels=("0", "1"))
+    json_train = write_json(tmp_path / "train.json", train)
+    json_test = write_json(tmp_path / "test.json", test)
+    outs = []
+    for kind, (tr, te) in {"csv": (csv_train, csv_test), "json": (json_train, json_test)}.items():
+        status, out, err = call("train", "--data", str(tr), "--test-data", str(te),
+                                "--save", str(tmp_path / f"{kind}.npz"))
+        assert status == 0, err
+        assert out.splitlines()[0] == f"{tr}: 322 phrases: 274 phrases to train on, 48 phrases for validation, " \
+                                      f"54 phrases to test; 18 words"
+        assert "Probe" not in out and re.search(r"\nTest:\tLoss \d\.\d{3} \| Accuracy: \d\.\d{3}\n", out)
+        outs.append([line for line in out.splitlines() if str(tmp_path) not in line])
+    assert outs[0] == outs[1]  # the same training, line for line
+    m_csv, v_csv = rnn_lib.load(tmp_path / "csv.npz")
+    m_json, v_json = rnn_lib.load(tmp_path / "json.npz")
+    assert v_csv.words == v_json.words and np.array_equal(m_csv.flat, m_json.flat)
+    assert rnn_lib.evaluate(m_csv, v_csv, test)[1] >= 0.95
+    status, out, _ = call("predict", str(tmp_path / "json.npz"), "i am not sad", "this is not happy")
+    assert status == 0 and out.splitlines()[0].endswith("positive") and out.splitlines()[1].endswith("negative")
+
+
+GOOD = {"i am happy": True, "i am sad": False, "this is good": True, "this is bad": False,
+        "i am not sad": True, "i am not happy": False, "this is very good": True, "this is very bad": False,
+        "i am good": True, "i am bad": False, "this is happy": True, "this is sad": False}
+
+
+@pytest.mark.parametrize("name, content, where, message", [
+    ("no_label.csv", "text,sentiment\ni am happy,positive\n", "line 1", "no 'label' column"),
+    ("empty_text.csv", "text,label\ni am happy,positive\n  ,negative\n", "line 3", "empty text"),
+    ("bad_label.csv", "text,label\ni am happy,positive\ni am sad,maybe\n", "line 3", "unknown label 'maybe'"),
+    ("twice.csv", "text,label\ni am happy,positive\ni am sad,0\nI am  happy,negative\n", "line 2 and line 4",
+     "'i am happy' has two labels"),
+    ("bad_label.json", '{"i am happy": true, "i am sad": "meh"}', "key 'i am sad'", 'unknown label "meh"'),
+    ("broken.json", '{"i am happy": true,', "line 1", "not valid JSON"),
+    ("list.json", '["i am happy"]', None, "expected one JSON object"),
+    ("data.txt", "i am happy", None, "unknown file type '.txt'"),
+    ("missing.csv", None, None, "no such file"),
+])
+def test_a_bad_training_file_is_a_one_line_error_and_nothing_is_trained_or_saved(tmp_path, name, content, where,
+                                                                                  message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    save = tmp_path / "model.npz"
+    status, out, err = call("train", "--data", str(path), "--save", str(save))
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith(f"error: {path}: ")
+    assert message in err and (where is None or f": {where}: " in err), err
+    assert err.rstrip().endswith("nothing was trained or saved")
+    assert not save.exists() and list(tmp_path.glob("*.npz")) == []
+
+
+@pytest.mark.parametrize("test_phrases, message", [
+    ({"i am happy": True}, "'i am happy' is in both"),
+    ({"i am glad": True}, "has word 'glad' not in the vocabulary of"),
+])
+def test_a_bad_test_file_is_a_one_line_error_naming_both_files(tmp_path, test_phrases, message):
+    train = write_csv(tmp_path / "train.csv", GOOD)
+    test = write_json(tmp_path / "test.json", test_phrases)
+    save = tmp_path / "model.npz"
+    status, out, err = call("train", "--data", str(train), "--test-data", str(test), "--save", str(save))
+    assert status == 2 and out == "" and err.count("\n") == 1
+    assert message in err and str(test) in err and str(train) in err, err
+    assert not save.exists()
+
+
+def test_test_data_needs_data_and_data_excludes_dataset(tmp_path, capsys):
+    test = write_json(tmp_path / "test.json", GOOD)
+    status, out, err = call("train", "--test-data", str(test))
+    assert status == 2 and out == "" and err == "error: --test-data needs --data FILE: the training phrases " \
+                                                "it is tested against; nothing was trained\n"
+    with pytest.raises(SystemExit) as e:
+        call("train", "--data", str(test), "--dataset", "compositional")
+    assert e.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
+
+
+def test_a_file_too_small_for_a_validation_split_is_refused_before_training(tmp_path):
+    path = write_csv(tmp_path / "tiny.csv", {"i am happy": True, "i am sad": False})
+    status, out, err = call("train", "--data", str(path))
+    assert status == 2 and out == "" and err.startswith(f"error: {path}: 2 phrases are too few to hold out 15%")

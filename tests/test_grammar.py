@@ -164,8 +164,20 @@ def test_recommended_recipe_composes_on_the_probe_set(seed):
     engine = rec.engine_options()  # the vectorised engine
     model, vocab, _ = rnn_lib.fit(seed=seed, epochs=rec.epochs, hidden_size=rec.hidden_size,
                                   learn_rate=rec.learn_rate, clip=rec.clip, init=rec.init,
-                                  train_data=ds.train, test_data=ds.validation, stop_at=rec.stop_at, **engine)
+                                  train_data=ds.train, test_data=ds.test, validation_data=ds.validation,
+                                  stop_at=rec.stop_at, **engine)
     accuracy = rnn_lib.probe_accuracy(model, vocab, ds.probe)
     assert list(accuracy) == [*grammar.CONSTRUCTIONS, "all"]
     assert accuracy["all"] >= 0.95, accuracy
     assert accuracy["all"] == rnn_lib.evaluate(model, vocab, ds.probe_phrases)[1]
+
+
+def test_recipe_fit_trains_with_the_recipes_arguments_and_stops_on_validation_only():
+    ds, rec = rnn_lib.load_dataset("compositional"), rnn_lib.RECIPES["compositional"]
+    model, _, history = rec.fit(1, ds.train, ds.validation, ds.test)
+    _, _, expected = rnn_lib.fit(seed=1, epochs=rec.epochs, hidden_size=rec.hidden_size, learn_rate=rec.learn_rate,
+                                 clip=rec.clip, init=rec.init, train_data=ds.train, test_data=ds.test,
+                                 validation_data=ds.validation, stop_at=rec.stop_at, **rec.engine_options())
+    assert history == expected and len(history) < rec.epochs and history.validation_acc[-1] == 1.0
+    small, _, h = rec.fit(1, ds.train, epochs=3, hidden_size=8)  # no validation set: every epoch, no stop
+    assert small.hidden_size == 8 and len(h) == 3 and h.validation_acc == [None] * 3

@@ -312,3 +312,57 @@ def test_accuracy_vs_distance_one_line_per_cell_in_its_colour(ax):
     assert lines[1].get_color() == plots.CELL_COLORS["lstm"]
     assert len(ax.collections) == 4  # one set of dots per cell and seed
     assert "distance k" in ax.get_xlabel() and ax.get_ylabel() == "best test accuracy"
+
+
+# --- notebook 05: probe accuracy, occlusion, trajectories, learning curve -------------------------
+
+from matplotlib.colors import to_hex  # noqa: E402
+
+
+def test_probe_accuracy_bars_are_means_with_a_dot_per_seed(ax):
+    results = {"article": {"test": [1.0, 1.0], "plain": [0.8, 0.6]},
+               "grammar": {"test": [1.0, 0.9], "plain": [1.0, 1.0]}}
+    plots.plot_probe_accuracy(ax, results)
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == pytest.approx([1.0, 0.7, 0.95, 1.0])
+    assert tick_labels(ax.get_xticklabels()) == ["test", "plain"]
+    assert to_hex(ax.patches[0].get_facecolor()) != to_hex(ax.patches[2].get_facecolor())
+    dots = [line for line in ax.lines if line.get_marker() == "o"]
+    assert sorted(np.concatenate([d.get_ydata() for d in dots])) == sorted([1, 1, .8, .6, 1, .9, 1, 1])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["article", "grammar"]
+    with pytest.raises(ValueError, match="groups"):
+        plots.plot_probe_accuracy(Figure().add_subplot(), {"a": {"test": [1]}, "b": {"plain": [1]}})
+
+
+def test_occlusion_bars_are_coloured_by_the_class_they_predict(ax):
+    plots.plot_occlusion(ax, WORDS, 0.9, [0.8, 0.7, 0.95, 0.1])
+    assert [p.get_height() for p in ax.patches] == pytest.approx([0.8, 0.7, 0.95, 0.1])
+    colours = [to_hex(p.get_facecolor()) for p in ax.patches]
+    assert colours == [plots.CLASS_COLORS[1]] * 3 + [plots.CLASS_COLORS[0]]  # red positive, blue negative
+    assert ax.lines[0].get_ydata()[0] == 0.9
+    assert tick_labels(ax.get_xticklabels())[2] == "without\n“not”"
+    with pytest.raises(ValueError, match="4 words"):
+        plots.plot_occlusion(Figure().add_subplot(), WORDS, 0.5, [0.1, 0.2])
+
+
+def test_trajectories_draw_each_path_and_ring_its_end_in_the_class_colour(ax):
+    a = (["not", "bad"], np.array([[0, 0], [1, 0], [1, 1.0]]), np.array([0.5, 0.2, 0.9]))
+    b = (["bad"], np.array([[0, 0], [-1, 0.5]]), np.array([0.5, 0.1]))
+    plots.plot_trajectories(ax, [a, b], explained=[0.6, 0.25])
+    np.testing.assert_array_equal(ax.lines[0].get_xydata(), a[1])
+    np.testing.assert_array_equal(ax.lines[2].get_xydata(), b[1])
+    assert to_hex(ax.lines[1].get_color()) == plots.CLASS_COLORS[1]  # P = 0.9: positive, red
+    assert to_hex(ax.lines[3].get_color()) == plots.CLASS_COLORS[0]
+    assert ax.lines[0].get_linestyle() != ax.lines[2].get_linestyle()  # a shared start stays visible
+    assert ax.get_xlabel() == "principal component 1 (60% of the variance)"
+    assert [t.get_text() for t in ax.texts if t.get_text() in ("not", "bad")] == ["not", "bad", "bad"]
+    with pytest.raises(ValueError, match=r"\(T\+1, 2\)"):
+        plots.plot_trajectories(Figure().add_subplot(), [(["bad"], np.zeros((3, 2)), np.zeros(3))])
+
+
+def test_probe_learning_curve_is_the_mean_over_seeds(ax):
+    plots.plot_probe_learning_curve(ax, [0, 50, 100], [[0.5, 0.4], [0.8, 0.7], [1.0, 1.0]])
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [0.45, 0.75, 1.0])
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), [0, 50, 100])
+    with pytest.raises(ValueError, match="accuracies"):
+        plots.plot_probe_learning_curve(Figure().add_subplot(), [0, 1], [0.5, 0.6])

@@ -22,7 +22,9 @@ def test_recipe_reaches_full_test_accuracy_for_every_seed(seed):
     the teaching loop; seeds 1-9 the fast engine, which makes the same updates (tests/test_fast.py
     checks the two agree to 1e-12 and draw the same random numbers).
     """
-    _, _, history = fit(seed=seed, stop_at=1.0, engine="loop" if seed == 0 else "fast")
+    # A measurement of the test accuracy, so the run stops by a callback (stop_at reads validation data)
+    _, _, history = fit(seed=seed, engine="loop" if seed == 0 else "fast",
+                        callback=lambda h: h.test_acc[-1] >= 1.0)
     assert history.test_acc[-1] == 1.0
     assert len(history) <= 1000
     if seed == 0:  # notebook 04 and the README quote it
@@ -82,3 +84,42 @@ def test_bad_arguments():
         evaluate(model, vocab, ["i am happy"])
     with pytest.raises(ValueError, match="unknown word 'great'"):
         predict_proba(model, vocab, "i am great")
+
+
+# --- the validation set: stop_at reads it, the test set is only reported -------------------------
+
+PHRASES = dict(list(rnn_lib.train_data.items())[:12])
+FLIPPED = {text: not label for text, label in PHRASES.items()}  # no network gets all of these right
+
+
+def xavier_fit(**kwargs):
+    return fit(seed=1, epochs=60, init="xavier", engine="fast", train_data=rnn_lib.train_data, **kwargs)
+
+
+def test_stop_at_reads_the_validation_set_and_never_the_test_set():
+    # The validation set is learnable and the test set is not: stopping must follow the validation set.
+    _, _, h = xavier_fit(validation_data=PHRASES, test_data=FLIPPED, stop_at=1.0)
+    assert len(h) < 60 and h.validation_acc[-1] == 1.0
+    assert all(a < 1.0 for a in h.validation_acc[:-1]) and h.test_acc[-1] < 1.0
+    # The other way round: the test set reaches 1.000, yet training runs every epoch.
+    _, _, h = xavier_fit(validation_data=FLIPPED, test_data=PHRASES, stop_at=1.0)
+    assert len(h) == 60 and max(h.validation_acc) < 1.0
+    assert h.test_acc.index(1.0) < 59  # a stop on the test set would have ended the run here
+
+
+def test_stop_at_without_validation_data_is_an_error_and_names_the_fix():
+    with pytest.raises(ValueError, match=r"stop_at needs validation_data.*never at a test accuracy"):
+        fit(seed=0, epochs=5, stop_at=1.0)
+
+
+def test_history_has_validation_columns_and_the_report_a_valid_line():
+    model, vocab, h = xavier_fit(validation_data=PHRASES, test_data=rnn_lib.test_data)
+    assert len(h.validation_loss) == len(h.validation_acc) == len(h) == 60
+    loss, acc = evaluate(model, vocab, PHRASES)
+    assert h.validation_loss[-1] == pytest.approx(loss) and h.validation_acc[-1] == acc
+    lines = h.report().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["--- Epoch 60", "Train", "Valid", "Test"]
+    assert lines[2] == f"Valid:\tLoss {loss:.3f} | Accuracy: {acc:.3f}"
+    _, _, plain = fit(seed=0, epochs=3)  # without validation data: the columns hold None, the report is the article's
+    assert plain.validation_loss == plain.validation_acc == [None] * 3
+    assert [line.split(":")[0] for line in plain.report().splitlines()] == ["--- Epoch 3", "Train", "Test"]

@@ -5,6 +5,7 @@
     GateStepper      a gated cell's gates and states word by word (LSTM: i, f, g, o, c, h; GRU: r, z, n, h)
     GradientViewer   ||dL/dh_t|| over t on a log axis, for a phrase and a weight scale
     LiveTrainer      a button that trains the model in place, with a progress bar and live curves
+    TrajectoryViewer two phrases' hidden-state trajectories h_t in one 2-D projection (PCA)
 
 One module per widget, over ``_base`` (the figure widget, the phrase input that
 TimeStepper and GradientViewer share, reading a typed phrase, the messages).
@@ -31,11 +32,12 @@ from .gradient_viewer import GradientViewer
 from .live_trainer import LiveTrainer
 from .phrase_explorer import PhraseExplorer
 from .time_stepper import TimeStepper
+from .trajectories import TrajectoryViewer
 
 #: The class names, as ``rnn_lib.labels.CLASS_NAMES`` (kept under the name the widgets gave them first).
 LABELS = CLASS_NAMES
 
 __all__ = [
     "CLASS_NAMES", "DPI", "GateStepper", "LABELS", "MAX_WORDS", "GradientViewer", "LiveTrainer", "PhraseExplorer",
-    "PhraseInput", "TimeStepper", "phrase_options", "read_phrase", "resolve_data",
+    "PhraseInput", "TimeStepper", "TrajectoryViewer", "phrase_options", "read_phrase", "resolve_data",
 ]
