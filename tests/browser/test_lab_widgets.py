@@ -22,7 +22,12 @@ Each test checks
   - phrase explorer: typing a phrase + Enter replaces the plot and the verdict; a word outside the
     vocabulary shows the friendly message naming the word and listing the vocabulary, no traceback;
   - gradient viewer: ArrowLeft on the weight-scale slider changes the readout and the plot;
-  - live trainer: a click on Train trains (progress bar full, status at the new epoch, plot replaced).
+  - live trainer: a click on Train trains (progress bar full, status at the new epoch, plot replaced);
+  - trajectory viewer: a phrase typed into the second box + Enter replaces the plot and the summary;
+    an unknown word in the first box shows the friendly message (the plot stays), a good phrase
+    clears it;
+  - gate stepper: ArrowRight on the time slider steps the readout, highlights the word and replaces
+    the figure; an unknown word shows the friendly message, a good phrase clears it.
 
 A screenshot of each notebook (and one of each widget) is saved in artifacts/browser/, with the
 time from a key press to the new figure being shown (``<name>-round-trips.json``).
@@ -48,6 +53,8 @@ WIDGET_CLASSES = {
     "PhraseExplorer": "rnn-phrase-explorer",
     "GradientViewer": "rnn-gradient-viewer",
     "LiveTrainer": "rnn-live-trainer",
+    "TrajectoryViewer": "rnn-trajectory-viewer",
+    "GateStepper": "rnn-gate-stepper",
 }
 UNKNOWN_WORD = "joyful"
 ROUND_TRIPS_MS = {}  # filled by the checks, written to artifacts/browser/<name>-round-trips.json
@@ -73,6 +80,12 @@ HARNESS = {
     # as notebook 04: a network trained with rnn_lib.fit (5 epochs here) and its history
     "LiveTrainer": "trained, _, history = rnn_lib.fit(seed=0, epochs=5)\n"
                    "LiveTrainer(trained, vocab, history=history, epochs=700)",
+    # as notebook 05: two phrases that differ in one word, the projection fitted on the training phrases
+    "TrajectoryViewer": 'TrajectoryViewer(model, vocab, "i am not bad", "i am not bad right now", '
+                        'fit_texts=rnn_lib.train_data)',
+    # as notebook 07: a gated cell stepped through a phrase (a small LSTM here), from t = 0
+    "GateStepper": 'GateStepper(rnn_lib.LSTM(len(vocab), 2, hidden_size=8, rng=2, init=0.5), vocab, '
+                   'phrase="i am not happy", t=0)',
 }
 
 
@@ -359,11 +372,69 @@ def check_live_trainer(page, root):
     page.wait_for_function("el => el.style.width === '100%'", arg=bar.element_handle(), timeout=UPDATE_TIMEOUT_MS)
 
 
+def check_trajectory_viewer(page, root):
+    wait_figure_loaded(root)
+    boxes = root.locator("input[type=text]")
+    summary = root.locator(".widget-html-content").filter(has_text="P(positive)").first
+    old_src, old_summary = figure(root).get_attribute("src"), summary.inner_text()
+    boxes.nth(1).fill("i am not good right now")
+    start = time.perf_counter()
+    boxes.nth(1).press("Enter")
+    wait_figure_replaced(root, old_src)
+    ROUND_TRIPS_MS["TrajectoryViewer: Enter -> new figure shown"] = 1000 * (time.perf_counter() - start)
+    wait_text(summary, f"text !== {json.dumps(old_summary)} && text.includes('i am not good right now')")
+    old_src = figure(root).get_attribute("src")
+    boxes.nth(0).fill(f"i am {UNKNOWN_WORD}")
+    boxes.nth(0).press("Enter")
+    message = root.locator(".rnn-message")
+    message.wait_for()
+    text = message.inner_text()
+    assert text.startswith("Phrase 1:") and f"“{UNKNOWN_WORD}” is not a word this network knows" in text, text
+    assert "Traceback" not in root.inner_text()
+    assert figure(root).get_attribute("src") == old_src  # the picture stays as it was
+    boxes.nth(0).fill("i am happy")  # and a good phrase clears the message
+    boxes.nth(0).press("Enter")
+    message.wait_for(state="detached")
+    wait_figure_replaced(root, old_src)
+
+
+def check_gate_stepper(page, root):
+    wait_figure_loaded(root)
+    readout = slider(root).locator(".widget-readout")
+    wait_text(readout, "/^\\s*\\d+\\s*$/.test(text)")
+    handle = slider(root).locator(".noUi-handle")
+    handle.focus()
+    page.keyboard.press("Home")  # t = 0 (the harness starts there; a notebook may not)
+    wait_text(readout, "text.trim() === '0'")
+    page.wait_for_timeout(300)  # let a redraw for t = 0 arrive before reading the picture
+    old_src = figure(root).get_attribute("src")
+    start = time.perf_counter()
+    page.keyboard.press("ArrowRight")
+    wait_text(readout, "text.trim() === '1'")
+    wait_figure_replaced(root, old_src)
+    ROUND_TRIPS_MS["GateStepper: ArrowRight -> new figure shown"] = 1000 * (time.perf_counter() - start)
+    wait_text(root.locator("mark.rnn-current-word"), "text === 'i'")
+    box = root.locator("input[type=text]").first
+    old_src = figure(root).get_attribute("src")
+    box.fill(f"i am {UNKNOWN_WORD}")
+    box.press("Enter")
+    message = root.locator(".rnn-message")
+    message.wait_for()
+    assert f"“{UNKNOWN_WORD}” is not a word this network knows" in message.inner_text(), message.inner_text()
+    assert figure(root).get_attribute("src") == old_src
+    box.fill("this was not bad earlier")
+    box.press("Enter")
+    message.wait_for(state="detached")
+    wait_figure_replaced(root, old_src)
+
+
 CHECKS = {
     "TimeStepper": check_time_stepper,
     "PhraseExplorer": check_phrase_explorer,
     "GradientViewer": check_gradient_viewer,
     "LiveTrainer": check_live_trainer,
+    "TrajectoryViewer": check_trajectory_viewer,
+    "GateStepper": check_gate_stepper,
 }
 
 
