@@ -4,6 +4,8 @@
     PhraseExplorer   type a phrase, see P(positive) after each word and the verdict
     GradientViewer   ||dL/dh_t|| over t on a log axis, for a phrase and a weight scale
     LiveTrainer      a button that trains the model in place, with a progress bar and live curves
+    NameSampler      the language model's names at a temperature slider's value, a Sample button
+    NextCharExplorer type a prefix, step through it: P(next character) as bars and the hidden states
 
 One module per widget, over ``_base`` (the figure widget, the phrase input that
 TimeStepper and GradientViewer share, reading a typed phrase, the messages).
@@ -27,6 +29,7 @@ from ..labels import CLASS_NAMES
 from ._base import DPI, MAX_WORDS, PhraseInput, phrase_options, read_phrase, resolve_data
 from .gradient_viewer import GradientViewer
 from .live_trainer import LiveTrainer
+from .lm_widgets import NameSampler, NextCharExplorer
 from .phrase_explorer import PhraseExplorer
 from .time_stepper import TimeStepper
 
@@ -35,5 +38,6 @@ LABELS = CLASS_NAMES
 
 __all__ = [
     "CLASS_NAMES", "DPI", "LABELS", "MAX_WORDS", "GradientViewer", "LiveTrainer", "PhraseExplorer",
+    "NameSampler", "NextCharExplorer",
     "PhraseInput", "TimeStepper", "phrase_options", "read_phrase", "resolve_data",
 ]
