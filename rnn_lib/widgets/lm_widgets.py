@@ -22,6 +22,8 @@ from ._base import NONFINITE, FigureWidget, plain, weights_finite
 MAX_PREFIX = MAX_LENGTH
 #: How the end token is labelled on the character axis.
 END_LABEL = "end"
+#: How the start token (the first input, the same symbol as the end token) is labelled on the time axis.
+START_LABEL = "start"
 #: The temperature slider's range: 10**-1 .. 10**1, on a log scale (1 in the middle).
 TEMPERATURE_LOG_RANGE = (-1.0, 1.0)
 #: Colour of the ordinary bars, and of the bar of the character that comes next in the prefix.
@@ -34,12 +36,16 @@ def char_labels(alphabet):
 
 
 def _char_bars(ax, alphabet, title):
-    """Vertical bars of a distribution over ``alphabet`` (all 0 at first), probability 0..1; returns the bars."""
+    """Vertical bars of a distribution over ``alphabet`` (all 0 at first), probability 0..1; returns the bars.
+
+    The end token's bar stands one place apart from the letters, room for its label.
+    """
     V = len(alphabet)
-    bars = list(ax.bar(range(V), np.zeros(V), color=BAR_COLOR, width=0.8))
-    ax.set_xticks(range(V), char_labels(alphabet))
+    x = np.arange(V) + (np.arange(V) > 0)
+    bars = list(ax.bar(x, np.zeros(V), color=BAR_COLOR, width=0.8))
+    ax.set_xticks(x, char_labels(alphabet))
     ax.tick_params(axis="x", labelsize=9)
-    ax.set_xlim(-0.7, V - 0.3)
+    ax.set_xlim(-0.7, x[-1] + 0.7)
     ax.set_ylim(0, 1)
     ax.set_ylabel("probability")
     ax.set_title(title)
@@ -306,8 +312,7 @@ class NextCharExplorer(FigureWidget):
             self.slider.value = T if t is None else min(max(int(t), 1), T)
             self._im_h.set_data(np.ma.masked_all((H, T)))
             self._im_h.set_extent((-0.5, T - 0.5, H - 0.5, -0.5))
-            self._ax_h.set_xticks(range(T), plots.time_labels([END_LABEL if c == END else c
-                                                               for c in END + prefix]))
+            self._ax_h.set_xticks(range(T), plots.time_labels([START_LABEL, *prefix]))
             self._ax_h.set_xlim(-0.5, T - 0.5)
             self.text.value = prefix
         finally:
