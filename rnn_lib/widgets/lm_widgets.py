@@ -200,7 +200,7 @@ class NameSampler(FigureWidget):
     def _names_html(self):
         items = []
         for name in self._names:
-            shown = html.escape(name)
+            shown = html.escape(name) if name else "<i>(empty)</i>"  # the end token drawn first
             if self.train_names is not None and name not in self.train_names:
                 items.append(f'<b class="rnn-new-name" style="color:{plots.CLASS_TEXT_COLORS[0]}">{shown}</b>'
                              '<sup style="color:#555">new</sup>')
