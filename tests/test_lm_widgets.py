@@ -203,3 +203,10 @@ def test_the_widgets_display_a_stable_text_and_a_still_picture(model):
         assert bundle["text/plain"] == repr(widget)
         assert bundle["image/png"]
         assert "0x" not in bundle["text/plain"]  # no object address
+
+
+def test_an_empty_name_is_shown_as_empty(model):
+    model.params["by"][0] = 50.0  # the end token first, every time: every name is empty
+    sampler = NameSampler(model, train_names=TRAIN, n=3)
+    assert sampler.shown["names"] == ["", "", ""] and sampler.shown["n_new"] == 3
+    assert sampler.names.value.count("(empty)") == 3
