@@ -6,6 +6,8 @@
     GradientViewer   ||dL/dh_t|| over t on a log axis, for a phrase and a weight scale
     LiveTrainer      a button that trains the model in place, with a progress bar and live curves
     TrajectoryViewer two phrases' hidden-state trajectories h_t in one 2-D projection (PCA)
+    NameSampler      the language model's names at a temperature slider's value, a Sample button
+    NextCharExplorer type a prefix, step through it: P(next character) as bars and the hidden states
 
 One module per widget, over ``_base`` (the figure widget, the phrase input that
 TimeStepper and GradientViewer share, reading a typed phrase, the messages).
@@ -30,6 +32,7 @@ from ._base import DPI, MAX_WORDS, PhraseInput, phrase_options, read_phrase, res
 from .gates import GateStepper
 from .gradient_viewer import GradientViewer
 from .live_trainer import LiveTrainer
+from .lm_widgets import NameSampler, NextCharExplorer
 from .phrase_explorer import PhraseExplorer
 from .time_stepper import TimeStepper
 from .trajectories import TrajectoryViewer
@@ -38,6 +41,7 @@ from .trajectories import TrajectoryViewer
 LABELS = CLASS_NAMES
 
 __all__ = [
-    "CLASS_NAMES", "DPI", "GateStepper", "LABELS", "MAX_WORDS", "GradientViewer", "LiveTrainer", "PhraseExplorer",
-    "PhraseInput", "TimeStepper", "TrajectoryViewer", "phrase_options", "read_phrase", "resolve_data",
+    "CLASS_NAMES", "DPI", "GateStepper", "LABELS", "MAX_WORDS", "GradientViewer", "LiveTrainer", "NameSampler",
+    "NextCharExplorer", "PhraseExplorer", "PhraseInput", "TimeStepper", "TrajectoryViewer", "phrase_options",
+    "read_phrase", "resolve_data",
 ]

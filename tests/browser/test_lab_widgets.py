@@ -28,6 +28,11 @@ Each test checks
     clears it;
   - gate stepper: ArrowRight on the time slider steps the readout, highlights the word and replaces
     the figure; an unknown word shows the friendly message, a good phrase clears it.
+  - name sampler: a click on Sample shows other names and the next seed; ArrowLeft on the temperature
+    slider changes its readout, the names and the plot;
+  - next-character explorer: typing a prefix + Enter replaces the plot and the readout; ArrowRight on
+    the time slider steps the readout and replaces the figure; a character outside the alphabet shows
+    the friendly message naming it and the alphabet, no traceback.
 
 A screenshot of each notebook (and one of each widget) is saved in artifacts/browser/, with the
 time from a key press to the new figure being shown (``<name>-round-trips.json``).
@@ -55,8 +60,11 @@ WIDGET_CLASSES = {
     "LiveTrainer": "rnn-live-trainer",
     "TrajectoryViewer": "rnn-trajectory-viewer",
     "GateStepper": "rnn-gate-stepper",
+    "NameSampler": "rnn-name-sampler",
+    "NextCharExplorer": "rnn-next-char",
 }
 UNKNOWN_WORD = "joyful"
+BAD_PREFIX_CHARACTER = "3"
 ROUND_TRIPS_MS = {}  # filled by the checks, written to artifacts/browser/<name>-round-trips.json
 
 #: The harness: the course's vocabulary and a network built as notebook 02 builds its own (Xavier
@@ -86,6 +94,14 @@ HARNESS = {
     # as notebook 07: a gated cell stepped through a phrase (a small LSTM here), from t = 0
     "GateStepper": 'GateStepper(rnn_lib.LSTM(len(vocab), 2, hidden_size=8, rng=2, init=0.5), vocab, '
                    'phrase="i am not happy", t=0)',
+    # as notebook 06: a language model on the census names (trained for one epoch here)
+    "NameSampler": "from rnn_lib import CharLM, load_dataset\n"
+                   "from rnn_lib.lm import RECIPE, train_lm\n"
+                   "names = load_dataset(\"names\")\n"
+                   "lm = CharLM(names.alphabet, RECIPE.hidden_size, rng=np.random.default_rng(0))\n"
+                   "_ = train_lm(lm, names.train, epochs=1, rng=0)\n"
+                   "NameSampler(lm, train_names=names.train, n=10, temperature=1.0, seed=0)",
+    "NextCharExplorer": 'NextCharExplorer(lm, prefix="jon")',
 }
 
 
@@ -262,6 +278,15 @@ def wait_text(locator, predicate_js, timeout=UPDATE_TIMEOUT_MS):
                                    arg=locator.element_handle(), timeout=timeout)
 
 
+def wait_inside(root, selector, predicate_js, timeout=UPDATE_TIMEOUT_MS):
+    """Like ``wait_text`` for the element ``selector`` inside ``root``, looked up afresh at every poll
+    (an HTML widget replaces its elements when its value changes)."""
+    root.page.wait_for_function(
+        f"""([root, sel]) => {{ const el = root.querySelector(sel); if (!el) return false;
+                                const text = el.textContent; return {predicate_js}; }}""",
+        arg=[root.element_handle(), selector], timeout=timeout)
+
+
 def slider(root, index=0):
     return root.locator(".widget-slider").nth(index)
 
@@ -428,6 +453,75 @@ def check_gate_stepper(page, root):
     wait_figure_replaced(root, old_src)
 
 
+def check_name_sampler(page, root):
+    wait_figure_loaded(root)
+    seed = root.locator("input[type=number]").first
+    wait_inside(root, ".rnn-names", "text.trim().length > 0")
+    old_names, old_seed = root.locator(".rnn-names").text_content(), int(seed.input_value())
+    start = time.perf_counter()
+    root.locator("button", has_text="Sample").first.click()
+    wait_inside(root, ".rnn-names", f"text !== {json.dumps(old_names)}")
+    ROUND_TRIPS_MS["NameSampler: Sample -> new names shown"] = 1000 * (time.perf_counter() - start)
+    page.wait_for_function("([el, s]) => el.value === s", arg=[seed.element_handle(), str(old_seed + 1)],
+                           timeout=UPDATE_TIMEOUT_MS)
+    wait_inside(root, ".rnn-names-summary", f"text.includes('seed {old_seed + 1}') && text.includes('new')")
+    # the temperature: a step left on its slider redraws the names and the first character's bars
+    readout = slider(root).locator(".widget-readout")
+    old_src, old_names = figure(root).get_attribute("src"), root.locator(".rnn-names").text_content()
+    slider(root).locator(".noUi-handle").focus()
+    start = time.perf_counter()
+    for _ in range(10):  # 10 steps of 0.05 on the log scale: temperature 1 -> 0.32
+        page.keyboard.press("ArrowLeft")
+    wait_text(readout, "text.trim() === '0.32'")
+    wait_figure_replaced(root, old_src)
+    wait_inside(root, ".rnn-names-summary", "text.includes('temperature 0.32')")
+    ROUND_TRIPS_MS["NameSampler: ArrowLeft x10 -> new figure shown"] = 1000 * (time.perf_counter() - start)
+    assert root.locator(".rnn-names").text_content() != old_names
+    assert "Traceback" not in root.inner_text()
+
+
+def check_next_char_explorer(page, root):
+    wait_figure_loaded(root)
+    box = root.locator("input[type=text]").first
+    readout = slider(root).locator(".widget-readout")
+    old_src = figure(root).get_attribute("src")
+    box.fill("mar")
+    start = time.perf_counter()
+    box.press("Enter")
+    wait_figure_replaced(root, old_src)
+    ROUND_TRIPS_MS["NextCharExplorer: Enter -> new figure shown"] = 1000 * (time.perf_counter() - start)
+    wait_inside(root, ".rnn-next-char-readout", "text.startsWith('t = 4 of 4: read .mar')")
+    wait_text(readout, "text.trim() === '4'")
+    handle = slider(root).locator(".noUi-handle")
+    handle.focus()
+    old_src = figure(root).get_attribute("src")
+    page.keyboard.press("Home")
+    wait_text(readout, "text.trim() === '1'")
+    wait_figure_replaced(root, old_src)
+    wait_inside(root, ".rnn-next-char-readout", "text.startsWith('t = 1 of 4: read .;')")
+    old_src = figure(root).get_attribute("src")
+    start = time.perf_counter()
+    page.keyboard.press("ArrowRight")
+    wait_text(readout, "text.trim() === '2'")
+    wait_figure_replaced(root, old_src)
+    ROUND_TRIPS_MS["NextCharExplorer: ArrowRight -> new figure shown"] = 1000 * (time.perf_counter() - start)
+    wait_inside(root, ".rnn-next-char-readout", "text.startsWith('t = 2 of 4: read .m;') && text.includes('goes on with “a”')")
+    box.fill(f"ma{BAD_PREFIX_CHARACTER}")
+    box.press("Enter")
+    message = root.locator(".rnn-message")
+    message.wait_for()
+    text = message.inner_text()
+    assert f"“{BAD_PREFIX_CHARACTER}” is not a character this model reads" in text, text
+    assert "abcdefghijklmnopqrstuvwxyz" in text, text  # the alphabet is listed
+    assert "Traceback" not in root.inner_text() and "Error" not in root.inner_text()
+    assert not figure(root).is_visible()
+    box.fill("jon")  # and back: the plot returns
+    box.press("Enter")
+    message.wait_for(state="detached")
+    figure(root).wait_for(state="visible")
+    wait_inside(root, ".rnn-next-char-readout", "text.startsWith('t = 4 of 4: read .jon')")
+
+
 CHECKS = {
     "TimeStepper": check_time_stepper,
     "PhraseExplorer": check_phrase_explorer,
@@ -435,6 +529,8 @@ CHECKS = {
     "LiveTrainer": check_live_trainer,
     "TrajectoryViewer": check_trajectory_viewer,
     "GateStepper": check_gate_stepper,
+    "NameSampler": check_name_sampler,
+    "NextCharExplorer": check_next_char_explorer,
 }
 
 
@@ -445,6 +541,9 @@ def test_the_course_notebooks_build_their_widgets():
     assert built.get("02") == ["TimeStepper"]
     assert built.get("03") == ["GradientViewer"]
     assert set(built.get("04", [])) == {"TimeStepper", "PhraseExplorer", "LiveTrainer"}
+    assert built.get("05") == ["TrajectoryViewer"]
+    assert built.get("06") == ["NameSampler", "NextCharExplorer"]
+    assert built.get("07") == ["GateStepper"]
     imported = set().union(*(widgets_imported_in(p) for p in course_notebooks()))
     assert imported >= {"TimeStepper", "PhraseExplorer", "GradientViewer", "LiveTrainer"}, imported
     missing = imported - set(HARNESS)
