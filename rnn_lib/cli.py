@@ -389,12 +389,9 @@ def main(argv=None, out=None, err=None):
 # --- the character language model: python -m rnn_lib lm train|sample -----------------------------
 def _temperature(s):
     try:
-        v = float(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {s!r}") from None
-    if not (v > 0 and math.isfinite(v)):
-        raise argparse.ArgumentTypeError(f"the temperature must be > 0 (and finite), got {s!r}")
-    return v
+        return _positive_float(s)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"the temperature must be a number > 0 (and finite), got {s!r}") from None
 
 
 def _add_lm_parser(sub):
