@@ -298,16 +298,24 @@ def load(path, expect=None):
     if H < 1 or O < 1:
         raise ModelFileError(f"{path!r}: empty weight matrices")
     model = model_class(len(vocab), O, H, rng=0)
+    _fill_params(path, model, data, f"vocabulary of {len(vocab)} words, hidden size {H}")
+    return model, vocab
+
+
+def _fill_params(path, model, data, sizes):
+    """Check the file's arrays against ``model.shapes`` (shape, finite floats), then copy them in.
+
+    ``sizes`` says where the expected shapes come from, for the message. Nothing is
+    copied unless every array passes.
+    """
     for name, shape in model.shapes.items():
         a = data[name]
         if a.shape != shape:
-            raise ModelFileError(f"{path!r}: {name} has shape {a.shape}, expected {shape} "
-                                 f"(vocabulary of {len(vocab)} words, hidden size {H})")
+            raise ModelFileError(f"{path!r}: {name} has shape {a.shape}, expected {shape} ({sizes})")
         if a.dtype.kind != "f" or not np.all(np.isfinite(a)):
             raise ModelFileError(f"{path!r}: {name} must hold finite floats")
     for name in model.shapes:
         model.params[name][...] = data[name]
-    return model, vocab
 
 
 def _check_version(path, data):
@@ -373,12 +381,5 @@ def load_lm(path):
     if unexpected:
         raise ModelFileError(f"{path!r} has arrays {', '.join(unexpected)} that a {str(cell)!r} language model "
                              "does not have")
-    for name, shape in model.shapes.items():
-        a = data[name]
-        if a.shape != shape:
-            raise ModelFileError(f"{path!r}: {name} has shape {a.shape}, expected {shape} "
-                                 f"(alphabet of {len(model.alphabet)}, hidden size {model.hidden_size})")
-        if a.dtype.kind != "f" or not np.all(np.isfinite(a)):
-            raise ModelFileError(f"{path!r}: {name} must hold finite floats")
-        model.params[name][...] = a
+    _fill_params(path, model, data, f"alphabet of {len(model.alphabet)}, hidden size {model.hidden_size}")
     return model
