@@ -300,3 +300,35 @@ def refresh_sharing(widget):
     for other in list(_LIVE):
         if other is not widget and getattr(other, "model", None) is widget.model:
             other.refresh()
+
+
+class PhraseStepper(FigureWidget):
+    """A figure widget that steps through a phrase word by word (the time stepper, the gate stepper).
+
+    Subclasses have a time ``slider``, a phrase input whose callback is ``_on_phrase``, a ``words``
+    HTML line marking the current word (``mark.rnn-current-word``) and ``show_phrase``.
+    """
+
+    def _on_slider(self, change):
+        if not self._busy:
+            self.update()
+
+    def _on_phrase(self, text, typed):
+        if self._busy:
+            return
+        if typed and not text.strip():  # the box emptied: no old error stays on screen
+            self._say(PROMPT + " Or choose a phrase from the list.")
+        elif typed or text != self.current_phrase:
+            self.show_phrase(text, typed=typed)
+
+    def _step_shown(self):
+        """What every phrase stepper draws: phrase, t, T, the word at t and the word highlighted."""
+        match = re.search(r'class="rnn-current-word"[^>]*>([^<]*)</mark>', self.words.value)
+        t = self.slider.value
+        return {
+            "phrase": self.current_phrase,
+            "t": t,
+            "T": len(self._words),
+            "word": self._words[t - 1] if t else None,
+            "highlighted": html.unescape(match.group(1)) if match else None,
+        }

@@ -2,7 +2,6 @@
 
 import html
 import math
-import re
 
 import ipywidgets as widgets
 import numpy as np
@@ -13,7 +12,7 @@ from matplotlib.patches import Rectangle
 from .. import plots
 from ..analysis import GATE_NAMES, gate_values, step_outputs
 from ..labels import CLASS_NAMES
-from ._base import NONFINITE, PROMPT, FigureWidget, PhraseInput, phrase_options, plain, weights_finite
+from ._base import NONFINITE, PhraseInput, PhraseStepper, phrase_options, plain, weights_finite
 
 #: Background of the word being read.
 HIGHLIGHT_COLOR = "#ffd966"
@@ -31,7 +30,7 @@ def _panel_order(cell_name):
     return [n for n in names if n in plots.SIGMOID_GATES] + [n for n in names if n not in plots.SIGMOID_GATES]
 
 
-class GateStepper(FigureWidget):
+class GateStepper(PhraseStepper):
     """Step through a phrase one word at a time: each gate's values and the cell's states over time.
 
     One heatmap per gate and per state, one column per word and one row per
@@ -184,29 +183,13 @@ class GateStepper(FigureWidget):
         return (f'<div style="font-size:1.3em;line-height:1.6">{" ".join(spans)}</div>'
                 f'<div style="color:#555">{step}; P({CLASS_NAMES[1]}) after it: {verdict}</div>')
 
-    def _on_slider(self, change):
-        if not self._busy:
-            self.update()
-
-    def _on_phrase(self, text, typed):
-        if self._busy:
-            return
-        if typed and not text.strip():
-            self._say(PROMPT + " Or choose a phrase from the list.")
-        elif typed or text != self.current_phrase:
-            self.show_phrase(text, typed=typed)
 
     @property
     def shown(self):
         """What is drawn now: phrase, t, T, the word highlighted, each panel's image data, P(positive), the message."""
-        match = re.search(r'class="rnn-current-word"[^>]*>([^<]*)</mark>', self.words.value)
         t = self.slider.value
         return {
-            "phrase": self.current_phrase,
-            "t": t,
-            "T": len(self._words),
-            "word": self._words[t - 1] if t else None,
-            "highlighted": html.unescape(match.group(1)) if match else None,
+            **self._step_shown(),
             "panels": {name: np.ma.copy(self._images[name].get_array()) for name in self.panels},
             "p_positive": float(self._probs[t]),
             "message": plain(self.message.value),

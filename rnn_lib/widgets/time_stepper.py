@@ -1,7 +1,6 @@
 """TimeStepper: step through a phrase word by word: x_t, the hidden states filling in, the output."""
 
 import html
-import re
 
 import ipywidgets as widgets
 import numpy as np
@@ -12,7 +11,7 @@ from matplotlib.patches import Rectangle
 from .. import plots
 from ..analysis import step_outputs
 from ..labels import CLASS_NAMES
-from ._base import NONFINITE, PROMPT, FigureWidget, PhraseInput, phrase_options, plain, weights_finite
+from ._base import NONFINITE, PhraseInput, PhraseStepper, phrase_options, plain, weights_finite
 
 #: Background of the word being read.
 HIGHLIGHT_COLOR = "#ffd966"
@@ -22,7 +21,7 @@ PLAY_INTERVAL_MS = 900
 VOCAB_FONT_SIZE = 10
 
 
-class TimeStepper(FigureWidget):
+class TimeStepper(PhraseStepper):
     """Step through a phrase one word at a time and watch the hidden state fill in.
 
     Controls: ``phrase`` (dropdown of the given phrases), ``text`` (type any
@@ -174,29 +173,12 @@ class TimeStepper(FigureWidget):
         return (f'<div style="font-size:1.3em;line-height:1.6">{" ".join(spans)}</div>'
                 f'<div style="color:#555">{step}</div>')
 
-    def _on_slider(self, change):
-        if not self._busy:
-            self.update()
-
-    def _on_phrase(self, text, typed):
-        if self._busy:
-            return
-        if typed and not text.strip():  # the box emptied: no old error stays on screen
-            self._say(PROMPT + " Or choose a phrase from the list.")
-        elif typed or text != self.current_phrase:
-            self.show_phrase(text, typed=typed)
 
     @property
     def shown(self):
         """What is drawn now: phrase, t, the word highlighted, x_t, the heatmap's data, the bars, the message."""
-        match = re.search(r'class="rnn-current-word"[^>]*>([^<]*)</mark>', self.words.value)
-        t = self.slider.value
         return {
-            "phrase": self.current_phrase,
-            "t": t,
-            "T": len(self._words),
-            "word": self._words[t - 1] if t else None,
-            "highlighted": html.unescape(match.group(1)) if match else None,
+            **self._step_shown(),
             "x": np.asarray(self._im_x.get_array()).ravel().copy(),
             "hidden": np.ma.copy(self._im_h.get_array()),
             "probs": np.array([bar.get_width() for bar in self._bars]),
