@@ -49,41 +49,37 @@ USER_DATA_RECIPE = "compositional"
 EXIT_INTERRUPTED = 130
 
 
-def _positive_int(s):
+def _parsed(s, convert, expected):
+    """``convert(s)``, or argparse's error saying what was expected."""
     try:
-        v = int(s)
+        return convert(s)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {s!r}") from None
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {s!r}") from None
+
+
+def _positive_int(s):
+    v = _parsed(s, int, "a whole number")
     if v < 1:
         raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {v}")
     return v
 
 
 def _seed(s):
-    try:
-        v = int(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {s!r}") from None
+    v = _parsed(s, int, "a whole number")
     if v < 0:
         raise argparse.ArgumentTypeError(f"expected a seed of at least 0 (numpy's generators need one), got {v}")
     return v
 
 
 def _positive_float(s):
-    try:
-        v = float(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {s!r}") from None
+    v = _parsed(s, float, "a number")
     if not (v > 0 and math.isfinite(v)):
         raise argparse.ArgumentTypeError(f"expected a positive, finite number, got {s!r}")
     return v
 
 
 def _accuracy(s):
-    try:
-        v = float(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an accuracy between 0 and 1, got {s!r}") from None
+    v = _parsed(s, float, "an accuracy between 0 and 1")
     if not 0 < v <= 1:
         raise argparse.ArgumentTypeError(f"expected an accuracy in (0, 1], got {s!r}")
     return v
