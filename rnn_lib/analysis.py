@@ -18,6 +18,7 @@ import numpy as np
 
 from .losses import softmax, softmax_cross_entropy
 from .sequence import unroll
+from .training import POSITIVE
 
 
 def step_outputs(model, inputs, h0=None):
@@ -119,8 +120,6 @@ def gate_values(model, inputs, h0=None):
 
 
 def _p_positive(model, indices):
-    from .training import POSITIVE
-
     return float(step_outputs(model, indices)[1][-1, POSITIVE])
 
 
@@ -209,8 +208,6 @@ def trajectory(model, vocab, text, projection):
     Row 0 of ``points`` is h_0 (the start, the same for every phrase), row t is
     h_t after word t; the probabilities are those of ``step_outputs`` (T+1,).
     """
-    from .training import POSITIVE
-
     indices = vocab.encode(text)
     hs, probs = step_outputs(model, indices)
     return vocab.decode(indices).split(), projection(hs), probs[:, POSITIVE]

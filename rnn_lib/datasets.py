@@ -36,7 +36,7 @@ import numpy as np
 from .data import DATA_FILE, read_sentiment
 from .model import HIDDEN_SIZE
 from .optim import CLIP, LEARN_RATE
-from .training import EPOCHS, evaluate
+from .training import EPOCHS, evaluate, fit
 
 DATASETS = ("sentiment", "compositional", "systematic")
 COMPOSITIONAL_FILE = "compositional.json"
@@ -100,8 +100,6 @@ class Recipe:
         its epochs. ``overrides`` replace the recipe's fields for this run, e.g.
         ``hidden_size=8`` or ``init="article"``; the test set is only reported.
         """
-        from .training import fit
-
         recipe = dataclasses.replace(self, **overrides)
         stop = recipe.stop_at if validation_data else None
         return fit(seed, epochs=recipe.epochs, hidden_size=recipe.hidden_size, learn_rate=recipe.learn_rate,
