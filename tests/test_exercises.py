@@ -14,6 +14,7 @@ import pytest
 import rnn_lib
 from rnn_lib import CLIP, LEARN_RATE, PARAM_NAMES, numerical_gradient, softmax, softmax_cross_entropy
 from rnn_lib import exercises as ex
+from rnn_lib.exercises import preprocessing, training
 from rnn_lib.article import backward_without_transpose
 
 # --------------------------------------------------------------------------------------------------
@@ -36,7 +37,7 @@ def encode_split_on_space(text, word_to_idx):
     return [word_to_idx[w] for w in text.split(" ")]
 
 
-GLOBAL_WORD_TO_IDX = dict(ex._WORD_TO_IDX)
+GLOBAL_WORD_TO_IDX = dict(preprocessing._WORD_TO_IDX)
 
 
 def encode_global_vocabulary(text, word_to_idx):
@@ -743,7 +744,7 @@ def test_the_many_to_many_reference_checks_its_argument():
 def test_the_clipping_case_needs_clipping_and_the_sgd_case_does_not():
     """The cases of check_train_epoch isolate clipping: only the large-weight case clips."""
     for seed, scale, clips in ((52, 0.1, False), (53, 1.0, True)):
-        model, inputs, targets = ex._epoch_case(seed, scale)
+        model, inputs, targets = training._epoch_case(seed, scale)
         m = model.copy()
         largest = 0.0
         for i in np.random.default_rng(seed).permutation(len(inputs)):

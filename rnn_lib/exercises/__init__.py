@@ -1,0 +1,52 @@
+"""Checkers for the learners' exercises: one ``check_*`` per exercise, one line of feedback each.
+
+A learner writes a function in an exercise cell and checks it in the next cell::
+
+    check_bptt(bptt)        # ✅ bptt: all 6 checks passed
+                            # ❌ bptt: dL/dWhh wrong when Whh is not symmetric — is the hidden
+                            #    gradient passed back through Whh.T?
+                            # ⏳ bptt: not written yet
+
+Each checker runs the function on a few small seeded cases, chosen so that each case isolates one
+mistake, compares the answers with the library's, and returns a ``CheckResult``: truthy exactly
+when every check passed, shown as its one line in a notebook (and by ``print``/``repr``). The first
+failing check decides the line; where the answer equals what a known mistake gives (a missing
+transpose, a missing tanh' factor, ...), the line names that mistake.
+
+The learner never sees a traceback: an exception raised inside their code becomes one line naming
+the exception and the line of their code that raised it. A function that raises ``NotWritten``
+(or any ``NotImplementedError``, as nbgrader's templates do) is "not written yet".
+
+``strict=True``, or ``RNN_LIB_STRICT=1`` in the environment, makes every result other than a pass
+raise ``AssertionError`` with the same line (for CI); ``strict=False`` never raises.
+
+Cells after an exercise need its function even when the learner has not written it yet:
+``use(fn)`` returns ``fn`` if its last check passed and the library's reference (same signature)
+otherwise, so a student notebook runs top to bottom. The references are ``REFERENCES[name]``.
+
+The exercises and their signatures (as the notebooks write them):
+
+* notebook 01: ``check_encode(encode)``, ``encode(text, word_to_idx) -> list of T ints``;
+  ``check_one_hot(one_hot)``, ``one_hot(index, V) -> (V, 1) array``;
+* notebook 02: ``check_step_forward(step_forward)``, ``step_forward(x, h_prev, Wxh, Whh, bh) -> h``
+  (or ``(h, cache)``); ``check_forward(rnn_forward)``, ``rnn_forward(xs, Wxh, Whh, Why, bh, by) -> (y, hs)``;
+* notebook 03: ``check_softmax_cross_entropy(loss_and_grad)``, ``loss_and_grad(y, c) -> (L, p, d_y)``
+  (or ``(L, d_y)``); ``check_bptt_step(bptt_step)``, ``bptt_step(d_h, cache) -> (d_h_prev, grads)``;
+  ``check_bptt(bptt)``, ``bptt(model, xs, hs, d_y) -> grads`` (or ``(grads, ...)``);
+  ``check_bptt_many_to_many(bptt_many)``, ``bptt_many(model, xs, hs, d_ys) -> grads`` (or ``(grads, ...)``);
+* notebook 04: ``check_train_epoch(train_epoch)``, ``train_epoch(model, inputs, targets, rng) -> (loss, accuracy)``.
+"""
+
+from ._core import CHECKER_OF, REFERENCES, STRICT_ENV, CheckResult, NotWritten, use  # noqa: F401
+from .forward_pass import check_forward, check_step_forward, reference_forward, reference_step_forward
+from .loss_and_gradients import (check_bptt, check_bptt_many_to_many, check_bptt_step, check_softmax_cross_entropy,
+                                 reference_bptt, reference_bptt_many_to_many)
+from .preprocessing import check_encode, check_one_hot, reference_encode, reference_one_hot
+from .training import check_train_epoch, reference_train_epoch
+
+__all__ = [
+    "CheckResult", "NotWritten", "REFERENCES", "check_bptt", "check_bptt_many_to_many", "check_bptt_step",
+    "check_encode", "check_forward", "check_one_hot", "check_softmax_cross_entropy", "check_step_forward",
+    "check_train_epoch", "reference_bptt", "reference_bptt_many_to_many", "reference_encode",
+    "reference_forward", "reference_one_hot", "reference_step_forward", "reference_train_epoch", "use",
+]

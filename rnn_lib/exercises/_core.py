@@ -1,0 +1,293 @@
+"""What every exercise checker shares: the one-line result, running the learner's code safely, comparing answers."""
+
+import html
+import os
+import sysconfig
+import traceback
+import warnings
+import weakref
+
+import numpy as np
+
+STRICT_ENV = "RNN_LIB_STRICT"
+#: Tolerances for "equal to the library's answer": rounding differs between correct orders of summation.
+RTOL, ATOL = 1e-7, 1e-10
+#: An exception message is cut to this many characters, so the feedback stays one line.
+MAX_MESSAGE = 120
+
+
+class NotWritten(NotImplementedError):
+    """Raised by an exercise the learner has not written yet; the checkers report "⏳ not written yet"."""
+
+    def __init__(self, message="not written yet: replace `raise NotWritten()` with your code"):
+        super().__init__(message)
+
+
+# --------------------------------------------------------------------------------------------------
+# The result
+
+
+class CheckResult:
+    """The outcome of one checker: truthy exactly when every check passed; shown as one line.
+
+    Attributes:
+        name: the exercise's name (``"bptt"``).
+        status: ``"passed"``, ``"failed"``, ``"not written"`` or ``"error"`` (the code raised).
+        line: the one line shown, e.g. ``"✅ bptt: all 6 checks passed"``.
+        n_checks: how many checks the exercise has; ``n_passed``: how many passed before the first failure.
+        function: the learner's function if every check passed, else the library's reference.
+    """
+
+    ICONS = {"passed": "✅", "failed": "❌", "error": "❌", "not written": "⏳"}
+
+    def __init__(self, name, status, message, n_checks, n_passed, function):
+        self.name, self.status, self.n_checks, self.n_passed = name, status, n_checks, n_passed
+        self.message = message
+        self.line = f"{self.ICONS[status]} {name}: {message}"
+        self.function = function
+
+    def __bool__(self):
+        return self.status == "passed"
+
+    @property
+    def passed(self):
+        return self.status == "passed"
+
+    def __repr__(self):
+        return self.line
+
+    __str__ = __repr__
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(self.line)
+
+    def _repr_html_(self):
+        colour = {"passed": "#1a7f37", "not written": "#6e7781"}.get(self.status, "#cf222e")
+        return (f'<div class="rnn-lib-check" style="font-family: monospace; color: {colour}">'
+                f"{html.escape(self.line)}</div>")
+
+
+_LAST_RESULTS = weakref.WeakKeyDictionary()  # learner's function -> its last CheckResult
+#: The notebooks' name of each exercise's function -> its checker (for ``use`` of an unchecked function);
+#: each notebook's module registers its own exercises.
+CHECKER_OF = {}
+#: The library's version of each exercise, with the learner's signature (what ``use`` falls back to).
+REFERENCES = {}
+
+
+def use(fn):
+    """``fn`` if its last check passed, else the library's reference for that exercise (same signature).
+
+    Cells after an exercise call ``use(bptt)(...)``: the learner's function once it is right, and
+    until then the library's, so the rest of the notebook runs. A function not checked since it was
+    (re)defined is checked now if it has a notebook's name (``bptt``, ``train_epoch``, ...).
+    """
+    result = _LAST_RESULTS.get(fn) if _weakrefable(fn) else None
+    if result is None:  # redefined and not checked since: check it now, if its name says which exercise
+        name = getattr(fn, "__name__", type(fn).__name__)
+        checker = CHECKER_OF.get(name)
+        if checker is None:
+            raise ValueError(f"{name} has not been checked yet: run its check cell (check_...({name})) first")
+        result = checker(fn, strict=False)
+    return result.function
+
+
+def _weakrefable(fn):
+    try:
+        weakref.ref(fn)
+    except TypeError:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------------------------------
+# Running the learner's code
+
+
+class _Failed(Exception):
+    """A check failed; ``args[0]`` is the hint shown to the learner."""
+
+
+class _LearnerRaised(Exception):
+    """The learner's code raised ``args[0]``."""
+
+
+class _NotWrittenYet(Exception):
+    pass
+
+
+_LIB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # rnn_lib
+_SKIPPED_DIRS = tuple(os.path.join(os.path.abspath(p), "") for p in (
+    _LIB_DIR, os.path.dirname(np.__file__), sysconfig.get_paths()["stdlib"]))
+
+
+def _learner_frame(exc):
+    """The last frame of ``exc``'s traceback in the learner's code (not rnn_lib, numpy or the stdlib)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    for frame in reversed(frames):
+        path = os.path.abspath(frame.filename) if not frame.filename.startswith("<") else frame.filename
+        if not path.startswith(_SKIPPED_DIRS):
+            return frame
+    return None
+
+
+def _describe_exception(exc):
+    """One line: the exception, its message's first line, and the learner's line that raised it."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if len(text) > MAX_MESSAGE:
+        text = text[:MAX_MESSAGE - 1] + "…"
+    what = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    frame = _learner_frame(exc)
+    if frame is None:
+        return f"your code raised {what}"
+    where = f"line {frame.lineno}" + (f" of {frame.name}()" if frame.name.isidentifier() else "")
+    code = (frame.line or "").strip()
+    return f"your code raised {what} — at {where}: {code}" if code else f"your code raised {what} — at {where}"
+
+
+def _call(fn, *args):
+    """Call the learner's function; its exceptions become ``_NotWrittenYet`` or ``_LearnerRaised``.
+
+    Warnings (numpy's overflow, say) are silenced during the call: the checks judge the answer,
+    and the feedback stays one line.
+    """
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return fn(*args)
+    except NotImplementedError:
+        raise _NotWrittenYet() from None
+    except Exception as exc:  # the learner's bug, reported in one line
+        raise _LearnerRaised(exc) from None
+
+
+def _strict(strict):
+    if strict is not None:
+        return bool(strict)
+    return os.environ.get(STRICT_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _run(name, fn, checks, reference, strict, after=None):
+    """Run ``checks`` (a list of callables taking ``fn``) in order; the first failure decides the line.
+
+    ``after()``, if given, is called when every check passed and returns ``(use_reference, note)``:
+    whether the cells below should use the reference anyway, and a note for the line.
+    """
+    n = len(checks)
+    status, message, n_passed = "passed", f"all {n} checks passed", n
+    if not callable(fn):
+        status, message, n_passed = "failed", f"expected your function, got {_kind(fn, returned=False)}", 0
+    else:
+        for i, check in enumerate(checks):
+            try:
+                check(fn)
+            except _NotWrittenYet:
+                status, message, n_passed = "not written", "not written yet", i
+            except _Failed as failure:
+                status, message, n_passed = "failed", failure.args[0], i
+            except _LearnerRaised as raised:
+                status, message, n_passed = "error", _describe_exception(raised.args[0]), i
+            else:
+                continue
+            break
+    function = fn if status == "passed" else reference
+    if status == "passed" and after is not None:
+        use_reference, note = after()
+        if use_reference:
+            function, message = reference, f"{message} ({note})"
+    result = CheckResult(name, status, message, n, n_passed, function)
+    if callable(fn) and _weakrefable(fn):
+        _LAST_RESULTS[fn] = result
+    if status != "passed" and _strict(strict):
+        raise AssertionError(result.line)
+    return result
+
+
+# --------------------------------------------------------------------------------------------------
+# Comparing answers
+
+
+def _kind(value, returned=True):
+    """How ``value`` is described in a hint; a returned ``None`` suggests a missing ``return``."""
+    if value is None:
+        return "None (is a `return` missing?)" if returned else "None"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    return f"a {type(value).__name__}"
+
+
+def _array(value, what):
+    """``value`` as a float array, or a failed check saying what it was."""
+    if value is None:
+        raise _Failed(f"{what} is None — is a `return` missing?")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise _Failed(f"{what} should be a numpy array, got {_kind(value)}") from None
+    return arr
+
+
+def _shaped(value, shape, what, hint=""):
+    arr = _array(value, what)
+    if arr.shape != tuple(shape):
+        raise _Failed(f"{what} has shape {arr.shape}, expected {tuple(shape)}" + (f" — {hint}" if hint else ""))
+    return arr
+
+
+def _close(a, b):
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape or not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return False
+    return bool(np.allclose(a, b, rtol=RTOL, atol=ATOL * max(1.0, float(np.abs(b).max(initial=0.0)))))
+
+
+def _all_close(got, expected, names):
+    return all(_close(got[n], expected[n]) for n in names)
+
+
+def _first_of(value):
+    """The gradient dict from ``grads`` or ``(grads, ...)``."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, (tuple, list)) and value and isinstance(value[0], dict):
+        return value[0]
+    raise _Failed(f"should return the gradient dict (or a tuple whose first item is it), got {_kind(value)}")
+
+
+def _check_grads(grads, shapes, what="grads"):
+    """Every expected key present, with the parameter's shape; returns float arrays."""
+    missing = [n for n in shapes if n not in grads]
+    if missing:
+        raise _Failed(f"{what} lacks {', '.join(repr(m) for m in missing)}: "
+                      f"expected the keys {', '.join(repr(n) for n in shapes)}")
+    out = {}
+    for name, shape in shapes.items():
+        out[name] = _shaped(grads[name], shape, f"{what}[{name!r}]",
+                            hint=f"a gradient has its parameter's shape {tuple(shape)}")
+    return out
+
+
+def _snapshot(*arrays):
+    return [np.array(a, copy=True) for a in arrays]
+
+
+def _unchanged(before, after):
+    return all(np.array_equal(b, np.asarray(a)) for b, a in zip(before, after))
+
+
+def _diagnose(got, expected, names, mutants, default):
+    """No failure if ``got`` matches ``expected``; else the hint of the first mutant it matches, else ``default``.
+
+    ``mutants`` is a list of ``(answer_of_a_known_mistake, hint)``.
+    """
+    if _all_close(got, expected, names):
+        return
+    for answer, hint in mutants:
+        if _all_close(got, answer, names) and not _all_close(answer, expected, names):
+            raise _Failed(hint)
+    wrong = [n for n in names if not _close(got[n], expected[n])]
+    raise _Failed(default(wrong) if callable(default) else default)
+
+
+def _d(name):
+    return f"dL/d{name}"

@@ -1,0 +1,419 @@
+"""Notebook 03's exercises: the loss and its gradient, one BPTT step, the BPTT loop, many-to-many BPTT."""
+
+import numpy as np
+
+from ..losses import softmax, softmax_cross_entropy
+from ..model import PARAM_NAMES, RNN, step_backward, step_forward
+from ._core import CHECKER_OF, REFERENCES, _Failed, _array, _call, _check_grads, _close, _d, _diagnose, _first_of, _kind, _run, _shaped, _snapshot, _unchanged
+from .preprocessing import reference_one_hot
+from .forward_pass import _columns, _weights
+
+
+def _loss_triple(value):
+    """``(L, p, d_y)`` or ``(L, d_y)`` -> (L, d_y)."""
+    if not isinstance(value, (tuple, list)) or len(value) not in (2, 3):
+        raise _Failed(f"should return (L, p, d_y) or (L, d_y), got {_kind(value)}")
+    L = _array(value[0], "L")
+    if L.size != 1:
+        raise _Failed(f"L should be one number, got an array of shape {L.shape}")
+    return float(L.reshape(())), value[-1]
+
+
+def check_softmax_cross_entropy(loss_and_grad, strict=None):
+    """Check ``loss_and_grad(y, c) -> (L, p, d_y)`` or ``(L, d_y)`` (notebook 3).
+
+    ``L = -ln softmax(y)[c]`` and ``d_y = p - e_c``. Checks, in order: it returns the loss as one
+    number and d_y as an (O, 1) column; the loss for two classes; the gradient ``p - e_c``; three
+    classes (nothing assumes two); large scores (1000 and 998) stay finite; y is not changed in place.
+    A right ``(L, d_y)`` passes, but ``use(loss_and_grad)`` then gives the library's ``(L, p, d_y)``.
+    """
+    y2, c2 = np.array([[0.5], [-1.2]]), 0
+
+    sizes = set()  # how many items the learner's function returned
+
+    def answer(fn, y, c):
+        value = _call(fn, np.array(y, copy=True), c)
+        if isinstance(value, (tuple, list)):
+            sizes.add(len(value))
+        return _loss_triple(value)
+
+    def after():  # notebook 3's cell below unpacks L, p, d_y
+        return sizes == {2}, "it returns (L, d_y): the cells below use rnn_lib's (L, p, d_y)"
+
+    def returns(fn):
+        _, d_y = answer(fn, y2, c2)
+        _shaped(d_y, (2, 1), "d_y", hint="dL/dy has the shape of y")
+
+    def loss(fn):
+        L, _ = answer(fn, y2, c2)
+        p = softmax(y2)
+        if np.isclose(L, -np.log(p[1 - c2, 0])):
+            raise _Failed("L uses the probability of the wrong class: L = -ln p[c], c the true class")
+        if np.isclose(L, np.log(p[c2, 0])):
+            raise _Failed("L is ln p[c], negative: the loss is L = -ln p[c]")
+        if np.isclose(L, -np.log10(p[c2, 0])):
+            raise _Failed("L uses log10: the loss uses the natural log, -np.log(p[c])")
+        if not np.isclose(L, -np.log(p[c2, 0]), rtol=1e-9):
+            raise _Failed(f"L = {L:.4f} for y = [0.5, -1.2], c = 0; "
+                          f"expected -ln softmax(y)[c] = {-np.log(p[c2, 0]):.4f}")
+
+    def gradient(fn):
+        _, d_y = answer(fn, y2, c2)
+        d_y = _shaped(d_y, (2, 1), "d_y")
+        p = softmax(y2)
+        e_c = reference_one_hot(c2, 2)
+        if _close(d_y, p - e_c):
+            return
+        if _close(d_y, e_c - p):
+            raise _Failed("d_y has the wrong sign: dL/dy = p - e_c")
+        if _close(d_y, p):
+            raise _Failed("d_y is p: subtract 1 at the true class, dL/dy = p - e_c")
+        if _close(d_y, p - reference_one_hot(1 - c2, 2)):
+            raise _Failed("d_y subtracts 1 at the wrong row: e_c has its 1 at row c, the true class")
+        raise _Failed("d_y wrong for y = [0.5, -1.2], c = 0: dL/dy = p - e_c")
+
+    def three_classes(fn):
+        y3, c3 = np.array([[0.2], [1.5], [-0.7]]), 1
+        L, d_y = answer(fn, y3, c3)
+        ref_L, _, ref_d_y = softmax_cross_entropy(y3, c3)
+        d_y = _shaped(d_y, (3, 1), "d_y with 3 classes", hint="nothing may assume two classes, use y.shape")
+        if not (np.isclose(L, ref_L, rtol=1e-9) and _close(d_y, ref_d_y)):
+            raise _Failed("wrong with 3 classes (right with 2): nothing may assume two classes, use y.shape")
+
+    def large_scores(fn):
+        big, c = np.array([[1000.0], [998.0]]), 1
+        L, d_y = answer(fn, big, c)
+        ref_L, _, ref_d_y = softmax_cross_entropy(big, c)
+        if not (np.isfinite(L) and np.all(np.isfinite(_array(d_y, "d_y")))):
+            raise _Failed("not finite for scores 1000 and 998: subtract y.max() before np.exp (softmax is unchanged)")
+        if not (np.isclose(L, ref_L, rtol=1e-9) and _close(d_y, ref_d_y)):
+            raise _Failed(f"wrong for scores 1000 and 998: L should be {ref_L:.4f} — subtract y.max() before np.exp")
+
+    def in_place(fn):
+        y = np.array(y2, copy=True)
+        _call(fn, y, c2)
+        if not np.array_equal(y, y2):
+            raise _Failed("y changed in place: compute p and d_y in new arrays (e.g. y - y.max(), not y -= ...)")
+
+    return _run("softmax_cross_entropy", loss_and_grad,
+                [returns, loss, gradient, three_classes, large_scores, in_place], softmax_cross_entropy, strict,
+                after)
+
+
+def _step_case(seed, V=5, H=4, symmetric=False, scale=0.8):
+    rng = np.random.default_rng(seed)
+    Wxh, Whh, _, bh, _ = _weights(rng, V, H, 2, scale=scale, symmetric=symmetric)
+    x = reference_one_hot(int(rng.integers(V)), V)
+    h_prev = np.tanh(rng.standard_normal((H, 1)))
+    d_h = rng.standard_normal((H, 1))
+    _, cache = step_forward(x, h_prev, Wxh, Whh, bh)
+    return d_h, cache
+
+
+def _step_pair(value):
+    if not isinstance(value, (tuple, list)) or len(value) != 2 or not isinstance(value[1], dict):
+        raise _Failed(f"should return (d_h_prev, grads), grads a dict keyed 'Wxh', 'Whh', 'bh'; got {_kind(value)}")
+    return value
+
+
+def check_bptt_step(bptt_step, strict=None):
+    """Check ``bptt_step(d_h, cache) -> (d_h_prev, grads)``, one step back (notebook 3).
+
+    ``cache`` is what ``rnn_lib.step_forward`` returns: ``(x, h_prev, h, Whh)``. With
+    ``d_a = (1 - h**2) * d_h``: grads ``{"Wxh": d_a @ x.T, "Whh": d_a @ h_prev.T, "bh": d_a}`` and
+    ``d_h_prev = Whh.T @ d_a``. Checks, in order: the shapes (V=5, H=4); the tanh' factor (dL/dbh);
+    dL/dWxh and dL/dWhh (the incoming state h_prev, not h); d_h_prev with a non-symmetric Whh
+    (the transpose); nothing changed in place.
+    """
+    def answer(fn, d_h, cache):
+        args = (np.array(d_h, copy=True), tuple(np.array(c, copy=True) for c in cache))
+        d_h_prev, grads = _step_pair(_call(fn, *args))
+        x, h_prev, h, Whh = cache
+        shapes = {"Wxh": (h.shape[0], x.shape[0]), "Whh": Whh.shape, "bh": h.shape}
+        return _array(d_h_prev, "d_h_prev"), _check_grads(grads, shapes)
+
+    def shapes(fn):
+        d_h, cache = _step_case(30)
+        d_h_prev, _ = answer(fn, d_h, cache)
+        _shaped(d_h_prev, cache[1].shape, "d_h_prev", hint="dL/dh_{t-1} has the shape of h_{t-1}")
+
+    def tanh_prime(fn):
+        d_h, cache = _step_case(31)
+        _, grads = answer(fn, d_h, cache)
+        x, h_prev, h, Whh = cache
+        if _close(grads["bh"], step_backward(d_h, cache)[1]["bh"]):
+            return
+        if _close(grads["bh"], d_h):
+            raise _Failed("dL/dbh is d_h: go through the tanh first, d_a = (1 - h**2) * d_h")
+        if _close(grads["bh"], (1 - h_prev ** 2) * d_h):
+            raise _Failed("the tanh' factor uses h_prev: it is this step's output, d_a = (1 - h**2) * d_h")
+        if _close(grads["bh"], (1 - h) ** 2 * d_h) or _close(grads["bh"], (1 - h ** 2) @ d_h.T):
+            raise _Failed("the tanh' factor is (1 - h**2), element-wise: d_a = (1 - h**2) * d_h")
+        raise _Failed("dL/dbh wrong: it is d_a = (1 - h**2) * d_h")
+
+    def weights(fn):
+        d_h, cache = _step_case(32)
+        _, grads = answer(fn, d_h, cache)
+        x, h_prev, h, Whh = cache
+        d_a = (1 - h ** 2) * d_h
+        ref = step_backward(d_h, cache)[1]
+        if not _close(grads["Wxh"], ref["Wxh"]):
+            raise _Failed("dL/dWxh wrong: d_a @ x.T, an (H, 1) @ (1, V) outer product")
+        if _close(grads["Whh"], d_a @ h.T):
+            raise _Failed("dL/dWhh uses h: the state coming in, d_a @ h_prev.T")
+        if not _close(grads["Whh"], ref["Whh"]):
+            raise _Failed("dL/dWhh wrong: d_a @ h_prev.T, an (H, 1) @ (1, H) outer product")
+
+    def transpose(fn):
+        d_h, cache = _step_case(33)
+        d_h_prev, _ = answer(fn, d_h, cache)
+        x, h_prev, h, Whh = cache
+        d_a = (1 - h ** 2) * d_h
+        if _close(d_h_prev, step_backward(d_h, cache)[0]):
+            return
+        if _close(d_h_prev, Whh @ d_a):
+            raise _Failed("d_h_prev wrong when Whh is not symmetric — pass the gradient back through Whh.T: "
+                          "Whh.T @ d_a")
+        if _close(d_h_prev, Whh.T @ d_h):
+            raise _Failed("d_h_prev skips the tanh': it is Whh.T @ d_a, with d_a = (1 - h**2) * d_h")
+        raise _Failed("d_h_prev wrong: it is Whh.T @ d_a")
+
+    def in_place(fn):
+        d_h, cache = _step_case(34)
+        args = (np.array(d_h, copy=True), tuple(np.array(c, copy=True) for c in cache))
+        before = _snapshot(args[0], *args[1])
+        _call(fn, *args)
+        if not _unchanged(before, [args[0], *args[1]]):
+            raise _Failed("bptt_step changed d_h or the cache in place: return new arrays")
+
+    return _run("bptt_step", bptt_step, [shapes, tanh_prime, weights, transpose, in_place],
+                step_backward, strict)
+
+
+def _bptt(model, xs, hs, d_ys, caches=None, accumulate=True):
+    """BPTT through the library's ``step_backward``, with a gradient ``d_ys[t-1]`` for every output y_t.
+
+    ``d_ys`` holds T entries, ``None`` where a step has no output. ``caches`` (default: from
+    ``rnn_lib.step_forward`` on ``hs``) lets the checkers build known mistakes. Returns
+    ``(grads, d_hs)`` with ``d_hs[t] = dL/dh_t``, shape (T+1, H, 1).
+    """
+    T = len(xs)
+    if caches is None:
+        caches = [step_forward(xs[t - 1], hs[t - 1], model.Wxh, model.Whh, model.bh)[1] for t in range(1, T + 1)]
+    grads = {name: np.zeros_like(p) for name, p in model.params.items()}
+    d_h = np.zeros_like(hs[0])
+    d_hs = [None] * (T + 1)
+    for t in range(T, 0, -1):
+        if d_ys[t - 1] is not None:  # the local path: y_t = Why h_t + by
+            grads["Why"] += d_ys[t - 1] @ hs[t].T
+            grads["by"] += d_ys[t - 1]
+            d_h = d_h + model.Why.T @ d_ys[t - 1]
+        d_hs[t] = d_h
+        d_h, step_grads = step_backward(d_h, caches[t - 1])  # the recurrent path, to h_{t-1}
+        for name, g in step_grads.items():
+            if accumulate or t == 1:
+                grads[name] = grads[name] + g if accumulate else g.copy()
+    d_hs[0] = d_h
+    return grads, np.array(d_hs)
+
+
+def reference_bptt(model, xs, hs, d_y):
+    """BPTT for the many-to-one model: ``(grads, d_hs)`` as ``model.backward(d_y, return_hidden_grads=True)``."""
+    return _bptt(model, xs, hs, [None] * (len(xs) - 1) + [d_y])
+
+
+def reference_bptt_many_to_many(model, xs, hs, d_ys):
+    """BPTT with an output y_t = Why h_t + by and a loss at every step; ``d_ys[t-1] = dL_t/dy_t``.
+
+    The gradient reaching h_t has two paths, ``Why.T @ d_ys[t-1]`` (through y_t) plus
+    ``Whh.T @ d_a_{t+1}`` (through h_{t+1}). Returns ``(grads, d_hs)``, grads summed over the steps.
+    """
+    if len(d_ys) != len(xs):
+        raise ValueError(f"d_ys has {len(d_ys)} entries for {len(xs)} time steps: one (O, 1) gradient per step")
+    return _bptt(model, xs, hs, list(d_ys))
+
+
+def _reference_bptt_many_grads(model, xs, hs, d_ys):
+    """``reference_bptt_many_to_many``'s gradient dict alone, as notebook 3's ``bptt_many`` returns it."""
+    return reference_bptt_many_to_many(model, xs, hs, d_ys)[0]
+
+
+def _bptt_mistakes(model, xs, hs, d_ys):
+    """The answers of the classic BPTT mistakes, each with its hint, built from the library's step."""
+    T = len(xs)
+    Whh = model.Whh
+
+    def caches(h_prev_of, h_of, W):
+        return [(xs[t - 1], h_prev_of(t), h_of(t), W) for t in range(1, T + 1)]
+
+    normal_prev, normal_h = (lambda t: hs[t - 1]), (lambda t: hs[t])
+    zero_h = lambda t: np.zeros_like(hs[t])  # noqa: E731 - tanh'(a) = 1 - 0 = 1: the factor is gone
+    return [
+        (_bptt(model, xs, hs, d_ys, caches(normal_prev, normal_h, Whh.T))[0],
+         "dL/dWhh wrong when Whh is not symmetric — is the hidden gradient passed back through Whh.T?"),
+        (_bptt(model, xs, hs, d_ys, caches(normal_prev, zero_h, Whh))[0],
+         "dL/dWxh, dL/dWhh, dL/dbh wrong — is the tanh' factor there, (1 - hs[t]**2) with hs[t] = h_t?"),
+        (_bptt(model, xs, hs, d_ys, caches(normal_prev, normal_prev, Whh))[0],
+         "off by one in hs: step t's tanh' factor uses hs[t] (h_t); hs[t - 1] is h_{t-1}"),
+        (_bptt(model, xs, hs, d_ys, caches(normal_h, normal_h, Whh))[0],
+         "off by one in hs: dL/dWhh at step t is d_a @ hs[t - 1].T, the state coming in (h_{t-1})"),
+        (_bptt(model, xs, hs, d_ys, accumulate=False)[0],
+         "dL/dWxh, dL/dWhh, dL/dbh hold one step only — add every time step's share (+=)"),
+    ]
+
+
+def _bptt_case(seed, T, symmetric=False, h0=False, many=False, V=5, H=4, O=3):
+    """A small model (V=5, H=4, O=3: every shape differs) with random weights and a forward pass."""
+    rng = np.random.default_rng(seed)
+    model = RNN(V, O, H, rng=rng, init=0.6)
+    model.bh = 0.3 * rng.standard_normal((H, 1))
+    model.by = 0.3 * rng.standard_normal((O, 1))
+    if symmetric:
+        model.Whh = (model.Whh + model.Whh.T) / 2
+    xs = _columns(rng.permutation(V)[:T] if T <= V else rng.integers(V, size=T), V)
+    start = np.tanh(rng.standard_normal((H, 1))) if h0 else None
+    model.forward(xs, start)
+    hs = model.last_hs
+    if many:
+        d_ys = [softmax_cross_entropy(model.Why @ hs[t] + model.by, int(rng.integers(O)))[2] for t in range(1, T + 1)]
+    else:
+        y = model.Why @ hs[T] + model.by
+        d_ys = [None] * (T - 1) + [softmax_cross_entropy(y, int(rng.integers(O)))[2]]
+    return model, xs, hs, d_ys
+
+
+def _after_forward(model, xs, hs):
+    """A copy of ``model`` that has just run ``forward(xs)`` from h_0 = ``hs[0]`` (``last_hs`` is ``hs``)."""
+    copy = model.copy()
+    copy.forward([np.array(x, copy=True) for x in xs], np.array(hs[0], copy=True))
+    return copy
+
+
+def _bptt_checks(name, many, returned):
+    """The six checks shared by ``check_bptt`` and ``check_bptt_many_to_many``.
+
+    ``returned`` (a set) collects the kinds of value the learner's function returned ("dict", "tuple").
+    """
+    def call(fn, model, xs, hs, d_ys):
+        arg = [np.array(d, copy=True) for d in d_ys] if many else np.array(d_ys[-1], copy=True)
+        learners = _after_forward(model, xs, hs)  # a copy: what the learner's code does to it stays there
+        value = _call(fn, learners, [np.array(x, copy=True) for x in xs], np.array(hs, copy=True), arg)
+        returned.add("dict" if isinstance(value, dict) else "tuple")
+        return _check_grads(_first_of(value), model.shapes)
+
+    def compare(fn, case, default):
+        model, xs, hs, d_ys = case
+        got = call(fn, model, xs, hs, d_ys)
+        expected = _bptt(model, xs, hs, d_ys)[0]
+        _diagnose(got, expected, PARAM_NAMES, _bptt_mistakes(model, xs, hs, d_ys) + extra_mistakes(model, xs, hs, d_ys),
+                  default)
+
+    def extra_mistakes(model, xs, hs, d_ys):
+        if not many:
+            return []
+        last_only = [None] * (len(xs) - 1) + [d_ys[-1]]
+        local_only = {n: np.zeros_like(p) for n, p in model.params.items()}
+        for t, d_y in enumerate(d_ys, start=1):  # each loss through its own step only: no recurrent path
+            single = _bptt(model, xs[t - 1:t], hs[t - 1:t + 1], [d_y])[0]
+            for n in PARAM_NAMES:
+                local_only[n] += single[n]
+        return [
+            (_bptt(model, xs, hs, last_only)[0],
+             "only the last step's loss reaches the weights — add Why.T @ d_ys[t-1] to the gradient "
+             "reaching every h_t"),
+            (local_only,
+             "the gradient reaching h_t lacks the recurrent path: d_h = Why.T @ d_ys[t-1] + Whh.T @ d_a_{t+1}, "
+             "add both"),
+        ]
+
+    def wrong_params(what):
+        return lambda wrong: f"{', '.join(_d(n) for n in wrong)} wrong {what}"
+
+    def shapes(fn):
+        model, xs, hs, d_ys = _bptt_case(40, 2, many=many)
+        call(fn, model, xs, hs, d_ys)
+
+    def one_word(fn):
+        compare(fn, _bptt_case(41, 1, symmetric=True, h0=True, many=many),
+                lambda wrong: (f"{', '.join(_d(n) for n in wrong)} wrong for a one-word phrase"
+                               + (" — dL/dWhy = d_y @ hs[-1].T, dL/dby = d_y" if set(wrong) & {"Why", "by"}
+                                  else " — is the tanh' factor there, (1 - hs[t]**2) with hs[t] = h_t?")))
+
+    def two_words(fn):
+        compare(fn, _bptt_case(42, 2, symmetric=True, many=many),
+                wrong_params("for two words (right for one) — off by one? hs[0] is h_0, hs[t] is h_t, "
+                             "xs[t - 1] is x_t"))
+
+    def summed(fn):
+        compare(fn, _bptt_case(43, 3, symmetric=True, many=many),
+                wrong_params("for three words (right for one) — add every time step's share, and pass d_h back "
+                             "to the step before"))
+
+    def transpose(fn):
+        compare(fn, _bptt_case(44, 3, symmetric=False, many=many),
+                wrong_params("when Whh is not symmetric — is the hidden gradient passed back through Whh.T?"))
+
+    def in_place(fn):
+        model, xs, hs, d_ys = _bptt_case(45, 3, many=many)
+        arg = [np.array(d, copy=True) for d in d_ys] if many else np.array(d_ys[-1], copy=True)
+        args = ([np.array(x, copy=True) for x in xs], np.array(hs, copy=True), arg)
+        model = _after_forward(model, xs, hs)
+        before = _snapshot(model.flat, *args[0], args[1], *(arg if many else [arg]))
+        _call(fn, model, *args)
+        after = [model.flat, *args[0], args[1], *(arg if many else [arg])]
+        if not np.array_equal(before[0], model.flat):
+            raise _Failed(f"{name} changed the model's weights: return the gradients, "
+                          "the optimiser updates the weights")
+        if not _unchanged(before, after):
+            raise _Failed(f"{name} changed xs, hs or d_y in place: work on new arrays")
+
+    return [shapes, in_place, one_word, two_words, summed, transpose]
+
+
+def check_bptt(bptt, strict=None):
+    """Check ``bptt(model, xs, hs, d_y) -> grads`` (or ``(grads, ...)``), BPTT for one output (notebook 3).
+
+    ``xs``: T one-hot (V, 1) columns; ``hs = model.last_hs``, (T+1, H, 1), hs[0] = h_0; ``d_y``:
+    (O, 1), dL/dy; grads: a dict keyed "Wxh", "Whh", "Why", "bh", "by" like ``RNN.backward``. Six
+    checks, each a case that isolates one mistake (V=5, H=4, O=3, random weights): the keys and
+    shapes; the weights and arguments unchanged (compared before and after); a one-word phrase
+    from a nonzero h_0 (the tanh' factor, an off-by-one in hs, the output layer); two words (an
+    off-by-one in hs or xs); three words with a symmetric Whh (every step's share summed); three
+    words with a non-symmetric Whh (the missing transpose, the classic article's bug). An answer
+    equal to a known mistake's gets that mistake's hint. A right ``bptt`` that returns the dict
+    alone passes, but ``use(bptt)`` then gives the library's ``(grads, d_hs)`` (notebook 3's cells
+    below unpack both), and the line says so.
+    """
+    returned = set()
+
+    def after():  # the notebook's cells below unpack (grads, d_hs)
+        return returned == {"dict"}, ("it returns the gradient dict alone: the cells below use rnn_lib's, "
+                                      "which also returns d_hs")
+
+    return _run("bptt", bptt, _bptt_checks("bptt", False, returned), reference_bptt, strict, after)
+
+
+def check_bptt_many_to_many(bptt_many, strict=None):
+    """Check ``bptt_many(model, xs, hs, d_ys) -> grads`` (or ``(grads, ...)``): a loss at every step (notebook 3).
+
+    The network outputs y_t = Why h_t + by after every word and the loss is L = sum_t L_t;
+    ``d_ys[t - 1]`` is dL_t/dy_t, (O, 1), for t = 1..T. The gradient reaching h_t is
+    ``Why.T @ d_ys[t - 1] + Whh.T @ d_a_{t+1}``: through y_t and through h_{t+1}. The same six
+    checks as ``check_bptt``; answers equal to known mistakes (only the last loss used; the
+    recurrent path dropped; no transpose; no tanh'; off by one; not summed) get their hint. A right
+    function that returns a tuple passes, but ``use(bptt_many)`` then gives the library's gradient
+    dict (notebook 3's cells below index it), and the line says so.
+    """
+    returned = set()
+
+    def after():  # the notebook's cells below index the gradient dict
+        return returned == {"tuple"}, "it returns a tuple: the cells below use rnn_lib's gradient dict"
+
+    return _run("bptt_many_to_many", bptt_many, _bptt_checks("bptt_many_to_many", True, returned),
+                _reference_bptt_many_grads, strict, after)
+
+
+CHECKER_OF.update({"loss_and_grad": check_softmax_cross_entropy, "bptt_step": check_bptt_step, "bptt": check_bptt,
+                   "bptt_many": check_bptt_many_to_many})
+REFERENCES.update({"softmax_cross_entropy": softmax_cross_entropy, "bptt_step": step_backward, "bptt": reference_bptt,
+                   "bptt_many_to_many": _reference_bptt_many_grads})
