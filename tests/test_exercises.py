@@ -6,6 +6,9 @@ Also: "not written yet", one line for an exception with the learner's line, stri
 the display, ``use`` and the many-to-many reference, checked against finite differences.
 """
 
+import signal
+import threading
+import time
 import warnings
 
 import numpy as np
@@ -406,7 +409,8 @@ RIGHT = [
 
 WRONG = [
     (ex.check_encode, encode_reversed, "the indices must follow the words' order"),
-    (ex.check_encode, encode_no_repeats, "a repeated word gets its index each time — don't remove repeated words"),
+    (ex.check_encode, encode_no_repeats, "a repeated word gets its index each time — don't remove repeated words "
+                                         "(no set"),
     (ex.check_encode, encode_split_on_space, "split on any whitespace with text.split() (no argument)"),
     (ex.check_encode, encode_global_vocabulary, "use the word_to_idx argument, not a global vocabulary"),
     (ex.check_encode, encode_words, "returned words ('i', ...): look each word up in word_to_idx"),
@@ -417,7 +421,8 @@ WRONG = [
     (ex.check_step_forward, step_forward_no_tanh, "h is Wxh @ x without the tanh"),
     (ex.check_step_forward, step_forward_transposed, "h uses Whh.T @ h_prev: the recurrent term is Whh @ h_prev"),
     (ex.check_step_forward, step_forward_no_bias, "h ignores bh"),
-    (ex.check_step_forward, step_forward_in_place, "step_forward changed h_prev in place"),
+    (ex.check_step_forward, step_forward_in_place, "❌ step_forward_in_place: step_forward_in_place changed h_prev "
+                                                   "in place"),
     (ex.check_forward, rnn_forward_without_h0, "it must hold h_0 too, T+1 states"),
     (ex.check_forward, rnn_forward_no_memory, "every h_t starts from zeros: carry h from one step to the next"),
     (ex.check_forward, rnn_forward_backwards, "the words are read backwards"),
@@ -431,7 +436,7 @@ WRONG = [
     (ex.check_bptt_step, step_backward_h_for_whh, "dL/dWhh uses h: the state coming in, d_a @ h_prev.T"),
     (ex.check_bptt_step, step_backward_no_transpose, "d_h_prev wrong when Whh is not symmetric — pass the gradient "
                                                      "back through Whh.T"),
-    (ex.check_bptt, bptt_article, "❌ bptt: dL/dWhh wrong when Whh is not symmetric — is the hidden gradient passed "
+    (ex.check_bptt, bptt_article, "❌ bptt_article: dL/dWhh wrong when Whh is not symmetric — is the hidden gradient passed "
                                   "back through Whh.T?"),
     (ex.check_bptt, bptt_no_tanh_prime, "is the tanh' factor there, (1 - hs[t]**2)"),
     (ex.check_bptt, bptt_off_by_one, "off by one in hs: step t's tanh' factor uses hs[t] (h_t)"),
@@ -439,7 +444,7 @@ WRONG = [
     (ex.check_bptt, bptt_whh_with_h_t, "dL/dWhh at step t is d_a @ hs[t - 1].T"),
     (ex.check_bptt, bptt_not_summed, "hold one step only — add every time step's share (+=)"),
     (ex.check_bptt, bptt_wrong_shapes, "grads['Wxh'] has shape (5, 4), expected (4, 5)"),
-    (ex.check_bptt, bptt_updates_weights, "bptt changed the model's weights"),
+    (ex.check_bptt, bptt_updates_weights, "bptt_updates_weights changed the model's weights"),
     (ex.check_bptt_many_to_many, bptt_many_last_loss_only, "only the last step's loss reaches the weights"),
     (ex.check_bptt_many_to_many, bptt_many_no_recurrent_path, "lacks the recurrent path: d_h = Why.T @ d_ys[t-1] "
                                                               "+ Whh.T @ d_a_{t+1}"),
@@ -466,26 +471,27 @@ def test_a_right_answer_passes(case):
     if result.line.endswith("checks passed"):
         assert result.function is fn
     else:  # passed, in another form than the notebook's cells below expect: they use the reference
-        assert result.function is ex.REFERENCES[result.name]
+        assert result.function is ex.REFERENCES[result.exercise]
 
 
 def test_a_right_answer_in_another_form_passes_and_the_cells_below_get_the_reference():
     result = ex.check_bptt(bptt_with_steps)  # the dict alone; notebook 3 unpacks (grads, d_hs) below
-    assert result and result.line == ("✅ bptt: all 6 checks passed (it returns the gradient dict alone: the cells "
-                                      "below use rnn_lib's, which also returns d_hs)")
+    assert result and result.line == ("✅ bptt_with_steps: all 6 checks passed (it returns the gradient dict alone: "
+                                      "the cells below use rnn_lib's, which also returns d_hs)")
     assert ex.use(bptt_with_steps) is ex.reference_bptt
     assert ex.use(bptt) is bptt and ex.check_bptt(bptt).line == "✅ bptt: all 6 checks passed"
     many = ex.check_bptt_many_to_many(ex.reference_bptt_many_to_many)  # (grads, d_hs); notebook 3 wants grads
     assert many and many.line.endswith("(it returns a tuple: the cells below use rnn_lib's gradient dict)")
     assert ex.use(ex.reference_bptt_many_to_many) is ex.REFERENCES["bptt_many_to_many"]
-    assert ex.check_bptt_many_to_many(bptt_many).line == "✅ bptt_many_to_many: all 6 checks passed"
+    assert ex.check_bptt_many_to_many(bptt_many).line == "✅ bptt_many: all 6 checks passed"
 
     def loss_and_d_y(y, c):
         L, _, d_y = loss_and_grad(y, c)
         return L, d_y
 
     pair = ex.check_softmax_cross_entropy(loss_and_d_y)
-    assert pair.line.endswith("all 6 checks passed (it returns (L, d_y): the cells below use rnn_lib's (L, p, d_y))")
+    assert pair.line == ("✅ loss_and_d_y: all 7 checks passed (it returns (L, d_y): the cells below use rnn_lib's "
+                         "(L, p, d_y))")
     assert ex.use(loss_and_d_y) is rnn_lib.softmax_cross_entropy
 
 
@@ -509,8 +515,8 @@ def test_every_checker_has_a_right_and_two_wrong_answers_here():
 
 def test_the_article_bptt_is_caught_only_by_the_non_symmetric_case():
     result = ex.check_bptt(bptt_article, strict=False)
-    assert result.line == ("❌ bptt: dL/dWhh wrong when Whh is not symmetric — is the hidden gradient passed "
-                           "back through Whh.T?")
+    assert result.line == ("❌ bptt_article: dL/dWhh wrong when Whh is not symmetric — is the hidden gradient passed "
+                           "back through Whh.T? (the cells below use rnn_lib's version until this passes)")
     assert result.n_passed == 5  # shapes, in place, one word, h_0, three words with a symmetric Whh: all right
 
 
@@ -535,7 +541,7 @@ def nbgrader_template(*args):
 def test_an_unwritten_exercise_is_not_written_yet(checker, fn):
     result = checker(fn, strict=False)
     assert not result and result.status == "not written"
-    assert result.line.startswith("⏳ ") and result.line.endswith(": not written yet")
+    assert result.line == f"⏳ {fn.__name__}: not written yet (the cells below use rnn_lib's version until this passes)"
 
 
 def bptt_that_raises(model, xs, hs, d_y):
@@ -548,9 +554,9 @@ def test_an_exception_is_one_line_naming_the_learners_line():
     result = ex.check_bptt(bptt_that_raises, strict=False)
     assert result.status == "error" and not result
     assert "\n" not in result.line and "Traceback" not in result.line
-    assert result.line.startswith("❌ bptt: your code raised ValueError: matmul")
+    assert result.line.startswith("❌ bptt_that_raises: your code raised ValueError: matmul")
     assert result.line.endswith("of bptt_that_raises(): return {\"Wxh\": d_a @ xs[0]}  # (H, 1) @ (V, 1): "
-                                "the learner forgot .T")
+                                "the learner forgot .T (the cells below use rnn_lib's version until this passes)")
     line = bptt_that_raises.__code__.co_firstlineno + 3
     assert f"at line {line} of bptt_that_raises()" in result.line
 
@@ -563,8 +569,9 @@ def test_an_exception_raised_through_the_library_names_the_learners_call():
         return 0.0, 0.0
 
     result = ex.check_train_epoch(train_epoch_bad_targets, strict=False)
-    assert result.line.startswith("❌ train_epoch: your code raised TypeError: target must be a class index")
-    assert result.line.endswith("softmax_cross_entropy(y, str(targets[i]))  # a str class: the library raises")
+    assert result.line.startswith("❌ train_epoch_bad_targets: your code raised TypeError: target must be a class index")
+    assert result.line.endswith("softmax_cross_entropy(y, str(targets[i]))  # a str class: the library raises "
+                                "(the cells below use rnn_lib's version until this passes)")
 
 
 def test_the_learners_warnings_stay_silent(recwarn):
@@ -583,8 +590,8 @@ def test_a_missing_return_is_named():
         grads = {n: np.zeros_like(p) for n, p in model.params.items()}  # noqa: F841
 
     result = ex.check_bptt(bptt_no_return, strict=False)
-    assert result.line == ("❌ bptt: should return the gradient dict (or a tuple whose first item is it), got None "
-                           "(is a `return` missing?)")
+    assert result.line == ("❌ bptt_no_return: should return the gradient dict (or a tuple whose first item is it), "
+                           "got None (is a `return` missing?) (the cells below use rnn_lib's version until this passes)")
 
 
 def test_not_a_function():
@@ -598,7 +605,7 @@ def test_strict_raises_the_same_line(monkeypatch):
     with pytest.raises(AssertionError) as info:
         ex.check_bptt(bptt_article, strict=True)
     assert str(info.value) == ex.check_bptt(bptt_article).line
-    with pytest.raises(AssertionError, match="⏳ bptt: not written yet"):
+    with pytest.raises(AssertionError, match="⏳ not_written: not written yet"):
         ex.check_bptt(not_written, strict=True)
     assert ex.check_bptt(bptt, strict=True)
 
@@ -753,3 +760,257 @@ def test_the_clipping_case_needs_clipping_and_the_sgd_case_does_not():
             largest = max(largest, max(np.abs(v).max() for v in g.values()))
             rnn_lib.sgd_step(m, g)
         assert (largest > CLIP) == clips, (seed, largest)
+
+
+# --------------------------------------------------------------------------------------------------
+# Variants from a review of the checkers: each row is (checker, variant, the learner's source, expected
+# status, expected hint). The source defines the function under the notebook's name and runs in a fresh
+# namespace (a global it keeps lives there), so the line names the function as the learner would see it.
+
+_BPTT_HEAD = '''
+def bptt(model, xs, hs, d_y):
+    grads = {"Why": d_y @ hs[-1].T, "by": d_y.copy()}
+    grads.update({n: np.zeros_like(model.params[n]) for n in ("Wxh", "Whh", "bh")})
+    d_h = model.Why.T @ d_y
+    d_hs = [d_h]
+'''
+_BPTT_BODY = '''
+        d_a = (1 - hs[t] ** 2) * d_h
+        grads["Wxh"] += d_a @ xs[t - 1].T
+        grads["Whh"] += d_a @ hs[t - 1].T
+        grads["bh"] += d_a
+        d_h = model.Whh.T @ d_a
+        d_hs.append(d_h)
+'''
+_LOOP = "    for t in range(len(xs), 0, -1):"
+_EPOCH = '''
+def train_epoch(model, inputs, targets, rng):
+    loss = correct = 0
+    for i in rng.permutation(len(inputs)):
+        y, _ = model.forward(inputs[i])
+        {loss}
+        loss += l
+        correct += int(np.argmax(p) == targets[i])
+        grads = model.backward(d_y)
+        for name in PARAM_NAMES:
+            model.params[name] -= {step}
+    return loss / len(inputs), correct / len(inputs)
+'''
+_F32_STEP = "(LEARN_RATE * np.clip(grads[name], -CLIP, CLIP)).astype(np.float32)"
+_F32_LOSS = ("y = y.astype(np.float32); p = np.exp(y - y.max()); p = p / p.sum(); l = -np.log(p[targets[i], 0]); "
+             "d_y = p - np.eye(len(p), 1, -targets[i], dtype=np.float32)")
+_F32 = "f = np.float32\n"
+_NOTE_F32 = "it computes in float32: the cells below use rnn_lib's float64 version"
+_BELOW = "(the cells below use rnn_lib's version until this passes)"
+
+VARIANTS = [
+    # 01: a set gives its words in hash order, which changes from run to run: the hint must not
+    (ex.check_encode, "set of words", "def encode(text, word_to_idx):\n"
+     "    return [word_to_idx[w] for w in set(text.split())]", "failed",
+     "gave 2 indices, expected 3 ([4, 4, 2]): a repeated word gets its index each time — don't remove repeated "
+     "words (no set: it drops them and loses the words' order) " + _BELOW),
+    (ex.check_encode, "endless loop", "def encode(text, word_to_idx):\n    while True:\n        pass", "timeout",
+     "⏱ encode: took longer than"),
+    # 02
+    (ex.check_step_forward, "float32", "def step_forward(x, h_prev, Wxh, Whh, bh):\n" + "    " + _F32 +
+     "    return np.tanh(Wxh.astype(f) @ x.astype(f) + Whh.astype(f) @ h_prev.astype(f) + bh.astype(f))",
+     "passed", _NOTE_F32),
+    (ex.check_forward, "the last word dropped", "def rnn_forward(xs, Wxh, Whh, Why, bh, by):\n"
+     "    h = np.zeros((Whh.shape[0], 1))\n    hs = [h]\n    for x in xs[:-1]:\n"
+     "        h = np.tanh(Wxh @ x + Whh @ h + bh)\n        hs.append(h)\n    return Why @ h + by, np.array(hs)",
+     "failed", "stops at h_2: the last word is missing — loop over every x in xs"),
+    (ex.check_forward, "float32", "def rnn_forward(xs, Wxh, Whh, Why, bh, by):\n    " + _F32 +
+     "    h = np.zeros((Whh.shape[0], 1), f)\n    hs = [h]\n    for x in xs:\n"
+     "        h = np.tanh(Wxh.astype(f) @ x + Whh.astype(f) @ h + bh.astype(f)).astype(f)\n        hs.append(h)\n"
+     "    return (Why @ h + by).astype(f), np.array(hs)", "passed", _NOTE_F32),
+    # 03: the loss
+    (ex.check_softmax_cross_entropy, "float32", "def loss_and_grad(y, c):\n"
+     "    y = y.astype(np.float32)\n    p = np.exp(y - y.max())\n    p = p / p.sum()\n"
+     "    return -np.log(p[c, 0]), p, p - np.eye(len(y), 1, -c, dtype=np.float32)", "passed", _NOTE_F32),
+    (ex.check_bptt_step, "float32", "def bptt_step(d_h, cache):\n"
+     "    x, h_prev, h, Whh = (np.asarray(a, np.float32) for a in cache)\n    d_a = (1 - h ** 2) * d_h.astype(np.float32)\n"
+     "    return Whh.T @ d_a, {'Wxh': d_a @ x.T, 'Whh': d_a @ h_prev.T, 'bh': d_a}", "passed", _NOTE_F32),
+    (ex.check_softmax_cross_entropy, "p not normalised", "def loss_and_grad(y, c):\n"
+     "    e = np.exp(y - y.max())\n    p = e / e.sum()\n    return -np.log(p[c, 0]), e, p - np.eye(len(y), 1, -c)",
+     "failed", "❌ loss_and_grad: p sums to 1.183, not 1: divide by the sum"),
+    (ex.check_softmax_cross_entropy, "L of shape (1,)", "def loss_and_grad(y, c):\n"
+     "    p = softmax(y)\n    return -np.log(p[c]), p, p - np.eye(len(y), 1, -c)",
+     "failed", "L is an array of shape (1,): return one number, e.g. -np.log(p[c, 0])"),
+    (ex.check_softmax_cross_entropy, "0-d L", "def loss_and_grad(y, c):\n"
+     "    p = softmax(y)\n    return -np.log(p[c, 0:1]).sum(keepdims=False), p, p - np.eye(len(y), 1, -c)",
+     "passed", "✅ loss_and_grad: all 7 checks passed"),
+    (ex.check_softmax_cross_entropy, "naive softmax", "def loss_and_grad(y, c):\n"
+     "    p = np.exp(y) / np.exp(y).sum()\n    return -np.log(p[c, 0]), p, p - np.eye(len(y), 1, -c)",
+     "failed", "❌ loss_and_grad: not finite for scores 1000 and 998"),
+    # 03: BPTT
+    (ex.check_bptt, "d_hs reversed", _BPTT_HEAD + _LOOP + _BPTT_BODY + "    return grads, np.array(d_hs)",
+     "failed", "❌ bptt: d_hs is reversed: d_hs[t] = dL/dh_t, so d_hs[0] = dL/dh_0 comes first"),
+    (ex.check_bptt, "d_hs without dL/dh_0", _BPTT_HEAD + _LOOP + _BPTT_BODY + "    return grads, np.array(d_hs[-2::-1])",
+     "failed", "d_hs has shape (1, 4, 1), expected (2, 4, 1): T+1 entries, d_hs[t] = dL/dh_t for t = 0..T, h_0 "
+     "first — it lacks dL/dh_0"),
+    (ex.check_bptt, "d_hs a list", _BPTT_HEAD + _LOOP + _BPTT_BODY + "    return grads, d_hs[::-1]",
+     "passed", "✅ bptt: all 6 checks passed"),
+    (ex.check_bptt, "range(T, 1, -1)", _BPTT_HEAD + "    for t in range(len(xs), 1, -1):" + _BPTT_BODY
+     + "    return grads, np.array(d_hs[::-1])", "failed", "off by one in the time loop: it must visit every step"),
+    (ex.check_bptt, "0-based loop, hs[t] as h_t", _BPTT_HEAD + "    for t in reversed(range(len(xs))):"
+     + _BPTT_BODY.replace("xs[t - 1]", "xs[t]") + "    return grads, np.array(d_hs[::-1])", "failed",
+     "wrong hs index: hs[0] is h_0, so step t (x_t = xs[t - 1]) uses h_t = hs[t]"),
+    (ex.check_bptt, "gradients in a global dict", "grads = {}\n\n" + _BPTT_HEAD.replace(
+        '    grads = {"Why": d_y @ hs[-1].T, "by": d_y.copy()}\n'
+        '    grads.update({n: np.zeros_like(model.params[n]) for n in ("Wxh", "Whh", "bh")})\n',
+        '    for n in PARAM_NAMES:\n        grads.setdefault(n, np.zeros_like(model.params[n]))\n'
+        '    grads["Why"] += d_y @ hs[-1].T\n    grads["by"] += d_y\n') + _LOOP + _BPTT_BODY
+     + "    return grads, np.array(d_hs[::-1])", "failed",
+     "gives other gradients when called again with the same arguments — are they kept outside the function"),
+    (ex.check_bptt, "float32", "def bptt(model, xs, hs, d_y):\n    " + _F32 +
+     "    hs, d_y, xs = hs.astype(f), d_y.astype(f), [x.astype(f) for x in xs]\n"
+     "    Whh, Why = model.Whh.astype(f), model.Why.astype(f)\n"
+     "    grads = {\"Why\": d_y @ hs[-1].T, \"by\": d_y.copy()}\n"
+     "    grads.update({n: np.zeros(model.params[n].shape, f) for n in (\"Wxh\", \"Whh\", \"bh\")})\n"
+     "    d_h = Why.T @ d_y\n    d_hs = [d_h]\n" + _LOOP + _BPTT_BODY.replace("model.Whh", "Whh")
+     + "    return grads, np.array(d_hs[::-1])", "passed", _NOTE_F32),
+    (ex.check_bptt_many_to_many, "float32", "def bptt_many(model, xs, hs, d_ys):\n    " + _F32 +
+     "    hs, xs, d_ys = hs.astype(f), [x.astype(f) for x in xs], [d.astype(f) for d in d_ys]\n"
+     "    grads = {n: np.zeros(p.shape, f) for n, p in model.params.items()}\n"
+     "    Whh, Why = model.Whh.astype(f), model.Why.astype(f)\n    d_next = np.zeros_like(hs[0])\n"
+     + _LOOP + "\n        grads['Why'] += d_ys[t - 1] @ hs[t].T\n        grads['by'] += d_ys[t - 1]\n"
+     "        d_a = (1 - hs[t] ** 2) * (Why.T @ d_ys[t - 1] + d_next)\n        grads['Wxh'] += d_a @ xs[t - 1].T\n"
+     "        grads['Whh'] += d_a @ hs[t - 1].T\n        grads['bh'] += d_a\n        d_next = Whh.T @ d_a\n"
+     "    return grads", "passed", "✅ bptt_many: all 6 checks passed (" + _NOTE_F32),
+    (ex.check_bptt_many_to_many, "only the last loss", "def bptt_many(model, xs, hs, d_ys):\n"
+     "    return rnn_lib.RNN.backward(model, d_ys[-1])", "failed", "❌ bptt_many: only the last step's loss"),
+    # 04
+    (ex.check_train_epoch, "float32", _EPOCH.format(loss=_F32_LOSS, step=_F32_STEP), "passed", _NOTE_F32),
+    (ex.check_train_epoch, "its own -log p[c]", _EPOCH.format(
+        loss="_, p, d_y = softmax_cross_entropy(y, targets[i]); l = -np.log(p[targets[i], 0])",
+        step="LEARN_RATE * np.clip(grads[name], -CLIP, CLIP)"), "passed", "✅ train_epoch: all 5 checks passed"),
+    (ex.check_train_epoch, "its own softmax", _EPOCH.format(
+        loss="p = np.exp(y - y.max()); p = p / p.sum(); l = -np.log(p[targets[i], 0]); "
+             "d_y = p.copy(); d_y[targets[i]] -= 1",
+        step="LEARN_RATE * np.clip(grads[name], -CLIP, CLIP)"), "passed", "✅ train_epoch: all 5 checks passed"),
+    (ex.check_train_epoch, "endless loop", "def train_epoch(model, inputs, targets, rng):\n"
+     "    i = 0\n    while i < len(inputs):\n        model.forward(inputs[i])\n    return 0.0, 0.0", "timeout",
+     "took longer than 0.5 s — is there a loop that never ends?"),
+]
+
+
+def _learners(source):
+    """The function the learner's ``source`` defines, run in a fresh namespace like a notebook's."""
+    namespace = {"np": np, "rnn_lib": rnn_lib, "softmax": softmax, "softmax_cross_entropy": softmax_cross_entropy,
+                 "PARAM_NAMES": PARAM_NAMES, "LEARN_RATE": LEARN_RATE, "CLIP": CLIP}
+    exec(compile(source, "<learner's cell>", "exec"), namespace)  # noqa: S102 - the test's own sources
+    return [v for k, v in namespace.items() if callable(v) and getattr(v, "__module__", None) is None
+            and k not in ("np",)][-1]
+
+
+@pytest.mark.parametrize("checker, variant, source, status, hint", VARIANTS,
+                         ids=[f"{row[0].__name__}-{row[1]}" for row in VARIANTS])
+def test_a_variant_gets_its_verdict(checker, variant, source, status, hint, monkeypatch):
+    monkeypatch.setattr(ex._core, "TIME_LIMIT", 0.5)
+    fn = _learners(source)
+    result = checker(fn, strict=False)
+    assert result.status == status, result.line
+    assert hint in result.line, result.line
+    assert "\n" not in result.line and result.line.startswith(f"{result.ICONS[status]} {fn.__name__}: ")
+    assert (ex.use(fn) is fn) == (status == "passed" and result.line.endswith("checks passed"))
+
+
+def test_the_many_to_one_reference_d_hs_matches_finite_differences():
+    """d_hs[t] = dL/dh_t: the loss of the rest of the phrase run from h_t, nudged, for every t = 0..T."""
+    model, xs, targets = _many_to_many_case(seed=10)
+    start = np.tanh(np.random.default_rng(10).standard_normal((4, 1)))
+    y, _ = model.forward(xs, start)
+    hs = model.last_hs.copy()
+    _, d_hs = ex.reference_bptt(model, xs, hs, softmax_cross_entropy(y, targets[-1])[2])
+    assert d_hs.shape == (len(xs) + 1, 4, 1)
+    for t in range(len(xs) + 1):
+        h_t = hs[t].copy()
+        rest = xs[t:]
+        loss = (lambda: softmax_cross_entropy(model.forward(rest, h_t)[0], targets[-1])[0]) if rest else \
+            (lambda: softmax_cross_entropy(model.Why @ h_t + model.by, targets[-1])[0])
+        assert rnn_lib.rel_error(d_hs[t], numerical_gradient(loss, h_t)) < 1e-7, t
+
+
+def test_a_set_gets_the_same_hint_whatever_its_order():
+    """A set's order depends on the run (string hashes are salted): the hint must not."""
+    lines = set()
+    for seed in range(8):
+        def encode(text, word_to_idx, seed=seed):
+            words = list(dict.fromkeys(text.split()))
+            np.random.default_rng(seed).shuffle(words)  # some order a set may give
+            return [word_to_idx[w] for w in words]
+        lines.add(ex.check_encode(encode).line)
+    assert len(lines) == 1 and "no set" in lines.pop()
+
+
+def test_an_endless_loop_is_stopped_within_the_limit_and_the_alarm_restored(monkeypatch):
+    monkeypatch.setattr(ex._core, "TIME_LIMIT", 0.2)
+
+    def encode(text, word_to_idx):
+        while True:
+            try:
+                pass
+            except Exception:  # a learner's catch-all does not swallow the time limit
+                pass
+
+    def outer(signum, frame):
+        raise AssertionError("the outer alarm fired during the check")
+
+    previous = signal.signal(signal.SIGALRM, outer)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30)  # someone else's timer, running
+        start = time.monotonic()
+        result = ex.check_encode(encode, strict=False)
+        took = time.monotonic() - start
+        left, _ = signal.setitimer(signal.ITIMER_REAL, 0)
+        assert signal.getsignal(signal.SIGALRM) is outer
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert result.status == "timeout" and not result
+    assert result.line == ("⏱ encode: took longer than 0.2 s — is there a loop that never ends? (the cells below use "
+                           "rnn_lib's version until this passes)")
+    assert took < 2 and 25 < left <= 30
+    assert ex.use(encode) is ex.reference_encode
+
+
+def test_no_time_limit_outside_the_main_thread(monkeypatch):
+    monkeypatch.setattr(ex._core, "TIME_LIMIT", 0.01)
+
+    def slow_one_hot(index, V):
+        time.sleep(0.02)
+        return one_hot(index, V)
+
+    results = []
+    thread = threading.Thread(target=lambda: results.append(ex.check_one_hot(slow_one_hot)))
+    thread.start()
+    thread.join()
+    assert results[0].status == "passed"
+    assert ex.check_one_hot(slow_one_hot).status == "timeout"  # the main thread has one
+
+
+def test_ctrl_c_in_the_learners_code_is_a_one_line_verdict():
+    def bptt(model, xs, hs, d_y):
+        raise KeyboardInterrupt
+
+    result = ex.check_bptt(bptt, strict=False)
+    assert result.status == "interrupted" and not result
+    assert result.line == ("⏹ bptt: interrupted while your code ran (the cells below use rnn_lib's version until "
+                           "this passes)")
+
+
+@pytest.mark.parametrize("variant", ["its own -log p[c]", "its own softmax"])
+def test_a_right_epoch_runs_through_notebook_4s_comparison_with_the_library(variant):
+    """Notebook 4 compares ten epochs of the learner's loop with rnn_lib.fit, to rounding (rtol 1e-12)."""
+    (source,) = [row[2] for row in VARIANTS if row[0] is ex.check_train_epoch and row[1] == variant]
+    train_epoch = _learners(source)
+    assert ex.use(train_epoch) is train_epoch
+    vocab = rnn_lib.Vocabulary.from_texts(rnn_lib.train_data)
+    inputs = [vocab.text_to_inputs(text) for text in rnn_lib.train_data]
+    targets = [int(label) for label in rnn_lib.train_data.values()]
+    rng = np.random.default_rng(rnn_lib.SEED)
+    ours = rnn_lib.RNN(len(vocab), 2, rnn_lib.HIDDEN_SIZE, rng=rng)
+    losses = [train_epoch(ours, inputs, targets, rng)[0] for _ in range(3)]
+    lib_model, _, history = rnn_lib.fit(seed=rnn_lib.SEED, epochs=3)
+    np.testing.assert_allclose(ours.flat, lib_model.flat, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(losses, history.train_loss, rtol=1e-12)

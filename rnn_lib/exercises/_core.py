@@ -1,8 +1,12 @@
 """What every exercise checker shares: the one-line result, running the learner's code safely, comparing answers."""
 
+import contextlib
 import html
 import os
+import signal
 import sysconfig
+import threading
+import time
 import traceback
 import warnings
 import weakref
@@ -14,6 +18,8 @@ STRICT_ENV = "RNN_LIB_STRICT"
 RTOL, ATOL = 1e-7, 1e-10
 #: An exception message is cut to this many characters, so the feedback stays one line.
 MAX_MESSAGE = 120
+#: Seconds one call of the learner's function may take (right answers take milliseconds); 0 or None: no limit.
+TIME_LIMIT = 5.0
 
 
 class NotWritten(NotImplementedError):
@@ -31,17 +37,21 @@ class CheckResult:
     """The outcome of one checker: truthy exactly when every check passed; shown as one line.
 
     Attributes:
-        name: the exercise's name (``"bptt"``).
-        status: ``"passed"``, ``"failed"``, ``"not written"`` or ``"error"`` (the code raised).
+        name: the learner's function's name as the line shows it (``"bptt"``; the notebook's name
+            when the function has none).
+        exercise: the exercise's key in ``REFERENCES`` (``"bptt"``, ``"softmax_cross_entropy"``).
+        status: ``"passed"``, ``"failed"``, ``"not written"``, ``"error"`` (the code raised),
+            ``"timeout"`` (a call took longer than ``TIME_LIMIT``) or ``"interrupted"`` (Ctrl-C, the stop button).
         line: the one line shown, e.g. ``"✅ bptt: all 6 checks passed"``.
         n_checks: how many checks the exercise has; ``n_passed``: how many passed before the first failure.
         function: the learner's function if every check passed, else the library's reference.
     """
 
-    ICONS = {"passed": "✅", "failed": "❌", "error": "❌", "not written": "⏳"}
+    ICONS = {"passed": "✅", "failed": "❌", "error": "❌", "not written": "⏳", "timeout": "⏱", "interrupted": "⏹"}
 
-    def __init__(self, name, status, message, n_checks, n_passed, function):
+    def __init__(self, name, status, message, n_checks, n_passed, function, exercise=None):
         self.name, self.status, self.n_checks, self.n_passed = name, status, n_checks, n_passed
+        self.exercise = name if exercise is None else exercise
         self.message = message
         self.line = f"{self.ICONS[status]} {name}: {message}"
         self.function = function
@@ -62,7 +72,7 @@ class CheckResult:
         p.text(self.line)
 
     def _repr_html_(self):
-        colour = {"passed": "#1a7f37", "not written": "#6e7781"}.get(self.status, "#cf222e")
+        colour = {"passed": "#1a7f37", "not written": "#6e7781", "interrupted": "#6e7781"}.get(self.status, "#cf222e")
         return (f'<div class="rnn-lib-check" style="font-family: monospace; color: {colour}">'
                 f"{html.escape(self.line)}</div>")
 
@@ -116,6 +126,18 @@ class _NotWrittenYet(Exception):
     pass
 
 
+class _TookTooLong(Exception):
+    """A call of the learner's function ran past ``TIME_LIMIT``."""
+
+
+class _Interrupted(Exception):
+    """The learner interrupted their own code (Ctrl-C, the notebook's stop button)."""
+
+
+class _Alarm(BaseException):
+    """Raised inside the learner's code when its time is up (a BaseException: their ``except Exception`` lets it by)."""
+
+
 _LIB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # rnn_lib
 _SKIPPED_DIRS = tuple(os.path.join(os.path.abspath(p), "") for p in (
     _LIB_DIR, os.path.dirname(np.__file__), sysconfig.get_paths()["stdlib"]))
@@ -145,20 +167,64 @@ def _describe_exception(exc):
     return f"your code raised {what} — at {where}: {code}" if code else f"your code raised {what} — at {where}"
 
 
+@contextlib.contextmanager
+def _time_limit(seconds):
+    """Raise ``_Alarm`` in the block after ``seconds`` (SIGALRM); the previous handler and timer are restored.
+
+    Only in the main thread of a system with ``signal.setitimer`` (Jupyter runs cells in the main
+    thread); elsewhere (Windows, another thread) there is no limit.
+    """
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise _Alarm()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, previous)
+            if outer_delay:  # someone else's timer was running: give it back what is left of it
+                left = outer_delay - (time.monotonic() - start)
+                signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6), outer_interval)
+
+
 def _call(fn, *args):
     """Call the learner's function; its exceptions become ``_NotWrittenYet`` or ``_LearnerRaised``.
 
     Warnings (numpy's overflow, say) are silenced during the call: the checks judge the answer,
-    and the feedback stays one line.
+    and the feedback stays one line. A call longer than ``TIME_LIMIT`` seconds is stopped
+    (``_TookTooLong``), and Ctrl-C during it becomes ``_Interrupted``: the checker still answers in one line.
     """
     try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
+        with _time_limit(TIME_LIMIT), warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             return fn(*args)
+    except _Alarm:
+        raise _TookTooLong() from None
+    except KeyboardInterrupt:
+        raise _Interrupted() from None
     except NotImplementedError:
         raise _NotWrittenYet() from None
     except Exception as exc:  # the learner's bug, reported in one line
         raise _LearnerRaised(exc) from None
+
+
+def _shown_name(fn, default):
+    """The name the learner gave their function, else ``default`` (the notebook's name)."""
+    name = getattr(fn, "__name__", None)
+    return name if isinstance(name, str) and name.isidentifier() else default
+
+
+#: Set while a checker runs: whether the learner's answers came in a lower precision than float64.
+_PRECISION = {"low": False}
 
 
 def _strict(strict):
@@ -167,14 +233,19 @@ def _strict(strict):
     return os.environ.get(STRICT_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
 
-def _run(name, fn, checks, reference, strict, after=None):
+def _run(name, fn, checks, reference, strict, after=None, notebook_name=None):
     """Run ``checks`` (a list of callables taking ``fn``) in order; the first failure decides the line.
 
-    ``after()``, if given, is called when every check passed and returns ``(use_reference, note)``:
-    whether the cells below should use the reference anyway, and a note for the line.
+    ``name`` is the exercise's key in ``REFERENCES``; the line names the learner's function by its
+    own name (``notebook_name``, else ``name``, when it has none). ``after()``, if given, is called
+    when every check passed and returns ``(use_reference, note)``: whether the cells below should
+    use the reference anyway, and a note for the line. A right answer computed in float32 passes,
+    and the cells below (which compare with the library to float64 precision) use the reference.
     """
+    exercise, name = name, _shown_name(fn, notebook_name or name)
     n = len(checks)
     status, message, n_passed = "passed", f"all {n} checks passed", n
+    _PRECISION["low"] = False
     if not callable(fn):
         status, message, n_passed = "failed", f"expected your function, got {_kind(fn, returned=False)}", 0
     else:
@@ -187,15 +258,24 @@ def _run(name, fn, checks, reference, strict, after=None):
                 status, message, n_passed = "failed", failure.args[0], i
             except _LearnerRaised as raised:
                 status, message, n_passed = "error", _describe_exception(raised.args[0]), i
+            except _TookTooLong:
+                status, message, n_passed = "timeout", (f"took longer than {TIME_LIMIT:g} s — "
+                                                        "is there a loop that never ends?"), i
+            except _Interrupted:
+                status, message, n_passed = "interrupted", "interrupted while your code ran", i
             else:
                 continue
             break
     function = fn if status == "passed" else reference
-    if status == "passed" and after is not None:
-        use_reference, note = after()
+    if status == "passed":
+        use_reference, note = after() if after is not None else (False, "")
+        if _PRECISION["low"]:
+            use_reference, note = True, "it computes in float32: the cells below use rnn_lib's float64 version"
         if use_reference:
             function, message = reference, f"{message} ({note})"
-    result = CheckResult(name, status, message, n, n_passed, function)
+    elif callable(fn):
+        message = f"{message} (the cells below use rnn_lib's version until this passes)"
+    result = CheckResult(name, status, message, n, n_passed, function, exercise)
     if callable(fn) and _weakrefable(fn):
         _LAST_RESULTS[fn] = result
     if status != "passed" and _strict(strict):
@@ -217,13 +297,17 @@ def _kind(value, returned=True):
 
 
 def _array(value, what):
-    """``value`` as a float array, or a failed check saying what it was."""
+    """``value`` as a float array (float64, or float32 if the learner computed in it), or a failed check."""
     if value is None:
         raise _Failed(f"{what} is None — is a `return` missing?")
     try:
-        arr = np.asarray(value, dtype=np.float64)
+        arr = np.asarray(value)
+        if arr.dtype not in (np.float32, np.float16):
+            arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         raise _Failed(f"{what} should be a numpy array, got {_kind(value)}") from None
+    if arr.dtype != np.float64:
+        _PRECISION["low"] = True
     return arr
 
 
@@ -234,15 +318,35 @@ def _shaped(value, shape, what, hint=""):
     return arr
 
 
-def _close(a, b):
+def _eps(*values):
+    """The machine epsilon of the least precise float among ``values`` (float64's when all are float64)."""
+    eps = np.finfo(np.float64).eps
+    for v in values:
+        dtype = getattr(v, "dtype", None)
+        if dtype is not None and dtype.kind == "f":
+            eps = max(eps, float(np.finfo(dtype).eps))
+    return eps
+
+
+def _tolerances(eps):
+    """(rtol, atol factor) for answers computed with machine epsilon ``eps``: float64 -> (1e-7, 1e-10)."""
+    if eps <= np.finfo(np.float64).eps:
+        return RTOL, ATOL
+    return min(1e-2, 1000 * eps), min(1e-3, 10 * eps)  # float32: about 1.2e-4 and 1.2e-6
+
+
+def _close(a, b, eps=None):
+    """``a`` equals ``b`` up to the rounding of the precision they were computed in (``eps``: given or from dtypes)."""
+    eps = _eps(a, b) if eps is None else eps
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape or not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
         return False
-    return bool(np.allclose(a, b, rtol=RTOL, atol=ATOL * max(1.0, float(np.abs(b).max(initial=0.0)))))
+    rtol, atol = _tolerances(eps)
+    return bool(np.allclose(a, b, rtol=rtol, atol=atol * max(1.0, float(np.abs(b).max(initial=0.0)))))
 
 
-def _all_close(got, expected, names):
-    return all(_close(got[n], expected[n]) for n in names)
+def _all_close(got, expected, names, eps=None):
+    return all(_close(got[n], expected[n], eps) for n in names)
 
 
 def _first_of(value):
@@ -278,14 +382,17 @@ def _unchanged(before, after):
 def _diagnose(got, expected, names, mutants, default):
     """No failure if ``got`` matches ``expected``; else the hint of the first mutant it matches, else ``default``.
 
-    ``mutants`` is a list of ``(answer_of_a_known_mistake, hint)``.
+    ``mutants`` is a list of ``(answer_of_a_known_mistake, hint)``. Every comparison uses the
+    tolerance of the precision ``got`` was computed in, so a mutant is named only when it differs
+    from the right answer by more than that rounding.
     """
-    if _all_close(got, expected, names):
+    eps = _eps(*(got[n] for n in names))
+    if _all_close(got, expected, names, eps):
         return
     for answer, hint in mutants:
-        if _all_close(got, answer, names) and not _all_close(answer, expected, names):
+        if _all_close(got, answer, names, eps) and not _all_close(answer, expected, names, eps):
             raise _Failed(hint)
-    wrong = [n for n in names if not _close(got[n], expected[n])]
+    wrong = [n for n in names if not _close(got[n], expected[n], eps)]
     raise _Failed(default(wrong) if callable(default) else default)
 
 

@@ -4,28 +4,33 @@ import numpy as np
 
 from ..losses import softmax, softmax_cross_entropy
 from ..model import PARAM_NAMES, RNN, step_backward, step_forward
-from ._core import CHECKER_OF, REFERENCES, _Failed, _array, _call, _check_grads, _close, _d, _diagnose, _first_of, _kind, _run, _shaped, _snapshot, _unchanged
+from ._core import (CHECKER_OF, REFERENCES, _Failed, _array, _call, _check_grads, _close, _d, _diagnose, _eps, _first_of,
+                    _kind, _run, _shaped, _shown_name, _snapshot, _unchanged)
 from .preprocessing import reference_one_hot
 from .forward_pass import _columns, _weights
 
 
 def _loss_triple(value):
-    """``(L, p, d_y)`` or ``(L, d_y)`` -> (L, d_y)."""
+    """``(L, p, d_y)`` or ``(L, d_y)`` -> (L as a 0-d array in the learner's precision, p or None, d_y)."""
     if not isinstance(value, (tuple, list)) or len(value) not in (2, 3):
         raise _Failed(f"should return (L, p, d_y) or (L, d_y), got {_kind(value)}")
     L = _array(value[0], "L")
-    if L.size != 1:
-        raise _Failed(f"L should be one number, got an array of shape {L.shape}")
-    return float(L.reshape(())), value[-1]
+    if L.shape != ():  # a 1-element array breaks f"{L:.3f}" in the cell below: ask for one number
+        raise _Failed(f"L is an array of shape {L.shape}: return one number, e.g. -np.log(p[c, 0]) "
+                      "(p[c] is an array of shape (1,))" if L.size == 1 else
+                      f"L should be one number, got an array of shape {L.shape}")
+    return L, (value[1] if len(value) == 3 else None), value[-1]
 
 
 def check_softmax_cross_entropy(loss_and_grad, strict=None):
     """Check ``loss_and_grad(y, c) -> (L, p, d_y)`` or ``(L, d_y)`` (notebook 3).
 
-    ``L = -ln softmax(y)[c]`` and ``d_y = p - e_c``. Checks, in order: it returns the loss as one
-    number and d_y as an (O, 1) column; the loss for two classes; the gradient ``p - e_c``; three
-    classes (nothing assumes two); large scores (1000 and 998) stay finite; y is not changed in place.
-    A right ``(L, d_y)`` passes, but ``use(loss_and_grad)`` then gives the library's ``(L, p, d_y)``.
+    ``p = softmax(y)``, ``L = -ln p[c]`` and ``d_y = p - e_c``. Checks, in order: it returns the loss
+    as one number (a float or a 0-d array, not an array of shape (1,)) and d_y as an (O, 1) column;
+    the loss for two classes; p (when returned) is softmax(y), summing to 1; the gradient
+    ``p - e_c``; three classes (nothing assumes two); large scores (1000 and 998) stay finite; y is
+    not changed in place. A right ``(L, d_y)`` passes, but ``use(loss_and_grad)`` then gives the
+    library's ``(L, p, d_y)``.
     """
     y2, c2 = np.array([[0.5], [-1.2]]), 0
 
@@ -41,24 +46,38 @@ def check_softmax_cross_entropy(loss_and_grad, strict=None):
         return sizes == {2}, "it returns (L, d_y): the cells below use rnn_lib's (L, p, d_y)"
 
     def returns(fn):
-        _, d_y = answer(fn, y2, c2)
+        _, _, d_y = answer(fn, y2, c2)
         _shaped(d_y, (2, 1), "d_y", hint="dL/dy has the shape of y")
 
     def loss(fn):
-        L, _ = answer(fn, y2, c2)
+        L, _, _ = answer(fn, y2, c2)
         p = softmax(y2)
+        if _close(L, -np.log(p[c2, 0])):
+            return
         if np.isclose(L, -np.log(p[1 - c2, 0])):
             raise _Failed("L uses the probability of the wrong class: L = -ln p[c], c the true class")
         if np.isclose(L, np.log(p[c2, 0])):
             raise _Failed("L is ln p[c], negative: the loss is L = -ln p[c]")
         if np.isclose(L, -np.log10(p[c2, 0])):
             raise _Failed("L uses log10: the loss uses the natural log, -np.log(p[c])")
-        if not np.isclose(L, -np.log(p[c2, 0]), rtol=1e-9):
-            raise _Failed(f"L = {L:.4f} for y = [0.5, -1.2], c = 0; "
-                          f"expected -ln softmax(y)[c] = {-np.log(p[c2, 0]):.4f}")
+        raise _Failed(f"L = {float(L):.4f} for y = [0.5, -1.2], c = 0; "
+                      f"expected -ln softmax(y)[c] = {-np.log(p[c2, 0]):.4f}")
+
+    def probabilities(fn):
+        y = y2
+        _, p, _ = answer(fn, y, c2)
+        if p is None:  # (L, d_y): nothing to check
+            return
+        p = _shaped(p, y.shape, "p", hint="p = softmax(y) has the shape of y")
+        if not _close(p, softmax(y)):
+            if _close(p, np.exp(y)) or _close(p, np.exp(y - y.max())):
+                raise _Failed(f"p sums to {float(p.sum()):.3f}, not 1: divide by the sum, "
+                              "p = np.exp(y - y.max()) / np.exp(y - y.max()).sum()")
+            raise _Failed(f"p = {np.round(p.ravel(), 3).tolist()} for y = {y.ravel().tolist()}: p is softmax(y), "
+                          "np.exp(y - y.max()) / np.exp(y - y.max()).sum(), which sums to 1")
 
     def gradient(fn):
-        _, d_y = answer(fn, y2, c2)
+        _, _, d_y = answer(fn, y2, c2)
         d_y = _shaped(d_y, (2, 1), "d_y")
         p = softmax(y2)
         e_c = reference_one_hot(c2, 2)
@@ -74,19 +93,23 @@ def check_softmax_cross_entropy(loss_and_grad, strict=None):
 
     def three_classes(fn):
         y3, c3 = np.array([[0.2], [1.5], [-0.7]]), 1
-        L, d_y = answer(fn, y3, c3)
-        ref_L, _, ref_d_y = softmax_cross_entropy(y3, c3)
+        L, p, d_y = answer(fn, y3, c3)
+        ref_L, ref_p, ref_d_y = softmax_cross_entropy(y3, c3)
         d_y = _shaped(d_y, (3, 1), "d_y with 3 classes", hint="nothing may assume two classes, use y.shape")
-        if not (np.isclose(L, ref_L, rtol=1e-9) and _close(d_y, ref_d_y)):
+        p_right = p is None or _close(_array(p, "p"), ref_p)
+        if not (_close(L, ref_L) and _close(d_y, ref_d_y) and p_right):
             raise _Failed("wrong with 3 classes (right with 2): nothing may assume two classes, use y.shape")
 
     def large_scores(fn):
         big, c = np.array([[1000.0], [998.0]]), 1
-        L, d_y = answer(fn, big, c)
-        ref_L, _, ref_d_y = softmax_cross_entropy(big, c)
-        if not (np.isfinite(L) and np.all(np.isfinite(_array(d_y, "d_y")))):
+        L, p, d_y = answer(fn, big, c)
+        ref_L, ref_p, ref_d_y = softmax_cross_entropy(big, c)
+        finite = [np.isfinite(L).all(), np.isfinite(_array(d_y, "d_y")).all()]
+        if p is not None:
+            finite.append(np.isfinite(_array(p, "p")).all())
+        if not all(finite):
             raise _Failed("not finite for scores 1000 and 998: subtract y.max() before np.exp (softmax is unchanged)")
-        if not (np.isclose(L, ref_L, rtol=1e-9) and _close(d_y, ref_d_y)):
+        if not (_close(L, ref_L) and _close(d_y, ref_d_y) and (p is None or _close(_array(p, "p"), ref_p))):
             raise _Failed(f"wrong for scores 1000 and 998: L should be {ref_L:.4f} — subtract y.max() before np.exp")
 
     def in_place(fn):
@@ -96,8 +119,8 @@ def check_softmax_cross_entropy(loss_and_grad, strict=None):
             raise _Failed("y changed in place: compute p and d_y in new arrays (e.g. y - y.max(), not y -= ...)")
 
     return _run("softmax_cross_entropy", loss_and_grad,
-                [returns, loss, gradient, three_classes, large_scores, in_place], softmax_cross_entropy, strict,
-                after)
+                [returns, loss, probabilities, gradient, three_classes, large_scores, in_place], softmax_cross_entropy,
+                strict, after, notebook_name="loss_and_grad")
 
 
 def _step_case(seed, V=5, H=4, symmetric=False, scale=0.8):
@@ -159,10 +182,11 @@ def check_bptt_step(bptt_step, strict=None):
         ref = step_backward(d_h, cache)[1]
         if not _close(grads["Wxh"], ref["Wxh"]):
             raise _Failed("dL/dWxh wrong: d_a @ x.T, an (H, 1) @ (1, V) outer product")
+        if _close(grads["Whh"], ref["Whh"]):
+            return
         if _close(grads["Whh"], d_a @ h.T):
             raise _Failed("dL/dWhh uses h: the state coming in, d_a @ h_prev.T")
-        if not _close(grads["Whh"], ref["Whh"]):
-            raise _Failed("dL/dWhh wrong: d_a @ h_prev.T, an (H, 1) @ (1, H) outer product")
+        raise _Failed("dL/dWhh wrong: d_a @ h_prev.T, an (H, 1) @ (1, H) outer product")
 
     def transpose(fn):
         d_h, cache = _step_case(33)
@@ -184,31 +208,34 @@ def check_bptt_step(bptt_step, strict=None):
         before = _snapshot(args[0], *args[1])
         _call(fn, *args)
         if not _unchanged(before, [args[0], *args[1]]):
-            raise _Failed("bptt_step changed d_h or the cache in place: return new arrays")
+            raise _Failed(f"{_shown_name(fn, 'bptt_step')} changed d_h or the cache in place: return new arrays")
 
     return _run("bptt_step", bptt_step, [shapes, tanh_prime, weights, transpose, in_place],
                 step_backward, strict)
 
 
-def _bptt(model, xs, hs, d_ys, caches=None, accumulate=True):
+def _bptt(model, xs, hs, d_ys, caches=None, accumulate=True, first=1):
     """BPTT through the library's ``step_backward``, with a gradient ``d_ys[t-1]`` for every output y_t.
 
     ``d_ys`` holds T entries, ``None`` where a step has no output. ``caches`` (default: from
-    ``rnn_lib.step_forward`` on ``hs``) lets the checkers build known mistakes. Returns
-    ``(grads, d_hs)`` with ``d_hs[t] = dL/dh_t``, shape (T+1, H, 1).
+    ``rnn_lib.step_forward`` on ``hs``) and ``first`` (the last step the loop goes back to, 1 when
+    right) let the checkers build known mistakes. Returns ``(grads, d_hs)`` with
+    ``d_hs[t] = dL/dh_t``, shape (T+1, H, 1).
     """
     T = len(xs)
     if caches is None:
         caches = [step_forward(xs[t - 1], hs[t - 1], model.Wxh, model.Whh, model.bh)[1] for t in range(1, T + 1)]
     grads = {name: np.zeros_like(p) for name, p in model.params.items()}
     d_h = np.zeros_like(hs[0])
-    d_hs = [None] * (T + 1)
+    d_hs = [np.zeros_like(hs[0])] * (T + 1)
     for t in range(T, 0, -1):
         if d_ys[t - 1] is not None:  # the local path: y_t = Why h_t + by
             grads["Why"] += d_ys[t - 1] @ hs[t].T
             grads["by"] += d_ys[t - 1]
             d_h = d_h + model.Why.T @ d_ys[t - 1]
         d_hs[t] = d_h
+        if t < first:
+            continue
         d_h, step_grads = step_backward(d_h, caches[t - 1])  # the recurrent path, to h_{t-1}
         for name, g in step_grads.items():
             if accumulate or t == 1:
@@ -218,7 +245,13 @@ def _bptt(model, xs, hs, d_ys, caches=None, accumulate=True):
 
 
 def reference_bptt(model, xs, hs, d_y):
-    """BPTT for the many-to-one model: ``(grads, d_hs)`` as ``model.backward(d_y, return_hidden_grads=True)``."""
+    """BPTT for the many-to-one model: ``(grads, d_hs)`` as ``model.backward(d_y, return_hidden_grads=True)``.
+
+    ``xs``: T one-hot (V, 1) columns; ``hs``: (T+1, H, 1), hs[0] = h_0; ``d_y``: (O, 1), dL/dy.
+    ``grads``: a dict keyed "Wxh", "Whh", "Why", "bh", "by", each of its parameter's shape.
+    ``d_hs``: (T+1, H, 1), one entry per hidden state, h_0 first: ``d_hs[t] = dL/dh_t``, so
+    ``d_hs[T] = Why.T @ d_y`` and ``d_hs[0] = dL/dh_0``, what step 1 passes back.
+    """
     return _bptt(model, xs, hs, [None] * (len(xs) - 1) + [d_y])
 
 
@@ -259,6 +292,12 @@ def _bptt_mistakes(model, xs, hs, d_ys):
          "off by one in hs: dL/dWhh at step t is d_a @ hs[t - 1].T, the state coming in (h_{t-1})"),
         (_bptt(model, xs, hs, d_ys, accumulate=False)[0],
          "dL/dWxh, dL/dWhh, dL/dbh hold one step only — add every time step's share (+=)"),
+        (_bptt(model, xs, hs, d_ys, first=2)[0],
+         "off by one in the time loop: it must visit every step t = T, T-1, ..., 1, e.g. range(T, 0, -1) "
+         "(a range stops before its second argument)"),
+        (_bptt(model, xs, hs, d_ys, caches(lambda t: hs[t - 2], normal_prev, Whh))[0],
+         "wrong hs index: hs[0] is h_0, so step t (x_t = xs[t - 1]) uses h_t = hs[t] and h_{t-1} = hs[t - 1]; "
+         "in a loop over t = T-1, ..., 0 (x = xs[t]) that is hs[t + 1] and hs[t]"),
     ]
 
 
@@ -289,24 +328,60 @@ def _after_forward(model, xs, hs):
     return copy
 
 
-def _bptt_checks(name, many, returned):
+def _check_d_hs(d_hs, expected, T):
+    """The learner's d_hs against the reference's: T+1 entries, h_0 first, ``d_hs[t] = dL/dh_t``."""
+    d_hs = _array(d_hs, "d_hs")
+    shape = expected.shape
+    if _close(d_hs, expected):
+        return
+    if d_hs.shape == (T,) + shape[1:]:
+        hint = ("it lacks dL/dh_0: append what step 1 passes back" if _close(d_hs, expected[1:]) else
+                "it is reversed and lacks dL/dh_0" if _close(d_hs, expected[:0:-1]) else "")
+        raise _Failed(f"d_hs has shape {d_hs.shape}, expected {shape}: T+1 entries, d_hs[t] = dL/dh_t for "
+                      f"t = 0..T, h_0 first" + (f" — {hint}" if hint else ""))
+    _shaped(d_hs, shape, "d_hs", hint="T+1 entries, d_hs[t] = dL/dh_t for t = 0..T, each (H, 1)")
+    if _close(d_hs, expected[::-1]):
+        raise _Failed("d_hs is reversed: d_hs[t] = dL/dh_t, so d_hs[0] = dL/dh_0 comes first and "
+                      "d_hs[T] = Why.T @ d_y last (d_hs[::-1] if you appended from step T down)")
+    wrong = [t for t in range(shape[0]) if not _close(d_hs[t], expected[t])]
+    raise _Failed(f"d_hs[{wrong[0]}] wrong (the gradients are right): d_hs[t] = dL/dh_t, the d_h reaching h_t, "
+                  "with d_hs[T] = Why.T @ d_y and d_hs[0] = dL/dh_0")
+
+
+def _bptt_checks(many, returned):
     """The six checks shared by ``check_bptt`` and ``check_bptt_many_to_many``.
 
-    ``returned`` (a set) collects the kinds of value the learner's function returned ("dict", "tuple").
+    ``returned`` (a set) collects the kinds of value the learner's function returned ("dict", "pair"
+    ``(grads, d_hs)``, another "tuple"). For ``bptt``, a returned pair's d_hs is compared too.
     """
     def call(fn, model, xs, hs, d_ys):
+        """The learner's ``(grads, d_hs)``: grads checked for keys and shapes, d_hs None unless a pair was returned."""
         arg = [np.array(d, copy=True) for d in d_ys] if many else np.array(d_ys[-1], copy=True)
         learners = _after_forward(model, xs, hs)  # a copy: what the learner's code does to it stays there
         value = _call(fn, learners, [np.array(x, copy=True) for x in xs], np.array(hs, copy=True), arg)
-        returned.add("dict" if isinstance(value, dict) else "tuple")
-        return _check_grads(_first_of(value), model.shapes)
+        kind = "dict" if isinstance(value, dict) else "pair" if isinstance(value, (tuple, list)) and len(value) == 2 \
+            else "tuple"
+        returned.add(kind)
+        grads = _check_grads(_first_of(value), model.shapes)
+        return {n: np.array(g, copy=True) for n, g in grads.items()}, (value[1] if kind == "pair" else None)
 
     def compare(fn, case, default):
         model, xs, hs, d_ys = case
-        got = call(fn, model, xs, hs, d_ys)
-        expected = _bptt(model, xs, hs, d_ys)[0]
+        got, d_hs = call(fn, model, xs, hs, d_ys)
+        expected, expected_d_hs = _bptt(model, xs, hs, d_ys)
+        eps = _eps(*got.values())
+        if not all(_close(got[n], expected[n], eps) for n in PARAM_NAMES):
+            again, _ = call(fn, model, xs, hs, d_ys)
+            if not all(_close(again[n], got[n], eps) for n in PARAM_NAMES):
+                raise _Failed(f"{shown(fn)} gives other gradients when called again with the same arguments — are "
+                              "they kept outside the function (a global dict)? Create the zeros inside it, at each call")
         _diagnose(got, expected, PARAM_NAMES, _bptt_mistakes(model, xs, hs, d_ys) + extra_mistakes(model, xs, hs, d_ys),
                   default)
+        if d_hs is not None and not many:
+            _check_d_hs(d_hs, expected_d_hs, len(xs))
+
+    def shown(fn):
+        return _shown_name(fn, "bptt_many" if many else "bptt")
 
     def extra_mistakes(model, xs, hs, d_ys):
         if not many:
@@ -362,35 +437,40 @@ def _bptt_checks(name, many, returned):
         _call(fn, model, *args)
         after = [model.flat, *args[0], args[1], *(arg if many else [arg])]
         if not np.array_equal(before[0], model.flat):
-            raise _Failed(f"{name} changed the model's weights: return the gradients, "
+            raise _Failed(f"{shown(fn)} changed the model's weights: return the gradients, "
                           "the optimiser updates the weights")
         if not _unchanged(before, after):
-            raise _Failed(f"{name} changed xs, hs or d_y in place: work on new arrays")
+            raise _Failed(f"{shown(fn)} changed xs, hs or d_y in place: work on new arrays")
 
     return [shapes, in_place, one_word, two_words, summed, transpose]
 
 
 def check_bptt(bptt, strict=None):
-    """Check ``bptt(model, xs, hs, d_y) -> grads`` (or ``(grads, ...)``), BPTT for one output (notebook 3).
+    """Check ``bptt(model, xs, hs, d_y) -> (grads, d_hs)`` (or grads alone), BPTT for one output (notebook 3).
 
     ``xs``: T one-hot (V, 1) columns; ``hs = model.last_hs``, (T+1, H, 1), hs[0] = h_0; ``d_y``:
-    (O, 1), dL/dy; grads: a dict keyed "Wxh", "Whh", "Why", "bh", "by" like ``RNN.backward``. Six
-    checks, each a case that isolates one mistake (V=5, H=4, O=3, random weights): the keys and
-    shapes; the weights and arguments unchanged (compared before and after); a one-word phrase
-    from a nonzero h_0 (the tanh' factor, an off-by-one in hs, the output layer); two words (an
-    off-by-one in hs or xs); three words with a symmetric Whh (every step's share summed); three
-    words with a non-symmetric Whh (the missing transpose, the classic article's bug). An answer
-    equal to a known mistake's gets that mistake's hint. A right ``bptt`` that returns the dict
-    alone passes, but ``use(bptt)`` then gives the library's ``(grads, d_hs)`` (notebook 3's cells
-    below unpack both), and the line says so.
+    (O, 1), dL/dy. It returns ``grads``, a dict keyed "Wxh", "Whh", "Why", "bh", "by" like
+    ``RNN.backward``, and ``d_hs``: the gradient reaching every hidden state, T+1 entries with h_0
+    first, ``d_hs[t] = dL/dh_t`` (shape (T+1, H, 1): ``d_hs[T] = Why.T @ d_y``, and ``d_hs[0] =
+    dL/dh_0`` is what step 1 passes back). Six checks, each a case that isolates one mistake (V=5,
+    H=4, O=3, random weights): the keys and shapes; the weights and arguments unchanged (compared
+    before and after); a one-word phrase from a nonzero h_0 (the tanh' factor, an off-by-one in hs
+    or in the time loop, the output layer); two words (an off-by-one in hs or xs); three words with
+    a symmetric Whh (every step's share summed); three words with a non-symmetric Whh (the missing
+    transpose, the classic article's bug). In each case d_hs is compared entry by entry (reversed,
+    or without dL/dh_0, is named), and a function that gives other gradients when called again
+    (gradients kept in a global) is named. An answer equal to a known mistake's gets that mistake's
+    hint. A right ``bptt`` that returns the dict alone passes, but ``use(bptt)`` then gives the
+    library's ``(grads, d_hs)`` (notebook 3's cells below unpack both), and the line says so.
     """
     returned = set()
 
     def after():  # the notebook's cells below unpack (grads, d_hs)
-        return returned == {"dict"}, ("it returns the gradient dict alone: the cells below use rnn_lib's, "
-                                      "which also returns d_hs")
+        if returned == {"dict"}:
+            return True, "it returns the gradient dict alone: the cells below use rnn_lib's, which also returns d_hs"
+        return returned != {"pair"}, "it does not return the pair (grads, d_hs): the cells below use rnn_lib's"
 
-    return _run("bptt", bptt, _bptt_checks("bptt", False, returned), reference_bptt, strict, after)
+    return _run("bptt", bptt, _bptt_checks(False, returned), reference_bptt, strict, after)
 
 
 def check_bptt_many_to_many(bptt_many, strict=None):
@@ -407,10 +487,10 @@ def check_bptt_many_to_many(bptt_many, strict=None):
     returned = set()
 
     def after():  # the notebook's cells below index the gradient dict
-        return returned == {"tuple"}, "it returns a tuple: the cells below use rnn_lib's gradient dict"
+        return returned != {"dict"}, "it returns a tuple: the cells below use rnn_lib's gradient dict"
 
-    return _run("bptt_many_to_many", bptt_many, _bptt_checks("bptt_many_to_many", True, returned),
-                _reference_bptt_many_grads, strict, after)
+    return _run("bptt_many_to_many", bptt_many, _bptt_checks(True, returned), _reference_bptt_many_grads, strict,
+                after, notebook_name="bptt_many")
 
 
 CHECKER_OF.update({"loss_and_grad": check_softmax_cross_entropy, "bptt_step": check_bptt_step, "bptt": check_bptt,

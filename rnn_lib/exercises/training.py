@@ -5,7 +5,7 @@ import numpy as np
 from ..losses import softmax_cross_entropy
 from ..model import PARAM_NAMES, RNN
 from ..optim import CLIP, LEARN_RATE, sgd_step
-from ._core import CHECKER_OF, REFERENCES, _Failed, _call, _close, _kind, _run
+from ._core import CHECKER_OF, REFERENCES, _PRECISION, _Failed, _call, _close, _eps, _kind, _run
 from .forward_pass import _columns
 
 
@@ -84,15 +84,19 @@ def check_train_epoch(train_epoch, strict=None):
     measured before each update.
     """
     def run(fn, case, seed):
+        """The model after the learner's epoch, and its loss and accuracy (0-d arrays in the learner's precision)."""
         model, inputs, targets = case
         m = model.copy()
         value = _call(fn, m, inputs, list(targets), np.random.default_rng(seed))
         if not isinstance(value, (tuple, list)) or len(value) != 2:
             raise _Failed(f"should return (mean loss, accuracy), got {_kind(value)}")
         try:
-            loss, acc = float(value[0]), float(value[1])
+            loss, acc = (np.asarray(v) if getattr(v, "dtype", None) == np.float32 else np.float64(float(v))
+                         for v in value)
         except (TypeError, ValueError):
             raise _Failed(f"should return two numbers (mean loss, accuracy), got {value!r}") from None
+        if np.float32 in (loss.dtype, acc.dtype):  # computed in float32: compare at that precision
+            _PRECISION["low"] = True
         return m, loss, acc
 
     def expected(case, seed):
@@ -112,12 +116,13 @@ def check_train_epoch(train_epoch, strict=None):
 
     def weights(fn, seed, scale, default):
         case = _epoch_case(seed, scale)
-        m, _, _ = run(fn, case, seed)
+        m, loss, _ = run(fn, case, seed)
         ref, _, _ = expected(case, seed)
-        if _close(m.flat, ref.flat):
+        eps = _eps(loss)  # the weights are float64 views; the returned loss tells the precision used
+        if _close(m.flat, ref.flat, eps):
             return
         for answer, hint in _epoch_mistakes(case[0], case[1], case[2], seed):
-            if _close(m.flat, answer) and not _close(answer, ref.flat):
+            if _close(m.flat, answer, eps) and not _close(answer, ref.flat, eps):
                 raise _Failed(hint)
         raise _Failed(default)
 
@@ -134,13 +139,13 @@ def check_train_epoch(train_epoch, strict=None):
         _, loss, acc = run(fn, case, 54)
         _, ref_loss, ref_acc = expected(case, 54)
         n = len(case[1])
-        if not np.isclose(loss, ref_loss, rtol=1e-9):
-            if np.isclose(loss, ref_loss * n, rtol=1e-9):
+        if not _close(loss, ref_loss):
+            if _close(loss, ref_loss * n):
                 raise _Failed("the loss is the epoch's sum: return the mean, divided by len(inputs)")
             raise _Failed(f"the returned loss {loss:.4f} should be {ref_loss:.4f}: the mean of each phrase's "
                           "loss, measured before its update")
-        if not np.isclose(acc, ref_acc, rtol=1e-9):
-            if np.isclose(acc, ref_acc * n, rtol=1e-9):
+        if not _close(acc, ref_acc):
+            if _close(acc, ref_acc * n):
                 raise _Failed("the accuracy is a count: return the fraction, divided by len(inputs)")
             raise _Failed(f"the returned accuracy {acc:.4f} should be {ref_acc:.4f}: the fraction of phrases whose "
                           "largest probability is the true class, measured before each update")
