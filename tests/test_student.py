@@ -32,9 +32,9 @@ def one_hot(index, V):
 
 ANSWER = "<details><summary>Answer</summary>\n\nSix: the shape is (6, 1).\n</details>\n"
 ASIDE = "<details><summary>How numpy stores it (optional)</summary>\n\nRow-major.\n</details>\n"
-#: A check cell calls one of the exercise checkers (not, say, rnn_lib.check_gradients).
 #: What a check cell adds when the learner's function has not passed: the cells below use the library's.
 BELOW = "(the cells below use rnn_lib's version until this passes)"
+#: A check cell calls one of the exercise checkers (not, say, rnn_lib.check_gradients).
 CHECKERS = sorted(name for name in exercises.__all__ if name.startswith("check_"))
 CHECK_CALL = re.compile(rf"^\s*(?:\w+\s*=\s*)?(?:{'|'.join(CHECKERS)})\(", re.MULTILINE)
 

@@ -13,9 +13,15 @@ when every check passed, shown as its one line in a notebook (and by ``print``/`
 failing check decides the line; where the answer equals what a known mistake gives (a missing
 transpose, a missing tanh' factor, ...), the line names that mistake.
 
+The line names the function by the learner's own name for it (``bptt_many``, not the checker's
+``bptt_many_to_many``), and until it passes it says that the cells below use the library's version.
 The learner never sees a traceback: an exception raised inside their code becomes one line naming
 the exception and the line of their code that raised it. A function that raises ``NotWritten``
-(or any ``NotImplementedError``, as nbgrader's templates do) is "not written yet".
+(or any ``NotImplementedError``, as nbgrader's templates do) is "not written yet". Every call of
+the learner's function has a time limit (``_core.TIME_LIMIT``, 5 s, in the main thread where
+``signal.setitimer`` exists): a loop that never ends gets "⏱ ... took longer than 5 s", and Ctrl-C
+during the learner's code gets "⏹ ... interrupted". Answers are compared with a tolerance fit for
+their precision: a right float32 answer passes, and the cells below then use the library's float64 version.
 
 ``strict=True``, or ``RNN_LIB_STRICT=1`` in the environment, makes every result other than a pass
 raise ``AssertionError`` with the same line (for CI); ``strict=False`` never raises.
@@ -32,7 +38,8 @@ The exercises and their signatures (as the notebooks write them):
   (or ``(h, cache)``); ``check_forward(rnn_forward)``, ``rnn_forward(xs, Wxh, Whh, Why, bh, by) -> (y, hs)``;
 * notebook 03: ``check_softmax_cross_entropy(loss_and_grad)``, ``loss_and_grad(y, c) -> (L, p, d_y)``
   (or ``(L, d_y)``); ``check_bptt_step(bptt_step)``, ``bptt_step(d_h, cache) -> (d_h_prev, grads)``;
-  ``check_bptt(bptt)``, ``bptt(model, xs, hs, d_y) -> grads`` (or ``(grads, ...)``);
+  ``check_bptt(bptt)``, ``bptt(model, xs, hs, d_y) -> (grads, d_hs)`` (or grads alone), with
+  ``d_hs`` (T+1, H, 1), h_0 first, ``d_hs[t] = dL/dh_t``;
   ``check_bptt_many_to_many(bptt_many)``, ``bptt_many(model, xs, hs, d_ys) -> grads`` (or ``(grads, ...)``);
 * notebook 04: ``check_train_epoch(train_epoch)``, ``train_epoch(model, inputs, targets, rng) -> (loss, accuracy)``.
 """
