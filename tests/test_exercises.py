@@ -3,7 +3,9 @@
 For every checker: at least one correct implementation passes, and each wrong one (written the way
 learners get it wrong) fails with its own hint. The article's transpose-free BPTT is one of them.
 Also: "not written yet", one line for an exception with the learner's line, strict mode, truthiness,
-the display, ``use`` and the many-to-many reference, checked against finite differences.
+the display, ``use`` and the many-to-many reference, checked against finite differences. The
+``VARIANTS`` table holds learners' sources (float32 answers, endless loops, a set, a reversed d_hs,
+...) with the status and hint each must get; then the time limit and Ctrl-C.
 """
 
 import signal
@@ -19,6 +21,9 @@ from rnn_lib import CLIP, LEARN_RATE, PARAM_NAMES, numerical_gradient, softmax, 
 from rnn_lib import exercises as ex
 from rnn_lib.exercises import preprocessing, training
 from rnn_lib.article import backward_without_transpose
+
+#: What a line adds until the learner's function passes: the cells below use the library's version.
+_BELOW = "(the cells below use rnn_lib's version until this passes)"
 
 # --------------------------------------------------------------------------------------------------
 # Learners' answers: right ones, written as the notebooks write them, and wrong ones.
@@ -436,8 +441,8 @@ WRONG = [
     (ex.check_bptt_step, step_backward_h_for_whh, "dL/dWhh uses h: the state coming in, d_a @ h_prev.T"),
     (ex.check_bptt_step, step_backward_no_transpose, "d_h_prev wrong when Whh is not symmetric — pass the gradient "
                                                      "back through Whh.T"),
-    (ex.check_bptt, bptt_article, "❌ bptt_article: dL/dWhh wrong when Whh is not symmetric — is the hidden gradient passed "
-                                  "back through Whh.T?"),
+    (ex.check_bptt, bptt_article, "❌ bptt_article: dL/dWhh wrong when Whh is not symmetric — is the hidden "
+                                  "gradient passed back through Whh.T?"),
     (ex.check_bptt, bptt_no_tanh_prime, "is the tanh' factor there, (1 - hs[t]**2)"),
     (ex.check_bptt, bptt_off_by_one, "off by one in hs: step t's tanh' factor uses hs[t] (h_t)"),
     (ex.check_bptt, bptt_xs_off_by_one, "wrong for two words (right for one) — off by one?"),
@@ -515,8 +520,8 @@ def test_every_checker_has_a_right_and_two_wrong_answers_here():
 
 def test_the_article_bptt_is_caught_only_by_the_non_symmetric_case():
     result = ex.check_bptt(bptt_article, strict=False)
-    assert result.line == ("❌ bptt_article: dL/dWhh wrong when Whh is not symmetric — is the hidden gradient passed "
-                           "back through Whh.T? (the cells below use rnn_lib's version until this passes)")
+    assert result.line == ("❌ bptt_article: dL/dWhh wrong when Whh is not symmetric — is the hidden gradient "
+                           "passed back through Whh.T? (the cells below use rnn_lib's version until this passes)")
     assert result.n_passed == 5  # shapes, in place, one word, h_0, three words with a symmetric Whh: all right
 
 
@@ -541,7 +546,7 @@ def nbgrader_template(*args):
 def test_an_unwritten_exercise_is_not_written_yet(checker, fn):
     result = checker(fn, strict=False)
     assert not result and result.status == "not written"
-    assert result.line == f"⏳ {fn.__name__}: not written yet (the cells below use rnn_lib's version until this passes)"
+    assert result.line == f"⏳ {fn.__name__}: not written yet {_BELOW}"
 
 
 def bptt_that_raises(model, xs, hs, d_y):
@@ -569,7 +574,8 @@ def test_an_exception_raised_through_the_library_names_the_learners_call():
         return 0.0, 0.0
 
     result = ex.check_train_epoch(train_epoch_bad_targets, strict=False)
-    assert result.line.startswith("❌ train_epoch_bad_targets: your code raised TypeError: target must be a class index")
+    assert result.line.startswith("❌ train_epoch_bad_targets: your code raised TypeError: target must be a "
+                                  "class index")
     assert result.line.endswith("softmax_cross_entropy(y, str(targets[i]))  # a str class: the library raises "
                                 "(the cells below use rnn_lib's version until this passes)")
 
@@ -591,7 +597,7 @@ def test_a_missing_return_is_named():
 
     result = ex.check_bptt(bptt_no_return, strict=False)
     assert result.line == ("❌ bptt_no_return: should return the gradient dict (or a tuple whose first item is it), "
-                           "got None (is a `return` missing?) (the cells below use rnn_lib's version until this passes)")
+                           f"got None (is a `return` missing?) {_BELOW}")
 
 
 def test_not_a_function():
@@ -801,7 +807,6 @@ _F32_LOSS = ("y = y.astype(np.float32); p = np.exp(y - y.max()); p = p / p.sum()
              "d_y = p - np.eye(len(p), 1, -targets[i], dtype=np.float32)")
 _F32 = "f = np.float32\n"
 _NOTE_F32 = "it computes in float32: the cells below use rnn_lib's float64 version"
-_BELOW = "(the cells below use rnn_lib's version until this passes)"
 
 VARIANTS = [
     # 01: a set gives its words in hash order, which changes from run to run: the hint must not
@@ -828,7 +833,8 @@ VARIANTS = [
      "    y = y.astype(np.float32)\n    p = np.exp(y - y.max())\n    p = p / p.sum()\n"
      "    return -np.log(p[c, 0]), p, p - np.eye(len(y), 1, -c, dtype=np.float32)", "passed", _NOTE_F32),
     (ex.check_bptt_step, "float32", "def bptt_step(d_h, cache):\n"
-     "    x, h_prev, h, Whh = (np.asarray(a, np.float32) for a in cache)\n    d_a = (1 - h ** 2) * d_h.astype(np.float32)\n"
+     "    x, h_prev, h, Whh = (np.asarray(a, np.float32) for a in cache)\n"
+     "    d_a = (1 - h ** 2) * d_h.astype(np.float32)\n"
      "    return Whh.T @ d_a, {'Wxh': d_a @ x.T, 'Whh': d_a @ h_prev.T, 'bh': d_a}", "passed", _NOTE_F32),
     (ex.check_softmax_cross_entropy, "p not normalised", "def loss_and_grad(y, c):\n"
      "    e = np.exp(y - y.max())\n    p = e / e.sum()\n    return -np.log(p[c, 0]), e, p - np.eye(len(y), 1, -c)",
@@ -845,7 +851,8 @@ VARIANTS = [
     # 03: BPTT
     (ex.check_bptt, "d_hs reversed", _BPTT_HEAD + _LOOP + _BPTT_BODY + "    return grads, np.array(d_hs)",
      "failed", "❌ bptt: d_hs is reversed: d_hs[t] = dL/dh_t, so d_hs[0] = dL/dh_0 comes first"),
-    (ex.check_bptt, "d_hs without dL/dh_0", _BPTT_HEAD + _LOOP + _BPTT_BODY + "    return grads, np.array(d_hs[-2::-1])",
+    (ex.check_bptt, "d_hs without dL/dh_0",
+     _BPTT_HEAD + _LOOP + _BPTT_BODY + "    return grads, np.array(d_hs[-2::-1])",
      "failed", "d_hs has shape (1, 4, 1), expected (2, 4, 1): T+1 entries, d_hs[t] = dL/dh_t for t = 0..T, h_0 "
      "first — it lacks dL/dh_0"),
     (ex.check_bptt, "d_hs a list", _BPTT_HEAD + _LOOP + _BPTT_BODY + "    return grads, d_hs[::-1]",
@@ -968,8 +975,7 @@ def test_an_endless_loop_is_stopped_within_the_limit_and_the_alarm_restored(monk
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert result.status == "timeout" and not result
-    assert result.line == ("⏱ encode: took longer than 0.2 s — is there a loop that never ends? (the cells below use "
-                           "rnn_lib's version until this passes)")
+    assert result.line == f"⏱ encode: took longer than 0.2 s — is there a loop that never ends? {_BELOW}"
     assert took < 2 and 25 < left <= 30
     assert ex.use(encode) is ex.reference_encode
 

@@ -47,7 +47,8 @@ class CheckResult:
         function: the learner's function if every check passed, else the library's reference.
     """
 
-    ICONS = {"passed": "✅", "failed": "❌", "error": "❌", "not written": "⏳", "timeout": "⏱", "interrupted": "⏹"}
+    ICONS = {"passed": "✅", "failed": "❌", "error": "❌", "not written": "⏳", "timeout": "⏱",
+             "interrupted": "⏹"}
 
     def __init__(self, name, status, message, n_checks, n_passed, function, exercise=None):
         self.name, self.status, self.n_checks, self.n_passed = name, status, n_checks, n_passed
@@ -182,6 +183,8 @@ def _time_limit(seconds):
         raise _Alarm()
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
+    if previous is None:  # a handler installed outside Python: give back the default
+        previous = signal.SIG_DFL
     outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
     start = time.monotonic()
     try:

@@ -4,8 +4,8 @@ import numpy as np
 
 from ..losses import softmax, softmax_cross_entropy
 from ..model import PARAM_NAMES, RNN, step_backward, step_forward
-from ._core import (CHECKER_OF, REFERENCES, _Failed, _array, _call, _check_grads, _close, _d, _diagnose, _eps, _first_of,
-                    _kind, _run, _shaped, _shown_name, _snapshot, _unchanged)
+from ._core import (CHECKER_OF, REFERENCES, _Failed, _array, _call, _check_grads, _close, _d, _diagnose, _eps,
+                    _first_of, _kind, _run, _shaped, _shown_name, _snapshot, _unchanged)
 from .preprocessing import reference_one_hot
 from .forward_pass import _columns, _weights
 
@@ -373,8 +373,9 @@ def _bptt_checks(many, returned):
         if not all(_close(got[n], expected[n], eps) for n in PARAM_NAMES):
             again, _ = call(fn, model, xs, hs, d_ys)
             if not all(_close(again[n], got[n], eps) for n in PARAM_NAMES):
-                raise _Failed(f"{shown(fn)} gives other gradients when called again with the same arguments — are "
-                              "they kept outside the function (a global dict)? Create the zeros inside it, at each call")
+                raise _Failed(f"{shown(fn)} gives other gradients when called again with the same arguments — "
+                              "are they kept outside the function (a global dict)? Create the zeros inside it, "
+                              "at each call")
         _diagnose(got, expected, PARAM_NAMES, _bptt_mistakes(model, xs, hs, d_ys) + extra_mistakes(model, xs, hs, d_ys),
                   default)
         if d_hs is not None and not many:

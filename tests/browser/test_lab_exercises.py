@@ -33,6 +33,8 @@ RIGHT = '''def bptt(model, xs, hs, d_y):
 ARTICLE = RIGHT.replace("d_h = model.Whh.T @ d_a", "d_h = model.Whh @ d_a")  # the article's line
 
 CELLS = "window.jupyterapp.shell.currentWidget.content"
+#: What a check line adds until the learner's function passes.
+BELOW = "(the cells below use rnn_lib's version until this passes)"
 
 
 def cell_index(page, prefix):
@@ -94,7 +96,7 @@ def test_a_learner_writes_bptt_in_the_student_notebook(tmp_path, lab, browser_pa
     exercise = cell_index(page, "def bptt(model, xs, hs, d_y):")
     check = cell_index(page, "check_bptt(bptt)")
     assert check == exercise + 1
-    assert shown(page, check) == "⏳ bptt: not written yet"
+    assert shown(page, check) == f"⏳ bptt: not written yet {BELOW}"
     stub = page.evaluate(f"i => {CELLS}.model.toJSON().cells[i].source", exercise)
 
     type_into(page, exercise, RIGHT)
@@ -104,11 +106,11 @@ def test_a_learner_writes_bptt_in_the_student_notebook(tmp_path, lab, browser_pa
     type_into(page, exercise, ARTICLE)
     run_cells(page, exercise, check)
     assert shown(page, check) == ("❌ bptt: dL/dWhh wrong when Whh is not symmetric — is the hidden gradient "
-                                  "passed back through Whh.T?")
+                                  f"passed back through Whh.T? {BELOW}")
 
     type_into(page, exercise, "".join(stub) if isinstance(stub, list) else stub)
     run_cells(page, exercise, check)
-    assert shown(page, check) == "⏳ bptt: not written yet"
+    assert shown(page, check) == f"⏳ bptt: not written yet {BELOW}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "student-03-exercise.png"), full_page=False)
     assert not problems, "\n".join(problems)
