@@ -845,6 +845,9 @@ VARIANTS = [
     (ex.check_softmax_cross_entropy, "0-d L", "def loss_and_grad(y, c):\n"
      "    p = softmax(y)\n    return -np.log(p[c, 0:1]).sum(keepdims=False), p, p - np.eye(len(y), 1, -c)",
      "passed", "✅ loss_and_grad: all 7 checks passed"),
+    (ex.check_softmax_cross_entropy, "a flat p", "def loss_and_grad(y, c):\n"
+     "    p = softmax(y)\n    return -np.log(p[c, 0]), p.ravel(), p - np.eye(len(y), 1, -c)",
+     "passed", "✅ loss_and_grad: all 7 checks passed"),
     (ex.check_softmax_cross_entropy, "naive softmax", "def loss_and_grad(y, c):\n"
      "    p = np.exp(y) / np.exp(y).sum()\n    return -np.log(p[c, 0]), p, p - np.eye(len(y), 1, -c)",
      "failed", "❌ loss_and_grad: not finite for scores 1000 and 998"),
@@ -876,6 +879,14 @@ VARIANTS = [
      "    grads.update({n: np.zeros(model.params[n].shape, f) for n in (\"Wxh\", \"Whh\", \"bh\")})\n"
      "    d_h = Why.T @ d_y\n    d_hs = [d_h]\n" + _LOOP + _BPTT_BODY.replace("model.Whh", "Whh")
      + "    return grads, np.array(d_hs[::-1])", "passed", _NOTE_F32),
+    (ex.check_bptt, "float32, no transpose", "def bptt(model, xs, hs, d_y):\n    " + _F32 +
+     "    hs, d_y, xs = hs.astype(f), d_y.astype(f), [x.astype(f) for x in xs]\n"
+     "    Whh, Why = model.Whh.astype(f), model.Why.astype(f)\n"
+     "    grads = {\"Why\": d_y @ hs[-1].T, \"by\": d_y.copy()}\n"
+     "    grads.update({n: np.zeros(model.params[n].shape, f) for n in (\"Wxh\", \"Whh\", \"bh\")})\n"
+     "    d_h = Why.T @ d_y\n    d_hs = [d_h]\n" + _LOOP + _BPTT_BODY.replace("model.Whh.T", "Whh")
+     + "    return grads, np.array(d_hs[::-1])", "failed",
+     "❌ bptt: dL/dWhh wrong when Whh is not symmetric — is the hidden gradient passed back through Whh.T?"),
     (ex.check_bptt_many_to_many, "float32", "def bptt_many(model, xs, hs, d_ys):\n    " + _F32 +
      "    hs, xs, d_ys = hs.astype(f), [x.astype(f) for x in xs], [d.astype(f) for d in d_ys]\n"
      "    grads = {n: np.zeros(p.shape, f) for n, p in model.params.items()}\n"

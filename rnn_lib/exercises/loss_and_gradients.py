@@ -22,6 +22,14 @@ def _loss_triple(value):
     return L, (value[1] if len(value) == 3 else None), value[-1]
 
 
+def _probabilities(p, y):
+    """The learner's p as an (O, 1) column (a flat (O,) p is accepted), or a failed check."""
+    arr = _array(p, "p")
+    if arr.shape == (y.shape[0],):
+        arr = arr.reshape(y.shape)
+    return _shaped(arr, y.shape, "p", hint="p = softmax(y) has the shape of y")
+
+
 def check_softmax_cross_entropy(loss_and_grad, strict=None):
     """Check ``loss_and_grad(y, c) -> (L, p, d_y)`` or ``(L, d_y)`` (notebook 3).
 
@@ -68,7 +76,7 @@ def check_softmax_cross_entropy(loss_and_grad, strict=None):
         _, p, _ = answer(fn, y, c2)
         if p is None:  # (L, d_y): nothing to check
             return
-        p = _shaped(p, y.shape, "p", hint="p = softmax(y) has the shape of y")
+        p = _probabilities(p, y)
         if not _close(p, softmax(y)):
             if _close(p, np.exp(y)) or _close(p, np.exp(y - y.max())):
                 raise _Failed(f"p sums to {float(p.sum()):.3f}, not 1: divide by the sum, "
@@ -96,7 +104,7 @@ def check_softmax_cross_entropy(loss_and_grad, strict=None):
         L, p, d_y = answer(fn, y3, c3)
         ref_L, ref_p, ref_d_y = softmax_cross_entropy(y3, c3)
         d_y = _shaped(d_y, (3, 1), "d_y with 3 classes", hint="nothing may assume two classes, use y.shape")
-        p_right = p is None or _close(_array(p, "p"), ref_p)
+        p_right = p is None or _close(_probabilities(p, y3), ref_p)
         if not (_close(L, ref_L) and _close(d_y, ref_d_y) and p_right):
             raise _Failed("wrong with 3 classes (right with 2): nothing may assume two classes, use y.shape")
 
@@ -106,10 +114,10 @@ def check_softmax_cross_entropy(loss_and_grad, strict=None):
         ref_L, ref_p, ref_d_y = softmax_cross_entropy(big, c)
         finite = [np.isfinite(L).all(), np.isfinite(_array(d_y, "d_y")).all()]
         if p is not None:
-            finite.append(np.isfinite(_array(p, "p")).all())
+            finite.append(np.isfinite(_probabilities(p, big)).all())
         if not all(finite):
             raise _Failed("not finite for scores 1000 and 998: subtract y.max() before np.exp (softmax is unchanged)")
-        if not (_close(L, ref_L) and _close(d_y, ref_d_y) and (p is None or _close(_array(p, "p"), ref_p))):
+        if not (_close(L, ref_L) and _close(d_y, ref_d_y) and (p is None or _close(_probabilities(p, big), ref_p))):
             raise _Failed(f"wrong for scores 1000 and 998: L should be {ref_L:.4f} — subtract y.max() before np.exp")
 
     def in_place(fn):
