@@ -865,6 +865,9 @@ VARIANTS = [
     (ex.check_bptt, "0-based loop, hs[t] as h_t", _BPTT_HEAD + "    for t in reversed(range(len(xs))):"
      + _BPTT_BODY.replace("xs[t - 1]", "xs[t]") + "    return grads, np.array(d_hs[::-1])", "failed",
      "wrong hs index: hs[0] is h_0, so step t (x_t = xs[t - 1]) uses h_t = hs[t]"),
+    (ex.check_bptt, "0-based loop, right", _BPTT_HEAD + "    for t in reversed(range(len(xs))):"
+     + _BPTT_BODY.replace("xs[t - 1]", "xs[t]").replace("hs[t - 1]", "hs[t]").replace("hs[t] ** 2", "hs[t + 1] ** 2")
+     + "    return grads, np.array(d_hs[::-1])", "passed", "✅ bptt: all 6 checks passed"),
     (ex.check_bptt, "gradients in a global dict", "grads = {}\n\n" + _BPTT_HEAD.replace(
         '    grads = {"Why": d_y @ hs[-1].T, "by": d_y.copy()}\n'
         '    grads.update({n: np.zeros_like(model.params[n]) for n in ("Wxh", "Whh", "bh")})\n',
