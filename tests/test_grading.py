@@ -265,6 +265,8 @@ def test_autograde_scores_solved_blank_and_buggy_submissions(course, capsys):
             if grade_id in solutions:
                 text = solutions[grade_id]
                 cell["source"] = text.replace(RIGHT_LINE, ARTICLE_LINE) if bug and grade_id == "bptt" else text
+            elif bug and grade_id == "check_bptt":  # an edited check cell: autograde runs the released one
+                cell["source"] = 'print("✅ bptt: all 6 checks passed")'
         return nb
 
     _submit(course, "solved", answered())
