@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test bench install clean student
+.PHONY: lab test bench install clean student grading course
 
 # The course's JupyterLab settings (jupyter-config/README.md): no news popup, no news feed and no
 # update check, since a classroom is often offline. Copied into the environment, for `make lab`.
@@ -42,6 +42,15 @@ test: install
 # and outputs; `make student NO_ANSWERS=1` also drops the folded answers of the prose exercises.
 student: $(STAMP)
 	$(BIN)/python -m rnn_lib.student --source notebooks --out student $(if $(NO_ANSWERS),--no-answers)
+
+# nbgrader (docs/TEACHING.md): `make grading` sets each notebook's nbgrader metadata from its cells
+# (run it after adding an exercise); `make course COURSE=DIR` makes an nbgrader course folder DIR.
+grading: $(STAMP)
+	$(BIN)/python -m rnn_lib.grading --write notebooks
+
+course: $(STAMP)
+	$(if $(COURSE),,$(error give the course folder: make course COURSE=../rnn-course))
+	$(BIN)/python -m rnn_lib.grading --course $(COURSE)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_training.py

@@ -230,9 +230,28 @@ def _shown_name(fn, default):
 _PRECISION = {"low": False}
 
 
+#: nbgrader sets this variable while it executes a notebook: "autograde" (grading) or "validate".
+GRADING_ENV = "NBGRADER_EXECUTION"
+GRADING_MODES = ("autograde", "validate")
+
+
+class CheckFailed(AssertionError):
+    """A check that did not pass, raised in strict or grading mode; IPython shows only its one line.
+
+    nbgrader gives a check cell no points when it raises, and its feedback shows what IPython
+    rendered: ``_render_traceback_`` makes that the verdict line instead of a traceback.
+    """
+
+    def _render_traceback_(self):
+        return [str(self)]
+
+
 def _strict(strict):
+    """``strict`` if given; else whether ``RNN_LIB_STRICT`` is set or nbgrader is executing the notebook."""
     if strict is not None:
         return bool(strict)
+    if os.environ.get(GRADING_ENV, "").strip().lower() in GRADING_MODES:
+        return True
     return os.environ.get(STRICT_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
 
@@ -282,7 +301,7 @@ def _run(name, fn, checks, reference, strict, after=None, notebook_name=None):
     if callable(fn) and _weakrefable(fn):
         _LAST_RESULTS[fn] = result
     if status != "passed" and _strict(strict):
-        raise AssertionError(result.line)
+        raise CheckFailed(result.line)
     return result
 
 
