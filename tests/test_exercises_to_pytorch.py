@@ -309,3 +309,24 @@ def test_loaded_into_pytorch_it_gives_our_outputs_exactly_when_it_passes(fn, cel
     same = np.allclose(outputs[:, :, None], _hidden_states(cell, model.params, inputs, 5), rtol=1e-5, atol=1e-6)
     right = fn in RIGHT or cell in RIGHT_FOR.get(fn, ())
     assert same == right, (fn.__name__, cell)
+
+
+def test_notebook_8s_exercise_cells_run_without_pytorch(monkeypatch):
+    """The exercise, its solution and its check touch no PyTorch object: they run where torch cannot be imported."""
+    import re
+    from pathlib import Path
+
+    import nbformat
+
+    import rnn_lib
+
+    nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "08_to_pytorch.ipynb", as_version=4)
+    start = next(i for i, c in enumerate(nb.cells) if c.source.startswith("**Exercise: our weights in PyTorch's"))
+    solution, check = nb.cells[start + 1], nb.cells[start + 2]
+    assert solution.source.startswith("def to_torch_state(") and check.source == "check_to_torch_state(to_torch_state)"
+    for cell in (solution, check):
+        assert not re.search(r"\btorch\b", cell.source.replace("to_torch_state", "")), cell.source
+    monkeypatch.setitem(__import__("sys").modules, "torch", None)  # import torch now raises ImportError
+    namespace = {"np": np, "rnn_lib": rnn_lib, "check_to_torch_state": CHECK}
+    exec(solution.source, namespace)
+    assert eval(check.source, namespace).line == "✅ to_torch_state: all 5 checks passed"
