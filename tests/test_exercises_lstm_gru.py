@@ -113,6 +113,12 @@ def lstm_ifog(*a):  # CS231n's order
     return _lstm(*a, order="ifog")
 
 
+def lstm_ifog_float32(d_h, d_c, cache, P):  # a wrong answer in float32 gets its hint too
+    cache = tuple(np.asarray(c, dtype=np.float32) for c in cache)
+    return _lstm(d_h.astype(np.float32), d_c.astype(np.float32), cache, {k: v.astype(np.float32) for k, v in P.items()},
+                 order="ifog")
+
+
 def lstm_dc_prev_incoming(*a):
     return _lstm(*a, dc_prev_total=False)
 
@@ -232,6 +238,11 @@ def gru_zrn(*a):  # Keras's order
     return _gru(*a, order="zrn")
 
 
+def gru_zrn_float32(d_h, cache, P):
+    cache = tuple(np.asarray(c, dtype=np.float32) for c in cache)
+    return _gru(d_h.astype(np.float32), cache, {k: v.astype(np.float32) for k, v in P.items()}, order="zrn")
+
+
 def gru_no_tanh_prime(*a):
     return _gru(*a, n_prime=False)
 
@@ -275,6 +286,7 @@ WRONG = [
     (LSTM, lstm_f_no_c_prev, "the forget gate's gradient lacks c_prev"),
     (LSTM, lstm_ifog, "da's gate blocks are in the wrong order, g's rows (2H:3H) hold o's, o's rows (3H:4H) hold "
                       "g's: stack them i, f, g, o"),
+    (LSTM, lstm_ifog_float32, "da's gate blocks are in the wrong order, g's rows (2H:3H) hold o's"),
     (LSTM, lstm_bh_zero, "dL/dbh is zeros: bx and bh are added in the same sum"),
     (LSTM, lstm_changes_d_c, "lstm_step_backward changed d_h, d_c, the cache or P in place"),
     (LSTM, lstm_flat_grads, "grads['bx'] has shape (12,), expected (12, 1)"),
@@ -286,6 +298,7 @@ WRONG = [
     (GRU, gru_reset_no_bias, "the reset gate's gradient lacks b_hn"),
     (GRU, gru_no_direct, "d_h_prev lacks the direct path: h_t = (1 - z) * n + z * h_prev, so add d_h * z"),
     (GRU, gru_zrn, "d_ax's gate blocks are in the wrong order, r's rows (0:H) hold z's, z's rows (H:2H) hold r's"),
+    (GRU, gru_zrn_float32, "d_ax's gate blocks are in the wrong order, r's rows (0:H) hold z's"),
     (GRU, gru_no_tanh_prime, "the candidate's rows lack tanh'"),
     (GRU, gru_bh_like_bx, "dL/dbh's candidate rows are d_an, as dL/dbx's: b_hn sits inside the reset gate"),
     (GRU, gru_changes_cache, "gru_step_backward changed d_h, the cache or P in place"),

@@ -98,10 +98,15 @@ weights_transposed = _edit(weight_ih_l0=lambda c, s, p: s["weight_ih_l0"].T)
 hidden_weights_transposed = _edit(weight_hh_l0=lambda c, s, p: s["weight_hh_l0"].T)
 weights_swapped = _edit(weight_ih_l0=lambda c, s, p: to_torch_state(c, p)["weight_hh_l0"],
                         weight_hh_l0=lambda c, s, p: to_torch_state(c, p)["weight_ih_l0"])
-bias_columns = _edit(bias_ih_l0=lambda c, s, p: s["bias_ih_l0"][:, None], bias_hh_l0=lambda c, s, p: s["bias_hh_l0"][:, None])
+bias_columns = _edit(bias_ih_l0=lambda c, s, p: s["bias_ih_l0"][:, None],
+                     bias_hh_l0=lambda c, s, p: s["bias_hh_l0"][:, None])
 bh_twice = _edit(bias_hh_l0=lambda c, s, p: s["bias_ih_l0"] if c == "rnn" else s["bias_hh_l0"])
 bh_dropped = _edit(bias_hh_l0=lambda c, s, p: np.zeros_like(s["bias_hh_l0"]))
 sum_in_both = _edit(bias_ih_l0=lambda c, s, p: s["bias_ih_l0"] + s["bias_hh_l0"])
+
+
+def lstm_ifog_float32(cell, params):  # a wrong answer in float32 gets its hint too
+    return {k: np.asarray(v, dtype=np.float32) for k, v in lstm_ifog(cell, params).items()}
 
 
 def one_bias(cell, params):
@@ -143,7 +148,8 @@ CHECK = ex.check_to_torch_state
 RIGHT = [to_torch_state, torch_state_dict, state_float32, state_lists_and_extras, state_biases_summed,
          state_biases_swapped, state_biases_halved]
 #: The cells for which an answer of WRONG is right (its mistake shows in the others only).
-RIGHT_FOR = {lstm_ifog: ("rnn", "gru"), lstm_gates_reversed: ("rnn", "gru"), gru_zrn: ("rnn", "lstm"),
+RIGHT_FOR = {lstm_ifog: ("rnn", "gru"), lstm_ifog_float32: ("rnn", "gru"), lstm_gates_reversed: ("rnn", "gru"),
+             gru_zrn: ("rnn", "lstm"),
              bh_twice: ("lstm", "gru"), bh_dropped: ("rnn",), sum_in_both: ("rnn",),
              gru_all_in_bias_ih: ("rnn", "lstm"), gru_biases_swapped: ("rnn", "lstm")}
 
@@ -152,6 +158,7 @@ GRU_CANDIDATE_HINT = ("for the GRU (nn.GRU): the candidate's two biases are not 
 WRONG = [
     (lstm_ifog, "for the LSTM (nn.LSTM): weight_ih_l0's gate blocks are in the wrong order, g's rows (2H:3H) hold "
                 "o's, o's rows (3H:4H) hold g's — PyTorch stacks them i, f, g, o"),
+    (lstm_ifog_float32, "weight_ih_l0's gate blocks are in the wrong order, g's rows (2H:3H) hold o's"),
     (lstm_gates_reversed, "i's rows (0:H) hold o's, f's rows (H:2H) hold g's, g's rows (2H:3H) hold f's, o's rows "
                           "(3H:4H) hold i's"),
     (gru_zrn, "for the GRU (nn.GRU): weight_ih_l0's gate blocks are in the wrong order, r's rows (0:H) hold z's, "
@@ -167,7 +174,8 @@ WRONG = [
     (gru_all_in_bias_ih, GRU_CANDIDATE_HINT),
     (gru_biases_swapped, GRU_CANDIDATE_HINT),
     (changes_params, "to_torch_state changed params in place"),
-    (returns_a_list, "should return a dict keyed 'weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0', got a list"),
+    (returns_a_list, "should return a dict keyed 'weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0', "
+                     "got a list"),
 ]
 
 

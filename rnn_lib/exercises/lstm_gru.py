@@ -52,12 +52,11 @@ def _rows(k):
     return {0: "0:H", 1: "H:2H"}.get(k, f"{k}H:{k + 1}H")
 
 
-def _block_order(got, expected, gates, H):
+def _block_order(got, expected, gates, H, tol):
     """Which blocks moved, ``"g's rows (2H:3H) hold o's, ..."``, if ``got``'s blocks of H rows are ``expected``'s
     in another order, else ``None``."""
     if got.shape != expected.shape or got.shape[0] != len(gates) * H:
         return None
-    tol = _tolerance(got)
     found = []
     for k in range(len(gates)):
         block = got[k * H:(k + 1) * H]
@@ -163,7 +162,8 @@ LSTM_SLIPS = {
     "no_o_in_c": "the path from h_t to c_t lacks o: h_t = o * tanh(c_t), so it adds d_h * o * (1 - tanh_c**2) to d_c",
     "dc_prev_incoming": "d_c_prev uses the incoming d_c alone: multiply all that reaches c_t, "
                         "d_c + d_h * o * (1 - tanh_c**2), by f",
-    "dc_prev_no_f": "d_c_prev lacks the forget gate: c_t = f * c_prev + i * g, so d_c_prev = (all that reaches c_t) * f",
+    "dc_prev_no_f": "d_c_prev lacks the forget gate: c_t = f * c_prev + i * g, so d_c_prev = "
+                    "(all that reaches c_t) * f",
     "o_tanh_twice": "the output gate's gradient takes tanh twice: the cache holds tanh_c = tanh(c_t) already, "
                     "so d_o = d_h * tanh_c",
     "o_tanh_prime": "the output gate's gradient uses tanh'(c_t): h_t = o * tanh(c_t), so d_o = d_h * tanh_c, "
@@ -252,8 +252,8 @@ def check_lstm_step_backward(lstm_step_backward, strict=None):
         answer(fn, 70)
 
     def order(fn):
-        got, case, _ = answer(fn, 71)
-        moved = _block_order(got["bx"], _lstm_views(*case)["bx"], LSTM_GATES, H_CASE)
+        got, case, tol = answer(fn, 71)
+        moved = _block_order(got["bx"], _lstm_views(*case)["bx"], LSTM_GATES, H_CASE, tol)
         if moved:
             raise _Failed(f"da's gate blocks are in the wrong order, {moved}: stack them i, f, g, o, as the "
                           f"forward's a[0:H], a[H:2H], a[2H:3H], a[3H:4H]")
@@ -425,8 +425,8 @@ def check_gru_step_backward(gru_step_backward, strict=None):
         answer(fn, 80)
 
     def order(fn):
-        got, case, _ = answer(fn, 81)
-        moved = _block_order(got["bx"], _gru_views(*case)["bx"], GRU_GATES, H_CASE)
+        got, case, tol = answer(fn, 81)
+        moved = _block_order(got["bx"], _gru_views(*case)["bx"], GRU_GATES, H_CASE, tol)
         if moved:
             raise _Failed(f"d_ax's gate blocks are in the wrong order, {moved}: stack them r, z, n, as the "
                           f"forward's ax[0:H], ax[H:2H], ax[2H:3H]")

@@ -66,7 +66,7 @@ def _judge_weights(cell, state, params, tol):
             _fail(cell, f"{key} holds {other}: the input and hidden weights are swapped — weight_ih_l0 is the "
                         f"input's {n_ih} {params[n_ih].shape}, weight_hh_l0 the hidden state's {n_hh} "
                         f"{params[n_hh].shape}")
-        moved = _block_order(got, ours, gates, H) if len(gates) > 1 else None
+        moved = _block_order(got, ours, gates, H, tol) if len(gates) > 1 else None
         if moved:
             _fail(cell, f"{key}'s gate blocks are in the wrong order, {moved} — PyTorch stacks them "
                         f"{', '.join(gates)}, the order {name} has already: copy it as it is")
@@ -93,7 +93,7 @@ def _judge_biases(cell, state, params, tol):
         total, total_name = b_x + b_h, "bx + bh"
     free = slice(0, 2 * H) if cell == "gru" else slice(None)  # rows where only the sum counts
     if not _near((b_ih + b_hh)[free], total[free], tol):
-        moved = _block_order(b_ih + b_hh, total, gates, H) if G > 1 else None
+        moved = _block_order(b_ih + b_hh, total, gates, H, tol) if G > 1 else None
         if moved:
             _fail(cell, f"the biases' gate blocks are in the wrong order, {moved} — PyTorch stacks them "
                         f"{', '.join(gates)}, the order bx and bh have already: copy them as they are")
