@@ -113,7 +113,8 @@ def _grads_of(grads, shapes, what="grads"):
 
 
 def _views(d_prev, grads, gates, H):
-    """The quantities the checks compare one at a time: the returned arrays, and dL/dbx's block of each gate."""
+    """The quantities the checks compare one at a time: the returned arrays, dL/dbx's block of each gate, and
+    dL/dbh's block of the last gate as ``"hidden_<gate>"`` (the GRU's b_hn rows, inside the reset gate)."""
     views = {**d_prev, **grads}
     for k, gate in enumerate(gates):
         views[gate] = grads["bx"][k * H:(k + 1) * H]
