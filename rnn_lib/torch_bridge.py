@@ -19,7 +19,8 @@ The modules are float64 and ``batch_first=True``: a batch of B phrases of T
 words is a (B, T, V) tensor of one-hot rows, and ``linear(rnn(x)[0][:, -1])``
 (the output at the last step) gives the scores, (B, O).
 
-PyTorch is optional: it is imported when one of these functions is called.
+PyTorch is optional: it is imported when ``to_torch`` or ``read_torch`` is called.
+``torch_state_dict`` (the mapping alone, as numpy arrays) needs no PyTorch.
 ``model.to_torch()`` calls ``to_torch``; ``rnn_lib.from_torch`` (the class
 method ``RNN.from_torch``) builds the model from what ``read_torch`` reads, so
 that this module needs nothing from ``rnn_lib.model``.
@@ -64,15 +65,40 @@ def to_torch(model):
     rnn = module(V, H, num_layers=1, bias=True, batch_first=True, dtype=torch.float64, **kwargs)
     linear = torch.nn.Linear(H, O, dtype=torch.float64)
     p = model.params
-    if cell == "rnn":
-        W_ih, W_hh, b_ih, b_hh = p["Wxh"], p["Whh"], p["bh"], np.zeros_like(p["bh"])
-    else:
-        W_ih, W_hh, b_ih, b_hh = p["Wx"], p["Wh"], p["bx"], p["bh"]
+    state = torch_state_dict(cell, p)
     with torch.no_grad():
-        for param, value in ((rnn.weight_ih_l0, W_ih), (rnn.weight_hh_l0, W_hh), (rnn.bias_ih_l0, b_ih[:, 0]),
-                             (rnn.bias_hh_l0, b_hh[:, 0]), (linear.weight, p["Why"]), (linear.bias, p["by"][:, 0])):
+        for param, value in ((rnn.weight_ih_l0, state["weight_ih_l0"]), (rnn.weight_hh_l0, state["weight_hh_l0"]),
+                             (rnn.bias_ih_l0, state["bias_ih_l0"]), (rnn.bias_hh_l0, state["bias_hh_l0"]),
+                             (linear.weight, p["Why"]), (linear.bias, p["by"][:, 0])):
             param.copy_(torch.from_numpy(np.ascontiguousarray(value)))
     return rnn, linear
+
+
+#: The names of a one-layer ``nn.RNN``/``LSTM``/``GRU``'s tensors, in its ``state_dict`` order.
+TORCH_STATE_KEYS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+
+
+def torch_state_dict(cell, params):
+    """The recurrent layer's weights in PyTorch's layout, as numpy: what ``to_torch`` copies, no PyTorch needed.
+
+    Args:
+        cell: "rnn", "lstm" or "gru".
+        params: the model's parameters by name (``model.params``; the output head's are ignored).
+    Returns:
+        ``{"weight_ih_l0": (G*H, V), "weight_hh_l0": (G*H, H), "bias_ih_l0": (G*H,), "bias_hh_l0": (G*H,)}``,
+        float64 copies, G = 1, 4 (gates i, f, g, o) or 3 (r, z, n): the keys and shapes of the
+        module's ``state_dict()``. Our gated cells are stacked in PyTorch's order already, so the
+        weights are copies and the biases columns made vectors; the vanilla cell's one bias ``bh``
+        goes to ``bias_ih_l0`` and ``bias_hh_l0`` is zeros (``nn.RNN`` adds the two).
+    """
+    if cell not in TORCH_MODULES:
+        raise ValueError(f"cell must be one of {', '.join(map(repr, TORCH_MODULES))}, got {cell!r}")
+    if cell == "rnn":
+        W_ih, W_hh, b_ih, b_hh = params["Wxh"], params["Whh"], params["bh"], np.zeros_like(params["bh"])
+    else:
+        W_ih, W_hh, b_ih, b_hh = params["Wx"], params["Wh"], params["bx"], params["bh"]
+    values = (W_ih, W_hh, np.asarray(b_ih)[:, 0], np.asarray(b_hh)[:, 0])
+    return {key: np.array(value, dtype=np.float64) for key, value in zip(TORCH_STATE_KEYS, values)}
 
 
 def _numpy(tensor):
@@ -120,4 +146,4 @@ def read_torch(rnn, linear):
     return cell, V, O, H, weights
 
 
-__all__ = ["TORCH_MODULES", "read_torch", "to_torch"]
+__all__ = ["TORCH_MODULES", "TORCH_STATE_KEYS", "read_torch", "to_torch", "torch_state_dict"]

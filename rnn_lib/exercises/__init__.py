@@ -41,19 +41,28 @@ The exercises and their signatures (as the notebooks write them):
   ``check_bptt(bptt)``, ``bptt(model, xs, hs, d_y) -> (grads, d_hs)`` (or grads alone), with
   ``d_hs`` (T+1, H, 1), h_0 first, ``d_hs[t] = dL/dh_t``;
   ``check_bptt_many_to_many(bptt_many)``, ``bptt_many(model, xs, hs, d_ys) -> grads`` (or ``(grads, ...)``);
-* notebook 04: ``check_train_epoch(train_epoch)``, ``train_epoch(model, inputs, targets, rng) -> (loss, accuracy)``.
+* notebook 04: ``check_train_epoch(train_epoch)``, ``train_epoch(model, inputs, targets, rng) -> (loss, accuracy)``;
+* notebook 07: ``check_lstm_step_backward(lstm_step_backward)``,
+  ``lstm_step_backward(d_h, d_c, cache, P) -> (d_h_prev, d_c_prev, grads)``;
+  ``check_gru_step_backward(gru_step_backward)``, ``gru_step_backward(d_h, cache, P) -> (d_h_prev, grads)``;
+* notebook 08: ``check_to_torch_state(to_torch_state)``, ``to_torch_state(cell, params) -> {"weight_ih_l0": ...}``.
 """
 
 from ._core import CHECKER_OF, REFERENCES, STRICT_ENV, CheckResult, NotWritten, use  # noqa: F401
 from .forward_pass import check_forward, check_step_forward, reference_forward, reference_step_forward
 from .loss_and_gradients import (check_bptt, check_bptt_many_to_many, check_bptt_step, check_softmax_cross_entropy,
                                  reference_bptt, reference_bptt_many_to_many)
+from .lstm_gru import (check_gru_step_backward, check_lstm_step_backward, reference_gru_step_backward,
+                       reference_lstm_step_backward)
 from .preprocessing import check_encode, check_one_hot, reference_encode, reference_one_hot
 from .training import check_train_epoch, reference_train_epoch
+from .to_pytorch import check_to_torch_state
 
 __all__ = [
     "CheckResult", "NotWritten", "REFERENCES", "check_bptt", "check_bptt_many_to_many", "check_bptt_step",
     "check_encode", "check_forward", "check_one_hot", "check_softmax_cross_entropy", "check_step_forward",
     "check_train_epoch", "reference_bptt", "reference_bptt_many_to_many", "reference_encode",
     "reference_forward", "reference_one_hot", "reference_step_forward", "reference_train_epoch", "use",
+    "check_gru_step_backward", "check_lstm_step_backward", "check_to_torch_state", "reference_gru_step_backward",
+    "reference_lstm_step_backward",
 ]
