@@ -168,10 +168,11 @@ def check_masked_loss(masked_loss, strict=None):
                       "where mask = 1")
 
     def judge_d(d_ys, case, what):
-        _, ref_d = reference_masked_loss(*case)
+        ref_L, ref_d = reference_masked_loss(*case)
         if _near(d_ys, ref_d):
             return
-        for _, wrong_d, hint in _loss_mistakes(*case):
+        mistakes = _loss_mistakes(*case)  # those with a right L first: their hints are about d_ys alone
+        for _, wrong_d, hint in sorted(mistakes, key=lambda m: not _near(m[0], ref_L)):
             if _near(d_ys, wrong_d) and not _near(wrong_d, ref_d):
                 raise _Failed(f"d_ys wrong {what} — {hint}")
         raise _Failed(f"d_ys wrong {what}: dL/dys = (p - e_target) * mask[:, None, :] / mask.sum()")
@@ -227,15 +228,18 @@ def check_masked_loss(masked_loss, strict=None):
 
 
 class _WatchedGenerator(np.random.Generator):
-    """A ``np.random.Generator`` that records the probabilities ``p`` each ``choice`` is given."""
+    """A ``np.random.Generator`` that records each ``choice``: ``seen`` holds ``(p, what it drew)``."""
 
     def __init__(self, seed):
         super().__init__(np.random.PCG64(seed))
         self.seen = []
 
     def choice(self, a, size=None, replace=True, p=None, axis=0, shuffle=True):
-        self.seen.append(None if p is None else np.array(p, dtype=np.float64, copy=True).ravel())
-        return super().choice(a, size, replace, p, axis, shuffle)
+        p_given = None if p is None else np.array(p, dtype=np.float64, copy=True).ravel()
+        self.seen.append((p_given, None))
+        drawn = super().choice(a, size, replace, p, axis, shuffle)
+        self.seen[-1] = (p_given, drawn)
+        return drawn
 
 
 def _softmax(z):
@@ -244,8 +248,8 @@ def _softmax(z):
 
 
 #: Draws per distribution: enough that each mistake's frequencies are many standard deviations
-#: away from the right ones (at least 9 for the cases below), few enough to stay fast.
-N_DRAWS = 600
+#: away from the right ones (at least 11 at one of the temperatures checked), few enough to stay fast.
+N_DRAWS = 800
 #: A frequency this many standard deviations from its probability fails a distribution check.
 Z_LIMIT = 5.0
 _Y = np.array([1.0, 0.0, -1.0, 2.0, 0.5])  # the most likely is index 3, not 0
@@ -291,31 +295,39 @@ def check_sample_next(sample_next, strict=None):
     gives the same draws, another seed others); at temperature 1 the draws follow softmax(y); at
     0.5 and 2 they follow softmax(y / temperature) (not y * temperature, not p / temperature or
     p**(1/temperature) left unnormalised); scores near 1000 work; y is not changed. Where the
-    function calls ``rng.choice(..., p=p)``, ``p`` itself is compared with softmax(y / temperature);
-    otherwise the frequencies of 600 seeded draws are.
+    function returns what ``rng.choice(..., p=p)`` drew, ``p`` itself is compared with
+    softmax(y / temperature); otherwise the frequencies of 800 seeded draws are.
     """
     V = len(_Y)
 
     def draws(fn, y, T, seed, n=N_DRAWS):
         rng = _WatchedGenerator(seed)
-        out = []
-        for _ in range(n):
-            try:
-                out.append(_index(_call(fn, np.array(y, copy=True), T, rng), len(y)))
-            except _LearnerRaised as raised:
-                _explain_raise(raised, rng.seen, y, T)
-                raise
-        return np.array(out), rng.seen
+
+        def run():  # one guarded call for all n draws: cheaper than n
+            return [fn(np.array(y, copy=True), T, rng) for _ in range(n)]
+
+        try:
+            values = _call(run)
+        except _LearnerRaised as raised:
+            _explain_raise(raised, rng.seen, y, T)
+            raise
+        return np.array([_index(v, len(y)) for v in values]), rng.seen
 
     def returns(fn):
         draws(fn, _Y, 1.0, 70, n=1)
 
     def samples(fn):
-        got, _ = draws(fn, _Y, 1.0, 71, n=50)
-        if len(set(got.tolist())) == 1:
-            if got[0] == np.argmax(_Y):
-                raise _Failed("always the most likely index (argmax): draw from p with rng.choice(len(p), p=p)")
-            raise _Failed(f"every draw gave {got[0]}: draw a new index each call, from p, with the rng you are given")
+        flat = np.array([0.2, 0.0, -0.1, 0.3, 0.1])  # nearly uniform: any draw is likely
+        answers = []
+        for y, seed in ((flat, 71), (flat[::-1], 72)):
+            got, _ = draws(fn, y, 1.0, seed, n=50)
+            if len(set(got.tolist())) > 1:
+                return
+            answers.append((int(got[0]), int(np.argmax(y))))
+        if all(got == best for got, best in answers):
+            raise _Failed("always the most likely index (argmax): draw from p with rng.choice(len(p), p=p)")
+        raise _Failed(f"every draw gave {answers[0][0]}: draw a new index each call, from p, with the rng you are "
+                      "given (a generator made inside the function starts over each time)")
 
     def its_rng(fn):
         np_state, py_state = np.random.get_state(), random.getstate()
@@ -338,16 +350,19 @@ def check_sample_next(sample_next, strict=None):
                           "not a generator of your own")
 
     def distribution(fn, y, T, seed, what):
-        got, seen = draws(fn, y, T, seed)
         expected = _softmax(np.asarray(y) / T)
-        if seen and all(p is not None for p in seen):  # the p given to rng.choice: compare it exactly
-            p = seen[-1]
-            if p.shape == expected.shape and not _near(p, expected, rtol=1e-6, atol=1e-9):
+        got, seen = draws(fn, y, T, seed, n=20)
+        if len(seen) == len(got) and all(p is not None for p, _ in seen):  # rng.choice(..., p=p): compare p
+            p = seen[-1][0]
+            if p.shape != expected.shape or not _near(p, expected, rtol=1e-6, atol=1e-9):
                 for wrong, hint in _temperature_mistakes(y, T):
                     if _near(p, wrong, rtol=1e-6, atol=1e-9):
                         raise _Failed(f"{what}: {hint}")
                 raise _Failed(f"{what}: rng.choice was given p = {np.round(p, 3).tolist()}, expected softmax(y / "
                               f"temperature) = {np.round(expected, 3).tolist()}")
+            if all(np.ndim(drawn) == 0 and int(drawn) == g for (_, drawn), g in zip(seen, got)):
+                return  # each answer is rng.choice's own draw, from the right p
+        got, _ = draws(fn, y, T, seed)  # else judge the draws: N_DRAWS of them
         counts = np.bincount(got, minlength=len(y))
         if _fits(counts, expected):
             return
@@ -378,16 +393,23 @@ def check_sample_next(sample_next, strict=None):
         if not np.array_equal(y, _Y):
             raise _Failed("y changed in place: compute in a new array (z = y / temperature, not y /= temperature)")
 
-    return _run("sample_next", sample_next, [returns, samples, its_rng, temperature_1, temperatures, large_scores,
-                                             unchanged], reference_sample_next, strict)
+    np_state, py_state = np.random.get_state(), random.getstate()
+    try:
+        return _run("sample_next", sample_next, [returns, samples, its_rng, temperature_1, temperatures,
+                                                 large_scores, unchanged], reference_sample_next, strict)
+    finally:  # the learner's global generators are as they were: checking draws nothing from them
+        np.random.set_state(np_state)
+        random.setstate(py_state)
 
 
 def _explain_raise(raised, seen, y, T):
     """A numpy error from ``rng.choice(p=...)`` with a p that is no distribution -> a failed check naming why."""
     exc = raised.args[0]
-    if not (isinstance(exc, ValueError) and seen and seen[-1] is not None):
+    if not (isinstance(exc, ValueError) and seen and seen[-1][0] is not None):
         return
-    p = seen[-1]
+    p = seen[-1][0]
+    if np.all(np.isfinite(p)) and np.all(p >= 0) and np.isclose(p.sum(), 1.0):
+        return  # a distribution: the error is not about p
     if not np.all(np.isfinite(p)):
         raise _Failed(f"the probabilities are not finite for y / temperature up to {np.max(y) / T:.0f}: subtract "
                       "the largest score before np.exp, exp(z - z.max()) (the softmax is unchanged)")
@@ -402,9 +424,8 @@ def _explain_raise(raised, seen, y, T):
         if _near(p, p1 ** (1 / T), rtol=1e-6):
             raise _Failed("p**(1/temperature) does not sum to 1: divide the scores before the softmax, "
                           "softmax(y / temperature) (or renormalise)")
-    if not np.isclose(p.sum(), 1.0):
-        raise _Failed(f"the probabilities given to rng.choice sum to {p.sum():.3f}, not 1: draw from "
-                      "softmax(y / temperature)")
+    raise _Failed(f"the probabilities given to rng.choice sum to {p.sum():.3f}, not 1: draw from "
+                  "softmax(y / temperature)")
 
 
 CHECKER_OF.update({"masked_loss": check_masked_loss, "sample_next": check_sample_next})
