@@ -55,6 +55,11 @@ def masked_loss_float32(ys, targets, mask):
     return np.float32(L), d_ys.astype(np.float32)
 
 
+def masked_loss_float32_python_float(ys, targets, mask):  # L as a Python float from float32 arithmetic
+    L, d_ys = masked_loss_float32(ys, targets, mask)
+    return float(L), d_ys
+
+
 def masked_loss_in_place(ys, targets, mask):  # in place on its own arrays
     T, V, B = ys.shape
     p = ys - ys.max(axis=1, keepdims=True)
@@ -172,6 +177,7 @@ MASKED = [
     (masked_loss, "passed", "✅ masked_loss: all 7 checks passed"),
     (masked_loss_loop, "passed", "all 7 checks passed"),
     (masked_loss_float32, "passed", "all 7 checks passed"),
+    (masked_loss_float32_python_float, "passed", "all 7 checks passed"),
     (masked_loss_in_place, "passed", "all 7 checks passed"),
     (masked_loss_logsumexp, "passed", "all 7 checks passed"),
     (ex.reference_masked_loss, "passed", "all 7 checks passed"),
@@ -179,7 +185,8 @@ MASKED = [
     (masked_loss_no_mask, "failed", "L wrong on a padded batch — the padded steps count: multiply each step's loss "
                                     "by mask and d_ys by mask[:, None, :]"),
     (masked_loss_mean_over_all, "failed", "L wrong on a padded batch — divided by T * B = 20, every position with "
-                                          "the padding: the mean is over the real characters, divide by mask.sum() = 12"),
+                                          "the padding: the mean is over the real characters, divide by "
+                                          "mask.sum() = 12"),
     (masked_loss_grad_not_masked, "failed", "d_ys wrong on a padded batch — L leaves the padding out but d_ys does "
                                             "not: multiply d_ys by mask[:, None, :] too"),
     (masked_loss_by_batch_size, "failed", "L wrong with no padding (mask all 1) — divided by the batch size B = 2: "
@@ -341,7 +348,8 @@ SAMPLE = [
     (sample_next_global, "failed", "it draws with np.random (the global generator): draw with the rng argument"),
     (sample_next_random_module, "failed", "it draws with Python's random module"),
     (sample_next_own_generator, "failed", "the same seed gave other draws: draw with the rng you are given"),
-    (sample_next_seeded_inside, "failed", "every draw gave 3: draw a new index each call, from p, with the rng you are given (a generator made inside"),
+    (sample_next_seeded_inside, "failed", "every draw gave 3: draw a new index each call, from p, with the rng you "
+                                          "are given (a generator made inside the function starts over each time)"),
     (sample_next_naive_softmax, "failed", "wrong for scores near 1000 (y / temperature near 2000): subtract the "
                                           "largest score before np.exp"),
     (sample_next_scores_as_p, "failed", "rng.choice was given negative probabilities: turn the scores into "

@@ -152,7 +152,8 @@ VARIANTS = [
     (choose_on_test, "failed", "chose 4, not 16: the best on test: the test set must not choose"),
     (choose_on_train, "failed", "chose 128, not 16: the best on training"),
     (choose_lowest, "failed", "chose 64, not 16: the lowest validation accuracy: take the highest (max, not min)"),
-    (choose_validation_plus_test, "failed", "chose 8, not 16: the best validation + test accuracy: the test set must not choose"),
+    (choose_validation_plus_test, "failed", "chose 8, not 16: the best validation + test accuracy: the test set "
+                                            "must not choose"),
     (choose_on_everything, "failed", "chose 32, not 16: the best sum of the three accuracies"),
     (choose_returns_score, "failed", "returned 0.8, an accuracy: return the setting itself"),
     (choose_returns_row, "failed", "returned a row of accuracies: return its setting"),

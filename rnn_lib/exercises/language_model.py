@@ -8,8 +8,9 @@ from ..lm import sample_next as reference_sample_next
 from ..losses import logsumexp
 from ._core import CHECKER_OF, REFERENCES, _Failed, _LearnerRaised, _array, _call, _kind, _run
 
-#: Tolerances when the learner's answer is float32 (float64 answers use the library's tighter ones).
-RTOL32, ATOL32 = 2e-5, 1e-6
+#: Tolerances when the learner's answer is float32 (float64 answers use the library's tighter ones):
+#: float32 keeps about 7 digits, and scores near 1000 rounded to float32 keep about 4 after the point.
+RTOL32, ATOL32 = 1e-4, 1e-5
 
 
 def _near(got, expected, rtol=1e-7, atol=1e-10):
@@ -150,6 +151,8 @@ def check_masked_loss(masked_loss, strict=None):
         d_ys = np.asarray(d_ys) if isinstance(d_ys, np.ndarray) else _array(d_ys, "d_ys")
         if d_ys.shape != (T, V, B):
             raise _Failed(f"d_ys has shape {d_ys.shape}, expected {(T, V, B)}: dL/dys has the shape of ys (T, V, B)")
+        if d_ys.dtype == np.float32:  # computed in float32: L (perhaps a Python float) is compared as float32
+            L = L.astype(np.float32)
         return L, d_ys
 
     def after():  # the notebook's cell below unpacks L, d_ys
@@ -298,8 +301,6 @@ def check_sample_next(sample_next, strict=None):
     function returns what ``rng.choice(..., p=p)`` drew, ``p`` itself is compared with
     softmax(y / temperature); otherwise the frequencies of 800 seeded draws are.
     """
-    V = len(_Y)
-
     def draws(fn, y, T, seed, n=N_DRAWS):
         rng = _WatchedGenerator(seed)
 
@@ -335,7 +336,7 @@ def check_sample_next(sample_next, strict=None):
         after_np, after_py = np.random.get_state(), random.getstate()
         np.random.set_state(np_state)
         random.setstate(py_state)
-        if not (after_np[0] == np_state[0] and np.array_equal(after_np[1], np_state[1]) and after_np[2:] == np_state[2:]):
+        if not (np.array_equal(after_np[1], np_state[1]) and after_np[2:] == np_state[2:]):
             raise _Failed("it draws with np.random (the global generator): draw with the rng argument, "
                           "rng.choice(len(p), p=p), so a seed reproduces the names")
         if after_py != py_state:

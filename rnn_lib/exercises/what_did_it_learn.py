@@ -72,8 +72,6 @@ def _find(value, table):
         return None
     for setting in table:
         try:
-            if type(setting) is not str and isinstance(value, str):
-                continue
             if value == setting:
                 return setting
         except (TypeError, ValueError):
@@ -89,10 +87,11 @@ def check_choose_setting(choose_setting, strict=None):
     order: it returns one of the settings (not an accuracy); with six hidden sizes whose training,
     validation and test accuracies each point at another one, the validation's best (not the
     test's, not the training's, not a sum, not the lowest); with four learning rates tied on
-    validation and the keys in sorted order, the smallest (not the test's favourite, not the
-    largest); the same for every order of the keys (``max`` over the dict follows the order its
-    keys were inserted); the scores are not changed. A right ``(setting, score)`` passes, but
-    ``use(choose_setting)`` then gives the library's, which returns the setting alone.
+    validation and the keys in sorted order, the smallest (not the test's or the training's
+    favourite, not the largest, the same on every call); the same for every order of the keys
+    (``max`` over the dict follows the order its keys were inserted); the scores are not changed.
+    A right ``(setting, score)`` passes, but ``use(choose_setting)`` then gives the library's, which
+    returns the setting alone.
     """
     tuples = []  # whether each answer was a (setting, ...) tuple
 
