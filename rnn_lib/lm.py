@@ -254,15 +254,20 @@ class CharLM(ParamModel):
         return np.exp(ys[-1, :, 0] - logsumexp(ys[-1, :, 0]))
 
     # --- sampling -------------------------------------------------------------------------------
-    def sample(self, n=20, temperature=1.0, seed=0, prefix="", max_length=MAX_LENGTH):
+    def sample(self, n=20, temperature=1.0, seed=0, prefix="", max_length=MAX_LENGTH, draw=None):
         """``n`` names drawn from the model, each starting with ``prefix``; reproducible from ``seed``.
 
         Every name is read after the start token, its next character drawn from
         ``softmax(y_t / temperature)`` (``np.random.default_rng(seed)``) until
         the end token or ``max_length`` characters. A temperature below 1
         sharpens the distribution (towards the most likely character, argmax,
-        as it goes to 0); above 1 flattens it.
+        as it goes to 0); above 1 flattens it. ``draw(y, temperature, rng)``
+        makes each draw from the (V,) scores y (``sample_next`` by default;
+        notebook 6 passes the learner's own).
         """
+        draw = sample_next if draw is None else draw
+        if not callable(draw):
+            raise TypeError(f"draw must be a function (y, temperature, rng) -> index, got {type(draw).__name__}")
         n = checks.positive_int(n, "n")
         temperature = checks.positive_number(temperature, "temperature")
         max_length = checks.positive_int(max_length, "max_length")
@@ -276,14 +281,26 @@ class CharLM(ParamModel):
             state, i, chars = after_prefix, start[-1], list(prefix)
             while len(chars) < max_length:
                 state, _ = self.cell.step_forward(self.params, self.eye[:, i:i + 1], state)
-                y = (self.params["Why"] @ state[0] + self.params["by"])[:, 0] / temperature
-                p = np.exp(y - logsumexp(y))
-                i = int(rng.choice(len(p), p=p / p.sum()))
+                i = int(draw((self.params["Why"] @ state[0] + self.params["by"])[:, 0], temperature, rng))
                 if i == 0:
                     break
                 chars.append(self.alphabet[i])
             names.append("".join(chars))
         return names
+
+
+def sample_next(y, temperature, rng):
+    """One draw of the next character: an index from ``softmax(y / temperature)``, drawn with ``rng``.
+
+    Args:
+        y: the (V,) scores of the next character; temperature: a positive number;
+        rng: the ``np.random.Generator`` that makes the draw (so a seed reproduces it).
+    Returns:
+        The index drawn, an int in 0..V-1.
+    """
+    z = np.asarray(y, dtype=np.float64) / temperature
+    p = np.exp(z - logsumexp(z))
+    return int(rng.choice(len(p), p=p / p.sum()))
 
 
 # --- batches ----------------------------------------------------------------------------------
@@ -449,4 +466,4 @@ def tbptt_epoch(model, stream, chunk_length, optimizer=None, clip_norm=None):
 
 
 __all__ = ["ALPHABET", "END", "RECIPE", "CharLM", "LMEngine", "LMRecipe", "Names", "evaluate_lm", "pad_names",
-           "perplexity", "stream_batches", "tbptt_epoch", "train_lm"]
+           "perplexity", "sample_next", "stream_batches", "tbptt_epoch", "train_lm"]

@@ -42,14 +42,19 @@ The exercises and their signatures (as the notebooks write them):
   ``d_hs`` (T+1, H, 1), h_0 first, ``d_hs[t] = dL/dh_t``;
   ``check_bptt_many_to_many(bptt_many)``, ``bptt_many(model, xs, hs, d_ys) -> grads`` (or ``(grads, ...)``);
 * notebook 04: ``check_train_epoch(train_epoch)``, ``train_epoch(model, inputs, targets, rng) -> (loss, accuracy)``;
+* notebook 05: ``check_choose_setting(choose_setting)``, ``choose_setting(scores) -> setting`` (the highest
+  validation accuracy, the smallest setting on a tie);
+* notebook 06: ``check_masked_loss(masked_loss)``, ``masked_loss(ys, targets, mask) -> (L, d_ys)`` (the mean over
+  the real steps); ``check_sample_next(sample_next)``, ``sample_next(y, temperature, rng) -> index``;
 * notebook 07: ``check_lstm_step_backward(lstm_step_backward)``,
   ``lstm_step_backward(d_h, d_c, cache, P) -> (d_h_prev, d_c_prev, grads)``;
   ``check_gru_step_backward(gru_step_backward)``, ``gru_step_backward(d_h, cache, P) -> (d_h_prev, grads)``;
 * notebook 08: ``check_to_torch_state(to_torch_state)``, ``to_torch_state(cell, params) -> {"weight_ih_l0": ...}``.
 """
 
-from ._core import CHECKER_OF, REFERENCES, STRICT_ENV, CheckResult, NotWritten, use  # noqa: F401
+from ._core import CHECKER_OF, REFERENCES, STRICT_ENV, CheckFailed, CheckResult, NotWritten, use  # noqa: F401
 from .forward_pass import check_forward, check_step_forward, reference_forward, reference_step_forward
+from .language_model import check_masked_loss, check_sample_next, reference_masked_loss, reference_sample_next
 from .loss_and_gradients import (check_bptt, check_bptt_many_to_many, check_bptt_step, check_softmax_cross_entropy,
                                  reference_bptt, reference_bptt_many_to_many)
 from .lstm_gru import (check_gru_step_backward, check_lstm_step_backward, reference_gru_step_backward,
@@ -57,12 +62,14 @@ from .lstm_gru import (check_gru_step_backward, check_lstm_step_backward, refere
 from .preprocessing import check_encode, check_one_hot, reference_encode, reference_one_hot
 from .training import check_train_epoch, reference_train_epoch
 from .to_pytorch import check_to_torch_state
+from .what_did_it_learn import check_choose_setting, reference_choose_setting
 
 __all__ = [
-    "CheckResult", "NotWritten", "REFERENCES", "check_bptt", "check_bptt_many_to_many", "check_bptt_step",
-    "check_encode", "check_forward", "check_one_hot", "check_softmax_cross_entropy", "check_step_forward",
-    "check_train_epoch", "reference_bptt", "reference_bptt_many_to_many", "reference_encode",
-    "reference_forward", "reference_one_hot", "reference_step_forward", "reference_train_epoch", "use",
-    "check_gru_step_backward", "check_lstm_step_backward", "check_to_torch_state", "reference_gru_step_backward",
-    "reference_lstm_step_backward",
+    "CheckFailed", "CheckResult", "NotWritten", "REFERENCES", "check_bptt", "check_bptt_many_to_many",
+    "check_bptt_step", "check_choose_setting", "check_encode", "check_forward", "check_gru_step_backward",
+    "check_lstm_step_backward", "check_masked_loss", "check_one_hot", "check_sample_next",
+    "check_softmax_cross_entropy", "check_step_forward", "check_to_torch_state", "check_train_epoch",
+    "reference_bptt", "reference_bptt_many_to_many", "reference_choose_setting", "reference_encode",
+    "reference_forward", "reference_gru_step_backward", "reference_lstm_step_backward", "reference_masked_loss",
+    "reference_one_hot", "reference_sample_next", "reference_step_forward", "reference_train_epoch", "use",
 ]
