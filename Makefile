@@ -34,9 +34,10 @@ lab: install
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. \
 		--LabApp.default_url=/lab/tree/notebooks/01_preprocessing.ipynb
 
-# Every test, the ones marked slow included (`pytest -m "not slow"` is for quick iterations only).
+# Every test, the ones marked slow included (`pytest -m "not slow"` is for quick iterations only), in two
+# processes (pytest-xdist) that share out the test files: a notebook's cells run in order in one kernel.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # Student versions of the notebooks (docs/TEACHING.md): student/NN_*.ipynb without the solutions
 # and outputs; `make student NO_ANSWERS=1` also drops the folded answers of the prose exercises.

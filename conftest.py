@@ -100,32 +100,58 @@ def pytest_collectstart(collector):
     collector.skip_compare = tuple(key for key in collector.skip_compare if key not in FIGURE_TYPES)
 
 
-def needs_torch(notebook):
-    """Whether a notebook (a parsed .ipynb) imports PyTorch in a code cell (notebook 08 does)."""
-    return any(cell.get("cell_type") == "code" and re.search(r"^\s*(import torch|from torch)\b",
-                                                              "".join(cell.get("source", "")), re.MULTILINE)
-               for cell in notebook.get("cells", []))
+TORCH_MISSING = ("needs PyTorch, which is optional and not installed: "
+                 ".venv/bin/pip install torch (or pip install -e '.[torch]')")
 
 
+def torch_installed():
+    return importlib.util.find_spec("torch") is not None
+
+
+def pytest_configure(config):
+    """``-m torch`` selects the tests that need PyTorch; without it installed that is a mistake, said in one line."""
+    if config.option.markexpr.strip() == "torch" and not torch_installed():
+        raise pytest.UsageError(f"-m torch runs only the tests that need PyTorch, and this environment {TORCH_MISSING}")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's -m selects
 def pytest_collection_modifyitems(config, items):
-    """Without PyTorch, the notebooks that import it are skipped with a reason saying how to get it.
+    """Every test that needs PyTorch carries the ``torch`` marker; where PyTorch is missing they skip, one line each.
 
-    PyTorch is optional for the course (notebooks 01-07 never import it). With ``CI=true`` nothing is
-    skipped: CI installs PyTorch (``.ci/run``), so a missing one fails there.
+    PyTorch is optional for the course (notebooks 01-07 never import it): a newcomer's ``make test`` passes without
+    it, and CI runs the same ``make test`` first, then installs PyTorch and runs ``pytest -m torch`` (``.ci/run``).
+    The marker is added here to nbval's items of the notebooks that import PyTorch (notebook 08); test functions
+    carry it themselves (``tests/test_markers.py`` checks that every test that imports torch does).
     """
-    if importlib.util.find_spec("torch") is not None or os.environ.get("CI") == "true":
-        return
-    skip = pytest.mark.skip(reason="this notebook needs PyTorch (optional): .venv/bin/pip install torch, "
-                                   "or pip install -e '.[torch]'")
-    verdicts = {}
     for item in items:
         path = getattr(item, "path", None)
-        if path is None or path.suffix != ".ipynb" or item.nodeid.startswith("tests/"):
-            continue
-        if path not in verdicts:
-            try:
-                verdicts[path] = needs_torch(json.loads(path.read_text(encoding="utf-8")))
-            except ValueError:
-                verdicts[path] = False
-        if verdicts[path]:
+        if path is not None and path.suffix == ".ipynb" and not item.nodeid.startswith("tests/") \
+                and notebook_needs_torch(path):
+            item.add_marker(pytest.mark.torch)
+    if torch_installed():
+        return
+    skip = pytest.mark.skip(reason=f"this test {TORCH_MISSING}")
+    for item in items:
+        if item.get_closest_marker("torch") is not None:
             item.add_marker(skip)
+
+
+def notebook_needs_torch(path):
+    """Whether the notebook at ``path`` imports PyTorch in a code cell (notebook 08 does).
+
+    Such a notebook's executions carry the ``torch`` marker: nbval's here, the student version's in
+    ``tests/test_student.py`` (which reads this function through ``tests/helpers.py``).
+    """
+    if path not in _TORCH_VERDICTS:
+        try:
+            notebook = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:  # not a notebook: nbval reports it
+            notebook = {}
+        _TORCH_VERDICTS[path] = any(
+            cell.get("cell_type") == "code" and re.search(r"^\s*(import torch|from torch)\b",
+                                                          "".join(cell.get("source", "")), re.MULTILINE)
+            for cell in notebook.get("cells", []))
+    return _TORCH_VERDICTS[path]
+
+
+_TORCH_VERDICTS = {}

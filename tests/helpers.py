@@ -1,4 +1,4 @@
-"""Shared test fixtures' building blocks: small models with random, non-symmetric weights."""
+"""Shared test fixtures' building blocks: small models with random, non-symmetric weights; which notebooks need PyTorch."""
 
 import numpy as np
 
@@ -69,3 +69,18 @@ def execute_notebook(path, timeout=600):
         if km.has_kernel:
             km.shutdown_kernel(now=True)
     return nb
+
+
+
+def _root_conftest():
+    """The repository's ``conftest.py``, loaded by path (pytest loads it as a plugin, not as an importable module)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("rnn_lib_root_conftest", Path(__file__).resolve().parents[1] / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+notebook_needs_torch = _root_conftest().notebook_needs_torch

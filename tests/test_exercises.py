@@ -724,8 +724,9 @@ def test_the_many_to_many_reference_matches_finite_differences():
     assert not np.allclose(d_hs[1], model.Why.T @ d_ys[0])
 
 
+@pytest.mark.torch
 def test_the_many_to_many_reference_matches_torch_autograd():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed (optional: pip install -e '.[torch]')")
     model, xs, targets = _many_to_many_case(seed=8, T=5)
     model.forward(xs)
     hs = model.last_hs

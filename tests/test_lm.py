@@ -85,6 +85,7 @@ def torch_loss_and_grads(model, inputs, targets, mask):
     return loss.item(), {k: v.numpy() for k, v in grads.items()}
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("T", [1, 2, 10])
 @pytest.mark.parametrize("masked", [False, True])
 def test_loss_and_every_gradient_match_pytorch_autograd(T, masked):
@@ -264,6 +265,7 @@ def test_a_language_model_file_is_not_a_classifier_and_back(tmp_path):
         load_lm(clf_path)
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
 @pytest.mark.parametrize("masked", [False, True])
 def test_gated_cells_match_pytorch_autograd_through_to_torch(cell, masked):

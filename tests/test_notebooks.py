@@ -38,7 +38,7 @@ except ImportError:  # Python 3.10
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
-SANITIZE_FILE = NOTEBOOK_DIR / "nbval_sanitize.cfg"
+SANITIZE_FILE = Path(__file__).resolve().parent / "nbval_sanitize.cfg"
 #: The hook that makes nbval compare figures (stored PNG bytes against the fresh run's).
 FIGURES_HOOK = ROOT / "conftest.py"
 

@@ -28,6 +28,7 @@ def test_global_norm_clipping_scales_everything_by_one_factor():
         clip_global_norm(g, 0)
 
 
+@pytest.mark.torch
 def test_adam_makes_the_updates_of_torch_optim_adam():
     torch = pytest.importorskip("torch", reason="PyTorch is not installed (optional: pip install -e '.[torch]')")
     rng = np.random.default_rng(0)

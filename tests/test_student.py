@@ -11,7 +11,7 @@ import re
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-from helpers import execute_notebook as execute
+from helpers import execute_notebook as execute, notebook_needs_torch
 from test_notebooks import NOTEBOOKS
 
 from rnn_lib import exercises, student
@@ -195,7 +195,8 @@ def test_a_course_student_version_has_no_solution_text(course_student_versions, 
 
 
 @pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks yet")
-@pytest.mark.parametrize("index", range(len(NOTEBOOKS)), ids=[p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("index", [pytest.param(i, marks=[pytest.mark.torch] if notebook_needs_torch(path) else [])
+                                   for i, path in enumerate(NOTEBOOKS)], ids=[p.stem for p in NOTEBOOKS])
 def test_a_course_student_version_runs_with_every_check_not_written_yet(course_student_versions, index,
                                                                         monkeypatch):
     monkeypatch.delenv(exercises.STRICT_ENV, raising=False)

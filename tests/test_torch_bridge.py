@@ -1,7 +1,6 @@
 """to_torch/from_torch: the same network as torch.nn.RNN/LSTM/GRU + Linear, checked against PyTorch's autograd."""
 
 import builtins
-import os
 import subprocess
 import sys
 
@@ -11,10 +10,8 @@ import pytest
 import rnn_lib
 from rnn_lib import GRU, LSTM, RNN, from_torch, softmax_cross_entropy, to_torch
 
-if os.environ.get("CI") == "true":  # CI installs PyTorch: there, a missing torch is a failure, not a skip
-    import torch
-else:
-    torch = pytest.importorskip("torch", reason="PyTorch is not installed (optional: pip install -e '.[torch]')")
+pytestmark = pytest.mark.torch  # CI runs these after installing PyTorch (.ci/run: pytest -m torch)
+torch = pytest.importorskip("torch", reason="PyTorch is not installed (optional: pip install -e '.[torch]')")
 
 CLASSES = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
 

@@ -7,6 +7,7 @@ from rnn_lib import softmax_cross_entropy
 
 from helpers import random_model
 
+pytestmark = pytest.mark.torch
 torch = pytest.importorskip("torch", reason="PyTorch is not installed (optional: pip install -e '.[torch]')")
 
 
