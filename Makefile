@@ -37,7 +37,7 @@ lab: install
 # Every test, the ones marked slow included (`pytest -m "not slow"` is for quick iterations only), in two
 # processes (pytest-xdist) that share out the test files: a notebook's cells run in order in one kernel.
 test: install
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 # Student versions of the notebooks (docs/TEACHING.md): student/NN_*.ipynb without the solutions
 # and outputs; `make student NO_ANSWERS=1` also drops the folded answers of the prose exercises.

@@ -194,11 +194,8 @@ def test_a_course_student_version_has_no_solution_text(course_student_versions, 
     assert "### BEGIN SOLUTION" not in code and "### END SOLUTION" not in code
 
 
-@pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks yet")
-@pytest.mark.parametrize("index", [pytest.param(i, marks=[pytest.mark.torch] if notebook_needs_torch(path) else [])
-                                   for i, path in enumerate(NOTEBOOKS)], ids=[p.stem for p in NOTEBOOKS])
-def test_a_course_student_version_runs_with_every_check_not_written_yet(course_student_versions, index,
-                                                                        monkeypatch):
+def _runs_with_every_check_not_written_yet(course_student_versions, index, monkeypatch):
+    """A course notebook's student version runs top to bottom, every check "not written yet"; the instructor's pass."""
     monkeypatch.delenv(exercises.STRICT_ENV, raising=False)
     instructor = nbformat.read(NOTEBOOKS[index], as_version=4)
     ran = execute(course_student_versions[index])
@@ -212,3 +209,22 @@ def test_a_course_student_version_runs_with_every_check_not_written_yet(course_s
         assert re.fullmatch(r"⏳ \w+: not written yet " + re.escape(BELOW), _text(cell).strip()), cell.source
     for cell in _check_cells(instructor):  # the instructor's solutions pass
         assert _text(cell).strip().startswith("✅"), cell.source
+
+
+def _student_version_class(index, path):
+    """``TestStudentVersionNN_name``: the test above for one notebook, in a class of its own.
+
+    ``make test`` runs pytest-xdist with ``--dist loadscope``, which keeps a scope (a class, a module, a
+    notebook's cells) on one process: one class per notebook lets the long student runs go to both processes.
+    """
+    def test_runs_with_every_check_not_written_yet(self, course_student_versions, monkeypatch):
+        _runs_with_every_check_not_written_yet(course_student_versions, index, monkeypatch)
+
+    marks = [pytest.mark.torch] if notebook_needs_torch(path) else []
+    return type(f"TestStudentVersion{path.stem}", (), {
+        "test_runs_with_every_check_not_written_yet": test_runs_with_every_check_not_written_yet,
+        "pytestmark": marks, "__doc__": f"The student version of {path.name}."})
+
+
+for _index, _path in enumerate(NOTEBOOKS):
+    globals()[f"TestStudentVersion{_path.stem}"] = _student_version_class(_index, _path)
