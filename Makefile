@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 
 # The course's JupyterLab settings (jupyter-config/README.md): no news popup, no news feed and no
 # update check, since a classroom is often offline. Copied into the environment, for `make lab`.
-LAB_CONFIG := $(VENV)/etc/jupyter/jupyter_lab_config.json \
+LAB_CONFIG := $(VENV)/etc/jupyter/jupyter_lab_config.json $(VENV)/etc/jupyter/labconfig/page_config.json \
 	$(VENV)/share/jupyter/lab/settings/overrides.d/rnns-from-scratch.json
 
 install: $(STAMP) $(LAB_CONFIG)
