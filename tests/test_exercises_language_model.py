@@ -17,6 +17,11 @@ from rnn_lib import exercises as ex
 from rnn_lib.exercises import language_model as lm_ex
 from rnn_lib.lm import pad_names
 
+#: What a line adds until the learner's function passes: the cells below use the library's version.
+BELOW = "(the cells below use rnn_lib's version until this passes)"
+#: The note of a right answer in float32: the cells below compare with the library to float64 precision.
+NOTE_F32 = "(it computes in float32: the cells below use rnn_lib's float64 version)"
+
 # --------------------------------------------------------------------------------------------------
 # masked_loss: right answers
 
@@ -174,10 +179,10 @@ def masked_loss_not_written(ys, targets, mask):
 
 
 MASKED = [
-    (masked_loss, "passed", "✅ masked_loss: all 7 checks passed"),
+    (masked_loss, "passed", "all 7 checks passed"),
     (masked_loss_loop, "passed", "all 7 checks passed"),
-    (masked_loss_float32, "passed", "all 7 checks passed"),
-    (masked_loss_float32_python_float, "passed", "all 7 checks passed"),
+    (masked_loss_float32, "passed", f"all 7 checks passed {NOTE_F32}"),
+    (masked_loss_float32_python_float, "passed", f"all 7 checks passed {NOTE_F32}"),
     (masked_loss_in_place, "passed", "all 7 checks passed"),
     (masked_loss_logsumexp, "passed", "all 7 checks passed"),
     (ex.reference_masked_loss, "passed", "all 7 checks passed"),
@@ -202,8 +207,8 @@ MASKED = [
     (masked_loss_mean_of_names, "failed", "L wrong on a padded batch — you averaged each name's own mean"),
     (masked_loss_modifies_ys, "failed", "ys changed in place: compute in new arrays"),
     (masked_loss_batch_major, "failed", "d_ys has shape (3, 2, 5), expected (3, 5, 2): dL/dys has the shape of ys"),
-    (masked_loss_raises, "error", "❌ masked_loss: your code raised ValueError: operands could not be broadcast"),
-    (masked_loss_not_written, "not written", "⏳ masked_loss: not written yet"),
+    (masked_loss_raises, "error", "your code raised ValueError: operands could not be broadcast"),
+    (masked_loss_not_written, "not written", "not written yet"),
 ]
 
 
@@ -331,7 +336,7 @@ def sample_next_not_written(y, temperature, rng):
 
 
 SAMPLE = [
-    (sample_next, "passed", "✅ sample_next: all 7 checks passed"),
+    (sample_next, "passed", "all 7 checks passed"),
     (sample_next_cumsum, "passed", "all 7 checks passed"),
     (sample_next_power, "passed", "all 7 checks passed"),
     (sample_next_float32, "passed", "all 7 checks passed"),
@@ -357,8 +362,8 @@ SAMPLE = [
     (sample_next_divides_y, "failed", "y changed in place: compute in a new array"),
     (sample_next_returns_p, "failed", "returned the probabilities: draw one index from them"),
     (sample_next_returns_char, "failed", "should return the index drawn (an int), got a str"),
-    (sample_next_raises, "error", "❌ sample_next: your code raised ValueError: can only convert an array of size 1"),
-    (sample_next_not_written, "not written", "⏳ sample_next: not written yet"),
+    (sample_next_raises, "error", "your code raised ValueError: can only convert an array of size 1"),
+    (sample_next_not_written, "not written", "not written yet"),
 ]
 
 TABLE = [(ex.check_masked_loss, *v) for v in MASKED] + [(ex.check_sample_next, *v) for v in SAMPLE]
@@ -372,6 +377,21 @@ def test_each_variant_gets_its_status_and_hint(check, fn, status, hint):
     assert hint in result.line, result.line
     assert "\n" not in result.line and "Traceback" not in result.line
     assert bool(result) == (status == "passed")
+    assert result.line.startswith(f"{result.ICONS[status]} {fn.__name__}: "), result.line
+    assert result.exercise == check.__name__.removeprefix("check_")
+    noted = status == "passed" and "checks passed (" in hint  # passed with a note: the cells below use rnn_lib's
+    if status != "passed":
+        assert result.line.endswith(BELOW), result.line
+    elif not noted:
+        assert result.line.endswith("checks passed"), result.line
+    assert (ex.use(fn) is fn) == (status == "passed" and not noted)
+
+
+def test_the_line_names_the_function_as_the_learner_named_it():
+    assert ex.check_masked_loss(masked_loss).line == "✅ masked_loss: all 7 checks passed"
+    assert ex.check_sample_next(sample_next).line == "✅ sample_next: all 7 checks passed"
+    anonymous = ex.check_masked_loss(lambda ys, targets, mask: masked_loss_not_written(ys, targets, mask))
+    assert anonymous.line == f"⏳ masked_loss: not written yet {BELOW}"
 
 
 @pytest.mark.parametrize("check, fn", [(ex.check_sample_next, sample_next_own_generator),

@@ -14,6 +14,11 @@ from rnn_lib import exercises as ex
 from rnn_lib.cells import GRUCell, LSTMCell
 from rnn_lib.exercises import lstm_gru
 
+#: What a line adds until the learner's function passes: the cells below use the library's version.
+BELOW = "(the cells below use rnn_lib's version until this passes)"
+#: The note of a right answer in float32: the cells below compare with the library to float64 precision.
+NOTE_F32 = "(it computes in float32: the cells below use rnn_lib's float64 version)"
+
 # --------------------------------------------------------------------------------------------------
 # Learners' LSTM steps: (d_h, d_c, cache, P) -> (d_h_prev, d_c_prev, grads)
 
@@ -288,7 +293,7 @@ WRONG = [
                       "g's: stack them i, f, g, o"),
     (LSTM, lstm_ifog_float32, "da's gate blocks are in the wrong order, g's rows (2H:3H) hold o's"),
     (LSTM, lstm_bh_zero, "dL/dbh is zeros: bx and bh are added in the same sum"),
-    (LSTM, lstm_changes_d_c, "lstm_step_backward changed d_h, d_c, the cache or P in place"),
+    (LSTM, lstm_changes_d_c, "lstm_changes_d_c changed d_h, d_c, the cache or P in place"),
     (LSTM, lstm_flat_grads, "grads['bx'] has shape (12,), expected (12, 1)"),
     (GRU, gru_reset_on_input, "the reset gate is applied on the input side"),
     (GRU, gru_reset_on_input_xn, "the reset gate is applied on the input side"),
@@ -301,7 +306,7 @@ WRONG = [
     (GRU, gru_zrn_float32, "d_ax's gate blocks are in the wrong order, r's rows (0:H) hold z's"),
     (GRU, gru_no_tanh_prime, "the candidate's rows lack tanh'"),
     (GRU, gru_bh_like_bx, "dL/dbh's candidate rows are d_an, as dL/dbx's: b_hn sits inside the reset gate"),
-    (GRU, gru_changes_cache, "gru_step_backward changed d_h, the cache or P in place"),
+    (GRU, gru_changes_cache, "gru_changes_cache changed d_h, the cache or P in place"),
 ]
 
 
@@ -315,14 +320,27 @@ def test_a_right_answer_passes(case):
     result = checker(fn, strict=False)
     assert result, result.line
     assert result.status == "passed" and result.n_passed == result.n_checks == 8
+    assert result.exercise == checker.__name__.removeprefix("check_")
+    assert result.line.startswith(f"✅ {fn.__name__}: all 8 checks passed")
     if fn in (lstm_cell_form, gru_cell_form):  # the cell's form: right, but the cells below unpack the other
         assert result.line.endswith("the cell's form: the cells below use rnn_lib's (d_h_prev, d_c_prev, grads))"
                                     if fn is lstm_cell_form else
                                     "the cell's form: the cells below use rnn_lib's (d_h_prev, grads))")
-        assert ex.use(fn) is ex.REFERENCES[result.name]
+        assert ex.use(fn) is ex.REFERENCES[result.exercise]
+    elif fn in (lstm_float32, gru_float32):  # right to float32's rounding: the cells below compare to float64's
+        assert result.line == f"✅ {fn.__name__}: all 8 checks passed {NOTE_F32}"
+        assert ex.use(fn) is ex.REFERENCES[result.exercise]
     else:
-        assert result.line == f"✅ {result.name}: all 8 checks passed"
+        assert result.line == f"✅ {fn.__name__}: all 8 checks passed"
         assert result.function is fn and ex.use(fn) is fn
+
+
+@pytest.mark.parametrize("checker, name", [(LSTM, "lstm_step_backward"), (GRU, "gru_step_backward")])
+def test_the_line_names_the_function_as_the_learner_named_it(checker, name):
+    right = next(fn for c, fn in RIGHT if c is checker)  # the notebook's solution
+    mine = lambda *args: right(*args)  # noqa: E731 - no name of its own: the line uses the notebook's
+    assert checker(mine).line == f"✅ {name}: all 8 checks passed"
+    assert checker(mine).name == name == checker(right).name == checker(right).exercise
 
 
 @pytest.mark.parametrize("case", WRONG, ids=[_id(c) for c in WRONG])
@@ -331,8 +349,9 @@ def test_a_wrong_answer_fails_with_its_hint(case):
     result = checker(fn, strict=False)
     assert result.status == "failed", result.line
     assert hint in result.line, result.line
-    assert result.line.startswith("❌ ") and "\n" not in result.line
-    assert ex.use(fn) is ex.REFERENCES[result.name]
+    assert result.line.startswith(f"❌ {fn.__name__}: ") and result.line.endswith(BELOW), result.line
+    assert "\n" not in result.line
+    assert ex.use(fn) is ex.REFERENCES[result.exercise]
 
 
 def test_every_checker_here_has_right_and_wrong_answers_and_is_registered():
@@ -351,7 +370,7 @@ def test_every_checker_here_has_right_and_wrong_answers_and_is_registered():
 def test_every_modelled_slip_gets_its_own_hint(checker, slips, make):
     for slip, hint in slips.items():
         result = checker(make(slip), strict=False)
-        assert result.status == "failed" and result.message == hint, (slip, result.line)
+        assert result.status == "failed" and result.message == f"{hint} {BELOW}", (slip, result.line)
 
 
 @pytest.mark.parametrize("checker", [LSTM, GRU])
@@ -361,8 +380,8 @@ def test_an_unwritten_step_is_not_written_yet(checker, error):
         raise error()
 
     result = checker(fn, strict=False)
-    assert result.status == "not written" and result.line.endswith(": not written yet")
-    assert ex.use(fn) is ex.REFERENCES[result.name]
+    assert result.status == "not written" and result.line == f"⏳ fn: not written yet {BELOW}"
+    assert ex.use(fn) is ex.REFERENCES[result.exercise]
 
 
 @pytest.mark.parametrize("checker, fn, code", [
@@ -373,7 +392,9 @@ def test_an_exception_is_one_line_naming_the_learners_line(checker, fn, code):
     result = checker(fn, strict=False)
     assert result.status == "error" and "\n" not in result.line and "Traceback" not in result.line
     assert "your code raised ValueError: matmul" in result.line
-    assert result.line.endswith(f"at line {fn.__code__.co_firstlineno + 2} of {fn.__name__}(): {code}")
+    assert result.line.startswith(f"❌ {fn.__name__}: your code raised ValueError: matmul")
+    assert result.line.endswith(f"at line {fn.__code__.co_firstlineno + 2} of {fn.__name__}(): {code} {BELOW}")
+    assert ex.use(fn) is ex.REFERENCES[result.exercise]
 
 
 def test_strict_raises_the_line():

@@ -173,17 +173,36 @@ WRONG = [
     (sum_in_both, "for the LSTM (nn.LSTM): a bias is counted twice"),
     (gru_all_in_bias_ih, GRU_CANDIDATE_HINT),
     (gru_biases_swapped, GRU_CANDIDATE_HINT),
-    (changes_params, "to_torch_state changed params in place"),
+    (changes_params, "changes_params changed params in place"),
     (returns_a_list, "should return a dict keyed 'weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0', "
                      "got a list"),
 ]
 
 
+#: What a line adds until the learner's function passes: the cells below use the library's version.
+BELOW = "(the cells below use rnn_lib's version until this passes)"
+#: The note of a right answer in float32: the cells below (our scores to 1e-10) use the library's float64 one.
+NOTE_F32 = "(it computes in float32: the cells below use rnn_lib's float64 version)"
+
+
 @pytest.mark.parametrize("fn", RIGHT, ids=[f.__name__ for f in RIGHT])
 def test_a_right_answer_passes(fn):
     result = CHECK(fn, strict=False)
-    assert result and result.line == "✅ to_torch_state: all 5 checks passed"
-    assert ex.use(fn) is fn
+    assert result and result.exercise == "to_torch_state"
+    if fn is state_float32:
+        assert result.line == f"✅ state_float32: all 5 checks passed {NOTE_F32}"
+        assert ex.use(fn) is torch_state_dict
+    else:
+        assert result.line == f"✅ {fn.__name__}: all 5 checks passed"
+        assert ex.use(fn) is fn
+
+
+def test_the_line_names_the_function_as_the_learner_named_it():
+    def to_torch_state(cell, params):  # noqa: F811 - the notebook's name
+        return torch_state_dict(cell, params)
+
+    assert CHECK(to_torch_state).line == "✅ to_torch_state: all 5 checks passed"
+    assert CHECK(lambda cell, params: torch_state_dict(cell, params)).line.startswith("✅ to_torch_state: all 5")
 
 
 @pytest.mark.parametrize("fn, hint", WRONG, ids=[f.__name__ for f, _ in WRONG])
@@ -191,7 +210,8 @@ def test_a_wrong_answer_fails_with_its_hint(fn, hint):
     result = CHECK(fn, strict=False)
     assert result.status == "failed", result.line
     assert hint in result.line, result.line
-    assert result.line.startswith("❌ to_torch_state: ") and "\n" not in result.line
+    assert result.line.startswith(f"❌ {fn.__name__}: ") and result.line.endswith(BELOW), result.line
+    assert "\n" not in result.line
     assert ex.use(fn) is torch_state_dict
 
 
@@ -206,7 +226,7 @@ def test_not_written_yet(error):
         raise error()
 
     result = CHECK(to_torch_state, strict=False)
-    assert result.status == "not written" and result.line == "⏳ to_torch_state: not written yet"
+    assert result.status == "not written" and result.line == f"⏳ to_torch_state: not written yet {BELOW}"
     assert ex.use(to_torch_state) is torch_state_dict
 
 
@@ -214,9 +234,10 @@ def test_an_exception_is_one_line_naming_the_learners_line():
     result = CHECK(raises, strict=False)
     assert result.status == "error" and "\n" not in result.line
     line = raises.__code__.co_firstlineno + 1
-    assert result.line == ("❌ to_torch_state: your code raised KeyError: 'W_ih' — at line "
+    assert result.line == ("❌ raises: your code raised KeyError: 'W_ih' — at line "
                            f"{line} of raises(): return {{\"weight_ih_l0\": params[\"W_ih\"]}}  # PyTorch's name, "
-                           "not ours: KeyError")
+                           f"not ours: KeyError {BELOW}")
+    assert ex.use(raises) is torch_state_dict
 
 
 # --------------------------------------------------------------------------------------------------

@@ -13,6 +13,9 @@ import pytest
 from rnn_lib import exercises as ex
 from rnn_lib.exercises import what_did_it_learn as wdil
 
+#: What a line adds until the learner's function passes: the cells below use the library's version.
+BELOW = "(the cells below use rnn_lib's version until this passes)"
+
 # --------------------------------------------------------------------------------------------------
 # Right answers
 
@@ -141,7 +144,7 @@ def choose_not_written(scores):
 CHECK = ex.check_choose_setting
 VARIANTS = [
     # (function, status, substring of the line)
-    (choose_loop, "passed", "✅ choose_setting: all 5 checks passed"),
+    (choose_loop, "passed", "all 5 checks passed"),
     (choose_max_sorted, "passed", "all 5 checks passed"),
     (choose_sort_key, "passed", "all 5 checks passed"),
     (choose_numpy, "passed", "all 5 checks passed"),
@@ -163,9 +166,9 @@ VARIANTS = [
     (choose_tie_by_test, "failed", "you chose 0.01, the best on test: the test set must not break ties either"),
     (choose_tie_by_train, "failed", "you chose 0.02, the best on training: take the smallest tied setting"),
     (choose_tie_at_random, "failed", "a tie must be broken the same way every time"),
-    (choose_pops, "failed", "choose_setting changed scores: read it, don't modify it"),
-    (choose_raises, "error", "❌ choose_setting: your code raised KeyError: 'valid' — at line"),
-    (choose_not_written, "not written", "⏳ choose_setting: not written yet"),
+    (choose_pops, "failed", "choose_pops changed scores: read it, don't modify it"),
+    (choose_raises, "error", "your code raised KeyError: 'valid' — at line"),
+    (choose_not_written, "not written", "not written yet"),
 ]
 
 
@@ -177,6 +180,22 @@ def test_each_variant_gets_its_status_and_hint(fn, status, hint):
     assert hint in result.line, result.line
     assert "\n" not in result.line and "Traceback" not in result.line
     assert bool(result) == (status == "passed")
+    assert result.line.startswith(f"{result.ICONS[status]} {fn.__name__}: ") and result.exercise == "choose_setting"
+    if status != "passed":
+        ending = BELOW
+    else:
+        ending = "the setting alone)" if fn is choose_with_score else "all 5 checks passed"
+    assert result.line.endswith(ending), result.line
+    assert (ex.use(fn) is fn) == (status == "passed" and fn is not choose_with_score)
+
+
+def test_the_line_names_the_function_as_the_learner_named_it():
+    def choose_setting(scores):  # the notebook's name
+        return choose_loop(scores)
+
+    assert CHECK(choose_setting).line == "✅ choose_setting: all 5 checks passed"
+    assert CHECK(choose_not_written).line == f"⏳ choose_not_written: not written yet {BELOW}"
+    assert CHECK(lambda scores: choose_on_test(scores)).line.startswith("❌ choose_setting: chose 4, not 16")
 
 
 def test_the_random_tie_breaker_fails_for_every_seed():

@@ -32,7 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "03_loss_and_gradients"
 #: The classic article's BPTT: the hidden gradient goes back through Whh instead of Whh.T.
 RIGHT_LINE, ARTICLE_LINE = "d_h = model.Whh.T @ d_a", "d_h = model.Whh @ d_a"
-ARTICLE_VERDICT = "❌ bptt: dL/dWhh wrong when Whh is not symmetric — is the hidden gradient passed back through Whh.T?"
+#: What a line adds until the learner's function passes: the cells below use the library's version.
+BELOW = "(the cells below use rnn_lib's version until this passes)"
+ARTICLE_VERDICT = ("❌ bptt: dL/dWhh wrong when Whh is not symmetric — is the hidden gradient passed back through Whh.T? "
+                   + BELOW)
 
 needs_notebooks = pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks yet")
 
@@ -168,7 +171,7 @@ def test_under_nbgrader_a_check_that_does_not_pass_raises_its_line(monkeypatch, 
     with pytest.raises(_core.CheckFailed) as info:
         exercises.check_bptt(bptt_not_written)
     assert isinstance(info.value, AssertionError)
-    assert info.value._render_traceback_() == ["⏳ bptt: not written yet"]
+    assert info.value._render_traceback_() == [f"⏳ bptt_not_written: not written yet {BELOW}"]
     assert exercises.check_bptt(bptt)  # a pass does not raise
     assert not exercises.check_bptt(bptt_not_written, strict=False)  # the argument wins
     assert exercises.use(bptt_not_written) is exercises.REFERENCES["bptt"]  # cells below keep running
@@ -178,7 +181,7 @@ def test_under_nbgrader_a_check_that_does_not_pass_raises_its_line(monkeypatch, 
 def test_outside_nbgrader_nothing_raises(monkeypatch, value):
     monkeypatch.delenv(exercises.STRICT_ENV, raising=False)
     monkeypatch.setenv(_core.GRADING_ENV, value)
-    assert exercises.check_bptt(bptt_not_written).line == "⏳ bptt: not written yet"
+    assert exercises.check_bptt(bptt_not_written).line == f"⏳ bptt_not_written: not written yet {BELOW}"
 
 
 def test_strict_mode_raises_the_same_one_line_error(monkeypatch):
@@ -187,8 +190,52 @@ def test_strict_mode_raises_the_same_one_line_error(monkeypatch):
     with pytest.raises(_core.CheckFailed) as info:
         exercises.check_bptt(bptt_article)
     assert info.value._render_traceback_() == [str(info.value)]
-    assert str(info.value).startswith("❌ bptt: ")
+    assert str(info.value).startswith("❌ bptt_article: dL/dWhh wrong when Whh is not symmetric")
+    assert str(info.value).endswith(BELOW)
 
+
+
+def endless(*args):
+    while True:
+        pass
+
+
+def interrupted(*args):
+    raise KeyboardInterrupt  # Ctrl-C, the stop button, or nbgrader interrupting a cell that ran too long
+
+
+def raises(*args):
+    raise ValueError("the learner's bug")
+
+
+CHECKERS = [getattr(exercises, n) for n in sorted(exercises.__all__) if n.startswith("check_")]
+NOT_PASSED = [
+    (endless, "timeout", "⏱ endless: took longer than 0.1 s — is there a loop that never ends?"),
+    (interrupted, "interrupted", "⏹ interrupted: interrupted while your code ran"),
+    (raises, "error", f"❌ raises: your code raised ValueError: the learner's bug — at line "
+                      f"{raises.__code__.co_firstlineno + 1} of raises(): raise ValueError(\"the learner's bug\")"),
+]
+
+
+@pytest.mark.parametrize("fn, status, line", NOT_PASSED, ids=[row[1] for row in NOT_PASSED])
+@pytest.mark.parametrize("checker", CHECKERS, ids=[c.__name__ for c in CHECKERS])
+def test_a_timeout_an_interruption_or_an_error_is_not_a_pass(monkeypatch, checker, fn, status, line):
+    """Every checker: one line naming the learner's function, the cells below use the reference, and
+    grading and strict mode raise that line (no point), as for a wrong answer."""
+    monkeypatch.setattr(_core, "TIME_LIMIT", 0.1)
+    for variable in (_core.GRADING_ENV, exercises.STRICT_ENV):
+        monkeypatch.delenv(variable, raising=False)
+    result = checker(fn)
+    assert result.status == status and not result
+    assert result.line == f"{line} {BELOW}"
+    assert exercises.use(fn) is exercises.REFERENCES[result.exercise]
+    for variable, value in ((_core.GRADING_ENV, "autograde"), (_core.GRADING_ENV, "validate"),
+                            (exercises.STRICT_ENV, "1")):
+        monkeypatch.setenv(variable, value)
+        with pytest.raises(_core.CheckFailed) as info:
+            checker(fn)
+        assert info.value._render_traceback_() == [result.line], (variable, value)
+        monkeypatch.delenv(variable)
 
 # --------------------------------------------------------------------------------------------------
 # nbgrader, end to end
@@ -287,8 +334,8 @@ def test_autograde_scores_solved_blank_and_buggy_submissions(course, capsys):
 
     expected_errors = {
         "solved": [],
-        "blank": [f"⏳ {name}: not written yet" for name in
-                  ("softmax_cross_entropy", "bptt_step", "bptt", "bptt_many_to_many")],
+        "blank": [f"⏳ {name}: not written yet {BELOW}" for name in  # the learner's names, as notebook 03's
+                  ("loss_and_grad", "bptt_step", "bptt", "bptt_many")],
         "article_bug": [ARTICLE_VERDICT],
     }
     for name, lines in expected_errors.items():

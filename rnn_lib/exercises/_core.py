@@ -328,9 +328,18 @@ def _array(value, what):
             arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         raise _Failed(f"{what} should be a numpy array, got {_kind(value)}") from None
-    if arr.dtype != np.float64:
-        _PRECISION["low"] = True
+    _note_precision(arr)
     return arr
+
+
+def _note_precision(*values):
+    """Record, for ``_run``, that an answer came in a lower precision than float64 (float32, say).
+
+    Such an answer passes if right, but the cells below get the reference: they compare with the
+    library to float64 precision.
+    """
+    if _eps(*values) > np.finfo(np.float64).eps:
+        _PRECISION["low"] = True
 
 
 def _shaped(value, shape, what, hint=""):

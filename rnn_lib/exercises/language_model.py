@@ -6,7 +6,7 @@ import numpy as np
 
 from ..lm import sample_next as reference_sample_next
 from ..losses import logsumexp
-from ._core import CHECKER_OF, REFERENCES, _Failed, _LearnerRaised, _array, _call, _kind, _run
+from ._core import CHECKER_OF, REFERENCES, _Failed, _LearnerRaised, _array, _call, _kind, _note_precision, _run
 
 #: Tolerances when the learner's answer is float32 (float64 answers use the library's tighter ones):
 #: float32 keeps about 7 digits, and scores near 1000 rounded to float32 keep about 4 after the point.
@@ -137,7 +137,8 @@ def check_masked_loss(masked_loss, strict=None):
     softmax over axis 1, the mean not the sum, not divided by B) and d_ys; with padding, L (the
     mask, divided by mask.sum(), not by T * B or B, not a mean of the names' means) and d_ys (masked
     too, divided as L); scores near 1000 stay finite; its arguments are not changed. A right
-    ``(L, p, d_ys)`` passes, but ``use(masked_loss)`` then gives the library's ``(L, d_ys)``.
+    ``(L, p, d_ys)`` passes, but ``use(masked_loss)`` then gives the library's ``(L, d_ys)``; so does
+    a right answer in float32 (compared with float32's tolerance), the library's in float64.
     """
     sizes = set()
 
@@ -153,6 +154,7 @@ def check_masked_loss(masked_loss, strict=None):
             raise _Failed(f"d_ys has shape {d_ys.shape}, expected {(T, V, B)}: dL/dys has the shape of ys (T, V, B)")
         if d_ys.dtype == np.float32:  # computed in float32: L (perhaps a Python float) is compared as float32
             L = L.astype(np.float32)
+        _note_precision(L, d_ys)  # right in float32: the cells below use the library's float64 version
         return L, d_ys
 
     def after():  # the notebook's cell below unpacks L, d_ys

@@ -5,13 +5,15 @@ sensible scale, every gradient coming in nonzero), compares one quantity at a ti
 library's cell (``LSTMCell.step_backward``, ``GRUCell.step_backward``): the output gate, the memory,
 the other gates, the hidden side, the weights, d_h_prev. Where the learner's quantity equals what a
 classic slip gives (``_lstm_backward``/``_gru_backward`` with ``slip=...`` build those answers), the
-line names the slip. Answers in float32 are compared with a tolerance fit for float32.
+line names the slip. Answers in float32 are compared with a tolerance fit for float32; a right one
+passes, and the cells below then use the library's float64 version.
 """
 
 import numpy as np
 
 from ..cells import GRUCell, LSTMCell
-from ._core import CHECKER_OF, REFERENCES, RTOL, _Failed, _call, _kind, _run, _snapshot, _unchanged
+from ._core import (CHECKER_OF, REFERENCES, RTOL, _Failed, _call, _kind, _note_precision, _run, _shown_name, _snapshot,
+                    _unchanged)
 
 V_CASE, H_CASE = 5, 3  # every shape differs: (4H, V) = (12, 5), (4H, H) = (12, 3), (3H, V) = (9, 5)
 LSTM_GATES, GRU_GATES = LSTMCell.GATES, GRUCell.GATES
@@ -40,12 +42,15 @@ def _near(a, b, tol):
 
 
 def _as_array(value, what):
+    """``value`` as a float64 array, or a failed check; a float32 answer is noted (the cells below use the library's)."""
     if value is None:
         raise _Failed(f"{what} is None — is a `return` missing?")
     try:
-        return np.asarray(value, dtype=np.float64)
+        arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         raise _Failed(f"{what} should be a numpy array, got {_kind(value)}") from None
+    _note_precision(value)
+    return arr
 
 
 def _rows(k):
@@ -288,8 +293,8 @@ def check_lstm_step_backward(lstm_step_backward, strict=None):
         before = _snapshot(d_h_in, d_c_in, *cache_in, *P_in.values())
         _call(fn, d_h_in, d_c_in, cache_in, P_in)
         if not _unchanged(before, [d_h_in, d_c_in, *cache_in, *P_in.values()]):
-            raise _Failed("lstm_step_backward changed d_h, d_c, the cache or P in place: compute new arrays "
-                          "(d_c = d_c + ..., not d_c += ...)")
+            raise _Failed(f"{_shown_name(fn, 'lstm_step_backward')} changed d_h, d_c, the cache or P in place: "
+                          "compute new arrays (d_c = d_c + ..., not d_c += ...)")
 
     def after():
         return "cell" in forms, ("it returns ((d_h_prev, d_c_prev), grads), the cell's form: the cells below use "
@@ -461,7 +466,8 @@ def check_gru_step_backward(gru_step_backward, strict=None):
         before = _snapshot(d_h_in, *cache_in, *P_in.values())
         _call(fn, d_h_in, cache_in, P_in)
         if not _unchanged(before, [d_h_in, *cache_in, *P_in.values()]):
-            raise _Failed("gru_step_backward changed d_h, the cache or P in place: compute new arrays")
+            raise _Failed(f"{_shown_name(fn, 'gru_step_backward')} changed d_h, the cache or P in place: "
+                          "compute new arrays")
 
     def after():
         return "cell" in forms, ("it returns ((d_h_prev,), grads), the cell's form: the cells below use rnn_lib's "

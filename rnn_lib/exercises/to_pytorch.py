@@ -11,7 +11,7 @@ import numpy as np
 
 from ..cells import GRUCell, LSTMCell
 from ..torch_bridge import TORCH_STATE_KEYS, torch_state_dict
-from ._core import CHECKER_OF, REFERENCES, _Failed, _call, _kind, _run, _snapshot, _unchanged
+from ._core import CHECKER_OF, REFERENCES, _Failed, _call, _kind, _run, _shown_name, _snapshot, _unchanged
 from .lstm_gru import _as_array, _block_order, _near, _tolerance
 
 V_CASE, H_CASE, O_CASE = 5, 3, 2  # (4H, V) = (12, 5) and (4H, H) = (12, 3): a transpose or a swap shows
@@ -125,7 +125,8 @@ def check_to_torch_state(to_torch_state, strict=None):
     not transposed, input and hidden not swapped, the gate blocks in PyTorch's order i, f, g, o /
     r, z, n, the biases as vectors whose sum is ours, the GRU's candidate biases each in its place);
     ``params`` unchanged. Every equivalent split of the biases passes (any split for the vanilla
-    cell and the LSTM, and for the GRU's r and z rows); float32 arrays pass with float32's tolerance.
+    cell and the LSTM, and for the GRU's r and z rows); float32 arrays pass with float32's tolerance, and
+    ``use(to_torch_state)`` then gives the library's float64 version (the cells below compare to 1e-10).
     """
     def answer(fn, cell, seed):
         params = _case(cell, seed)
@@ -149,7 +150,8 @@ def check_to_torch_state(to_torch_state, strict=None):
             before = _snapshot(*params.values())
             _call(fn, cell, params)
             if not _unchanged(before, params.values()):
-                _fail(cell, "to_torch_state changed params in place: copy or reshape, leave the model's weights alone")
+                _fail(cell, f"{_shown_name(fn, 'to_torch_state')} changed params in place: copy or reshape, leave "
+                            "the model's weights alone")
 
     return _run("to_torch_state", to_torch_state,
                 [returns, layout("lstm", 91), layout("gru", 92), layout("rnn", 93), in_place],

@@ -4,7 +4,7 @@ import copy
 
 import numpy as np
 
-from ._core import CHECKER_OF, REFERENCES, _Failed, _call, _kind, _run
+from ._core import CHECKER_OF, REFERENCES, _Failed, _call, _kind, _run, _shown_name
 
 #: The three accuracies of each candidate, as the notebook's table holds them.
 SETS = ("train", "validation", "test")
@@ -187,7 +187,8 @@ def check_choose_setting(choose_setting, strict=None):
         given = copy.deepcopy(table)
         _call(fn, given)
         if given != table or list(given) != list(table):
-            raise _Failed("choose_setting changed scores: read it, don't modify it (no pop, del or sort in place)")
+            raise _Failed(f"{_shown_name(fn, 'choose_setting')} changed scores: read it, don't modify it (no pop, "
+                          "del or sort in place)")
 
     return _run("choose_setting", choose_setting, [returns, validation, ties, any_order, unchanged],
                 reference_choose_setting, strict, after)
