@@ -607,6 +607,23 @@ def test_a_missing_return_is_named():
                            f"got None (is a `return` missing?) {_BELOW}")
 
 
+def test_a_returned_value_is_shown_on_one_short_line():
+    class Odd:
+        def __repr__(self):
+            raise RuntimeError("no repr")
+
+    assert ex._core._short(Odd()) == "a Odd"
+    assert ex._core._short(np.zeros((3, 2))) == "array([[0., 0.], [0., 0.], [0., 0.]])"
+    long = ex._core._short("x" * 500)
+    assert len(long) == ex._core.MAX_MESSAGE and long.endswith("…")
+
+    def choose_setting(scores):
+        return "\n".join(map(str, scores))
+
+    line = ex.check_choose_setting(choose_setting).line
+    assert "\n" not in line and line.startswith("❌ choose_setting: returned '32\\n128\\n8")
+
+
 def test_not_a_function():
     assert ex.check_bptt(None, strict=False).line == "❌ bptt: expected your function, got None"
     line = ex.check_bptt(np.zeros(3), strict=False).line
@@ -917,6 +934,9 @@ VARIANTS = [
         loss="p = np.exp(y - y.max()); p = p / p.sum(); l = -np.log(p[targets[i], 0]); "
              "d_y = p.copy(); d_y[targets[i]] -= 1",
         step="LEARN_RATE * np.clip(grads[name], -CLIP, CLIP)"), "passed", "✅ train_epoch: all 5 checks passed"),
+    (ex.check_train_epoch, "an array for the accuracy", "def train_epoch(model, inputs, targets, rng):\n"
+     "    return 0.5, np.zeros((3, 2))", "failed",
+     "should return two numbers (mean loss, accuracy), got (0.5, array([[0., 0.], [0., 0.], [0., 0.]]))"),
     (ex.check_train_epoch, "endless loop", "def train_epoch(model, inputs, targets, rng):\n"
      "    i = 0\n    while i < len(inputs):\n        model.forward(inputs[i])\n    return 0.0, 0.0", "timeout",
      "took longer than 0.5 s — is there a loop that never ends?"),

@@ -96,6 +96,11 @@ def choose_returns_row(scores):
     return scores[choose_max_sorted(scores)]
 
 
+def choose_returns_columns(scores):  # every setting and its accuracy: a (6, 1) array's repr spans lines
+    settings = sorted(scores)
+    return settings, np.array([scores[s]["validation"] for s in settings])[:, None]
+
+
 def choose_no_return(scores):
     choose_max_sorted(scores)
 
@@ -160,6 +165,8 @@ VARIANTS = [
     (choose_on_everything, "failed", "chose 32, not 16: the best sum of the three accuracies"),
     (choose_returns_score, "failed", "returned 0.8, an accuracy: return the setting itself"),
     (choose_returns_row, "failed", "returned a row of accuracies: return its setting"),
+    (choose_returns_columns, "failed", "returned ([4, 8, 16, 32, 64, 128], array([[0.6 ], [0.78], [0.8 ], [0.75], "
+                                       "[0.5 ], [0.7 ]])) (a tuple), not one of the settings"),
     (choose_no_return, "failed", "returned None — is a `return` missing?"),
     (choose_dict_order, "failed", "depends on the order the dict was filled in (you chose"),
     (choose_largest_tie, "failed", "you chose the largest, 0.05: take the smallest tied setting, 0.005"),

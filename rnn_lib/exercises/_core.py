@@ -277,7 +277,7 @@ def _run(name, fn, checks, reference, strict, after=None, notebook_name=None):
             except _NotWrittenYet:
                 status, message, n_passed = "not written", "not written yet", i
             except _Failed as failure:
-                status, message, n_passed = "failed", failure.args[0], i
+                status, message, n_passed = "failed", " ".join(str(failure.args[0]).split("\n")), i
             except _LearnerRaised as raised:
                 status, message, n_passed = "error", _describe_exception(raised.args[0]), i
             except _TookTooLong:
@@ -307,6 +307,15 @@ def _run(name, fn, checks, reference, strict, after=None, notebook_name=None):
 
 # --------------------------------------------------------------------------------------------------
 # Comparing answers
+
+
+def _short(value):
+    """``repr(value)`` on one line, cut to ``MAX_MESSAGE`` characters (a returned array or long text stays short)."""
+    try:
+        text = " ".join(repr(value).split())
+    except Exception:  # the learner's object cannot show itself
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE - 1] + "…"
 
 
 def _kind(value, returned=True):

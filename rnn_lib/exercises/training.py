@@ -5,7 +5,7 @@ import numpy as np
 from ..losses import softmax_cross_entropy
 from ..model import PARAM_NAMES, RNN
 from ..optim import CLIP, LEARN_RATE, sgd_step
-from ._core import CHECKER_OF, REFERENCES, _PRECISION, _Failed, _call, _close, _eps, _kind, _run
+from ._core import CHECKER_OF, REFERENCES, _PRECISION, _Failed, _call, _close, _eps, _kind, _run, _short
 from .forward_pass import _columns
 
 
@@ -94,7 +94,7 @@ def check_train_epoch(train_epoch, strict=None):
             loss, acc = (np.asarray(v) if getattr(v, "dtype", None) == np.float32 else np.float64(float(v))
                          for v in value)
         except (TypeError, ValueError):
-            raise _Failed(f"should return two numbers (mean loss, accuracy), got {value!r}") from None
+            raise _Failed(f"should return two numbers (mean loss, accuracy), got {_short(value)}") from None
         if np.float32 in (loss.dtype, acc.dtype):  # computed in float32: compare at that precision
             _PRECISION["low"] = True
         return m, loss, acc

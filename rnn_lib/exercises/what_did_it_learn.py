@@ -4,7 +4,7 @@ import copy
 
 import numpy as np
 
-from ._core import CHECKER_OF, REFERENCES, _Failed, _call, _kind, _run, _shown_name
+from ._core import CHECKER_OF, REFERENCES, _Failed, _call, _kind, _run, _short, _shown_name
 
 #: The three accuracies of each candidate, as the notebook's table holds them.
 SETS = ("train", "validation", "test")
@@ -62,7 +62,7 @@ def _as_setting(value, table):
     if isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and float(value) in scores:
         raise _Failed(f"returned {float(value)!r}, an accuracy: return the setting itself (the key of scores), "
                       "not its score")
-    raise _Failed(f"returned {value!r} ({_kind(value)}), not one of the settings {sorted(table)}: return a key "
+    raise _Failed(f"returned {_short(value)} ({_kind(value)}), not one of the settings {sorted(table)}: return a key "
                   "of scores")
 
 
