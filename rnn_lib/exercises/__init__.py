@@ -24,7 +24,9 @@ during the learner's code gets "⏹ ... interrupted". Answers are compared with 
 their precision: a right float32 answer passes, and the cells below then use the library's float64 version.
 
 ``strict=True``, or ``RNN_LIB_STRICT=1`` in the environment, makes every result other than a pass
-raise ``AssertionError`` with the same line (for CI); ``strict=False`` never raises.
+(a timeout or an interruption included) raise ``CheckFailed``, an ``AssertionError``, with the same
+line (for CI); so does grading mode, while nbgrader executes the notebook (``NBGRADER_EXECUTION``
+``autograde`` or ``validate``: the check cell gets no point). ``strict=False`` never raises.
 
 Cells after an exercise need its function even when the learner has not written it yet:
 ``use(fn)`` returns ``fn`` if its last check passed and the library's reference (same signature)
