@@ -34,8 +34,8 @@ ASSIGNMENT = "03_loss_and_gradients"
 RIGHT_LINE, ARTICLE_LINE = "d_h = model.Whh.T @ d_a", "d_h = model.Whh @ d_a"
 #: What a line adds until the learner's function passes: the cells below use the library's version.
 BELOW = "(the cells below use rnn_lib's version until this passes)"
-ARTICLE_VERDICT = ("❌ bptt: dL/dWhh wrong when Whh is not symmetric — is the hidden gradient passed back through Whh.T? "
-                   + BELOW)
+ARTICLE_VERDICT = ("❌ bptt: dL/dWhh wrong when Whh is not symmetric — is the hidden gradient passed back through "
+                   f"Whh.T? {BELOW}")
 
 needs_notebooks = pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks yet")
 

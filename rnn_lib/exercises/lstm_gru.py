@@ -42,7 +42,7 @@ def _near(a, b, tol):
 
 
 def _as_array(value, what):
-    """``value`` as a float64 array, or a failed check; a float32 answer is noted (the cells below use the library's)."""
+    """``value`` as a float64 array, or a failed check; a float32 answer is noted (the cells below use rnn_lib's)."""
     if value is None:
         raise _Failed(f"{what} is None — is a `return` missing?")
     try:
