@@ -840,7 +840,7 @@ VARIANTS = [
      "gave 2 indices, expected 3 ([4, 4, 2]): a repeated word gets its index each time — don't remove repeated "
      "words (no set: it drops them and loses the words' order) " + _BELOW),
     (ex.check_encode, "endless loop", "def encode(text, word_to_idx):\n    while True:\n        pass", "timeout",
-     "⏱ encode: took longer than"),
+     "⏱\ufe0f encode: took longer than"),
     # 02
     (ex.check_step_forward, "float32", "def step_forward(x, h_prev, Wxh, Whh, bh):\n" + "    " + _F32 +
      "    return np.tanh(Wxh.astype(f) @ x.astype(f) + Whh.astype(f) @ h_prev.astype(f) + bh.astype(f))",
@@ -1017,7 +1017,7 @@ def test_an_endless_loop_is_stopped_within_the_limit_and_the_alarm_restored(monk
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert result.status == "timeout" and not result
-    assert result.line == f"⏱ encode: took longer than 0.2 s — is there a loop that never ends? {_BELOW}"
+    assert result.line == f"⏱\ufe0f encode: took longer than 0.2 s — is there a loop that never ends? {_BELOW}"
     assert took < 2 and 25 < left <= 30
     assert ex.use(encode) is ex.reference_encode
 
@@ -1043,7 +1043,7 @@ def test_ctrl_c_in_the_learners_code_is_a_one_line_verdict():
 
     result = ex.check_bptt(bptt, strict=False)
     assert result.status == "interrupted" and not result
-    assert result.line == ("⏹ bptt: interrupted while your code ran (the cells below use rnn_lib's version until "
+    assert result.line == ("⏹\ufe0f bptt: interrupted while your code ran (the cells below use rnn_lib's version until "
                            "this passes)")
 
 

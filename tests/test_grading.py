@@ -210,8 +210,8 @@ def raises(*args):
 
 CHECKERS = [getattr(exercises, n) for n in sorted(exercises.__all__) if n.startswith("check_")]
 NOT_PASSED = [
-    (endless, "timeout", "⏱ endless: took longer than 0.1 s — is there a loop that never ends?"),
-    (interrupted, "interrupted", "⏹ interrupted: interrupted while your code ran"),
+    (endless, "timeout", "⏱\ufe0f endless: took longer than 0.1 s — is there a loop that never ends?"),
+    (interrupted, "interrupted", "⏹\ufe0f interrupted: interrupted while your code ran"),
     (raises, "error", f"❌ raises: your code raised ValueError: the learner's bug — at line "
                       f"{raises.__code__.co_firstlineno + 1} of raises(): raise ValueError(\"the learner's bug\")"),
 ]

@@ -19,8 +19,8 @@ The learner never sees a traceback: an exception raised inside their code become
 the exception and the line of their code that raised it. A function that raises ``NotWritten``
 (or any ``NotImplementedError``, as nbgrader's templates do) is "not written yet". Every call of
 the learner's function has a time limit (``_core.TIME_LIMIT``, 5 s, in the main thread where
-``signal.setitimer`` exists): a loop that never ends gets "⏱ ... took longer than 5 s", and Ctrl-C
-during the learner's code gets "⏹ ... interrupted". Answers are compared with a tolerance fit for
+``signal.setitimer`` exists): a loop that never ends gets "⏱️ ... took longer than 5 s", and Ctrl-C
+during the learner's code gets "⏹️ ... interrupted". Answers are compared with a tolerance fit for
 their precision: a right float32 answer passes, and the cells below then use the library's float64 version.
 
 ``strict=True``, or ``RNN_LIB_STRICT=1`` in the environment, makes every result other than a pass

@@ -47,8 +47,8 @@ class CheckResult:
         function: the learner's function if every check passed, else the library's reference.
     """
 
-    ICONS = {"passed": "✅", "failed": "❌", "error": "❌", "not written": "⏳", "timeout": "⏱",
-             "interrupted": "⏹"}
+    ICONS = {"passed": "✅", "failed": "❌", "error": "❌", "not written": "⏳", "timeout": "⏱\ufe0f",
+             "interrupted": "⏹\ufe0f"}
 
     def __init__(self, name, status, message, n_checks, n_passed, function, exercise=None):
         self.name, self.status, self.n_checks, self.n_passed = name, status, n_checks, n_passed
