@@ -83,4 +83,7 @@ def _root_conftest():
     return module
 
 
-notebook_needs_torch = _root_conftest().notebook_needs_torch
+_CONFTEST = _root_conftest()
+notebook_needs_torch = _CONFTEST.notebook_needs_torch
+#: The one-line reason a test that needs PyTorch gives where it is missing (as ``conftest.py`` skips them).
+TORCH_REASON = f"this test {_CONFTEST.TORCH_MISSING}"

@@ -22,6 +22,7 @@ from rnn_lib import CLIP, LEARN_RATE, PARAM_NAMES, numerical_gradient, softmax, 
 from rnn_lib import exercises as ex
 from rnn_lib.exercises import preprocessing, training
 from rnn_lib.article import backward_without_transpose
+from helpers import TORCH_REASON
 
 #: What a line adds until the learner's function passes: the cells below use the library's version.
 _BELOW = "(the cells below use rnn_lib's version until this passes)"
@@ -743,7 +744,7 @@ def test_the_many_to_many_reference_matches_finite_differences():
 
 @pytest.mark.torch
 def test_the_many_to_many_reference_matches_torch_autograd():
-    torch = pytest.importorskip("torch", reason="PyTorch is not installed (optional: pip install -e '.[torch]')")
+    torch = pytest.importorskip("torch", reason=TORCH_REASON)
     model, xs, targets = _many_to_many_case(seed=8, T=5)
     model.forward(xs)
     hs = model.last_hs

@@ -16,6 +16,7 @@ from rnn_lib import CharLM, numerical_gradient, rel_error
 from rnn_lib import exercises as ex
 from rnn_lib.exercises import language_model as lm_ex
 from rnn_lib.lm import pad_names
+from helpers import TORCH_REASON
 
 #: What a line adds until the learner's function passes: the cells below use the library's version.
 BELOW = "(the cells below use rnn_lib's version until this passes)"
@@ -462,7 +463,7 @@ def test_the_masked_loss_reference_is_the_library_loss_per_real_character():
 
 @pytest.mark.torch
 def test_the_masked_loss_reference_matches_torch_autograd():
-    torch = pytest.importorskip("torch", reason="PyTorch is not installed (optional: pip install -e '.[torch]')")
+    torch = pytest.importorskip("torch", reason=TORCH_REASON)
     ys, targets, mask = lm_ex._mask_case(63, T=6, V=7, B=3, lengths=[6, 3, 1])
     L, d_ys = ex.reference_masked_loss(ys, targets, mask)
     y = torch.tensor(ys, dtype=torch.float64, requires_grad=True)

@@ -13,6 +13,7 @@ import pytest
 from rnn_lib import exercises as ex
 from rnn_lib.cells import GRUCell, LSTMCell
 from rnn_lib.exercises import lstm_gru
+from helpers import TORCH_REASON
 
 #: What a line adds until the learner's function passes: the cells below use the library's version.
 BELOW = "(the cells below use rnn_lib's version until this passes)"
@@ -488,7 +489,7 @@ def test_the_tolerance_fits_the_dtype():
 @pytest.mark.torch
 @pytest.mark.parametrize("kind", ["lstm", "gru"])
 def test_the_references_agree_with_pytorchs_autograd(kind):
-    torch = pytest.importorskip("torch", reason="PyTorch is not installed (optional: pip install -e '.[torch]')")
+    torch = pytest.importorskip("torch", reason=TORCH_REASON)
     if kind == "lstm":
         d_h, d_c, cache, P = lstm_gru._lstm_case(5)
         module = torch.nn.LSTMCell(lstm_gru.V_CASE, lstm_gru.H_CASE, dtype=torch.float64)

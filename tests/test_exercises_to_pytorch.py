@@ -17,6 +17,7 @@ from rnn_lib.cells import CELLS
 from rnn_lib.exercises import to_pytorch
 from rnn_lib.exercises._core import _Failed
 from rnn_lib.torch_bridge import TORCH_STATE_KEYS, torch_state_dict
+from helpers import TORCH_REASON
 
 # --------------------------------------------------------------------------------------------------
 # Learners' answers
@@ -324,7 +325,7 @@ def test_the_checker_passes_exactly_the_answers_that_compute_our_network(fn, cel
                          ids=lambda f: f.__name__)
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_loaded_into_pytorch_it_gives_our_outputs_exactly_when_it_passes(fn, cell):
-    torch = pytest.importorskip("torch", reason="PyTorch is not installed (optional: pip install -e '.[torch]')")
+    torch = pytest.importorskip("torch", reason=TORCH_REASON)
     model = _model(cell)
     module, _ = model.to_torch()
     for key, value in torch_state_dict(cell, model.params).items():  # the reference is what to_torch copied

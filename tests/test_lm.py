@@ -11,6 +11,7 @@ from rnn_lib.baselines import Bigram
 from rnn_lib.lm import ALPHABET, Names, evaluate_lm, pad_names, stream_batches, tbptt_epoch, train_lm
 from rnn_lib.optim import Adam
 from rnn_lib.serialization import ModelFileError, load_lm, save_lm
+from helpers import TORCH_REASON
 
 CELLS = ("rnn", "lstm", "gru")
 
@@ -59,7 +60,7 @@ def test_a_wrong_gradient_fails_the_check():
 
 # --- gradients: PyTorch autograd, an independent oracle -----------------------------------------
 def torch_loss_and_grads(model, inputs, targets, mask):
-    torch = pytest.importorskip("torch", reason="PyTorch is not installed (optional: pip install -e '.[torch]')")
+    torch = pytest.importorskip("torch", reason=TORCH_REASON)
     V, H = model.input_size, model.hidden_size
     rnn = torch.nn.RNN(V, H, nonlinearity="tanh", bias=True, dtype=torch.float64)
     with torch.no_grad():
@@ -269,7 +270,7 @@ def test_a_language_model_file_is_not_a_classifier_and_back(tmp_path):
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
 @pytest.mark.parametrize("masked", [False, True])
 def test_gated_cells_match_pytorch_autograd_through_to_torch(cell, masked):
-    torch = pytest.importorskip("torch", reason="PyTorch is not installed (optional: pip install -e '.[torch]')")
+    torch = pytest.importorskip("torch", reason=TORCH_REASON)
     model = small_model(cell, H=5, seed=7, scale=0.6)
     inputs, targets, mask = random_batch(10, 3, 6, seed=21, masked=masked)
     rnn, linear = rnn_lib.to_torch(model)  # batch_first: (B, T, V)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from rnn_lib.optim import Adam, clip_global_norm, clip_gradients
+from helpers import TORCH_REASON
 
 
 def test_element_wise_clipping_clips_each_entry_alone():
@@ -30,7 +31,7 @@ def test_global_norm_clipping_scales_everything_by_one_factor():
 
 @pytest.mark.torch
 def test_adam_makes_the_updates_of_torch_optim_adam():
-    torch = pytest.importorskip("torch", reason="PyTorch is not installed (optional: pip install -e '.[torch]')")
+    torch = pytest.importorskip("torch", reason=TORCH_REASON)
     rng = np.random.default_rng(0)
     flat = rng.standard_normal(7)
     theta = torch.tensor(flat.copy(), requires_grad=True)

@@ -9,9 +9,10 @@ import pytest
 
 import rnn_lib
 from rnn_lib import GRU, LSTM, RNN, from_torch, softmax_cross_entropy, to_torch
+from helpers import TORCH_REASON
 
 pytestmark = pytest.mark.torch  # CI runs these after installing PyTorch (.ci/run: pytest -m torch)
-torch = pytest.importorskip("torch", reason="PyTorch is not installed (optional: pip install -e '.[torch]')")
+torch = pytest.importorskip("torch", reason=TORCH_REASON)
 
 CLASSES = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
 

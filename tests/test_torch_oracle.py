@@ -5,10 +5,10 @@ import pytest
 
 from rnn_lib import softmax_cross_entropy
 
-from helpers import random_model
+from helpers import TORCH_REASON, random_model
 
 pytestmark = pytest.mark.torch
-torch = pytest.importorskip("torch", reason="PyTorch is not installed (optional: pip install -e '.[torch]')")
+torch = pytest.importorskip("torch", reason=TORCH_REASON)
 
 
 def torch_forward_backward(model, inputs, target, h0):
