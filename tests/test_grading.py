@@ -319,8 +319,10 @@ def test_autograde_scores_solved_blank_and_buggy_submissions(course, capsys):
     _submit(course, "solved", answered())
     _submit(course, "blank", release)
     _submit(course, "article_bug", answered(bug=True))
-    _nbgrader(course, "autograde", ASSIGNMENT)
+    log = _nbgrader(course, "autograde", ASSIGNMENT)
     _nbgrader(course, "generate_feedback", ASSIGNMENT)
+    # a passing check is display data under nbgrader, so nbgrader finds no value to read as partial credit
+    assert "cannot be converted to a float" not in log
 
     points = float(len(checks))  # one point per exercise
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
@@ -347,3 +349,7 @@ def test_autograde_scores_solved_blank_and_buggy_submissions(course, capsys):
         assert _error_lines(feedback) == lines, name
         page = re.sub(r"<style.*?</style>", "", feedback, flags=re.DOTALL)  # its CSS names a "Generic.Traceback" colour
         assert "Traceback" not in page and "CheckFailed" not in page, name
+        shown = [o for c in graded["cells"] if c["metadata"].get("nbgrader", {}).get("grade") for o in c["outputs"]
+                 if o["output_type"] != "error"]
+        assert all(o["output_type"] == "display_data" and "".join(o["data"]["text/plain"]).startswith("✅")
+                   for o in shown), name

@@ -246,11 +246,29 @@ class CheckFailed(AssertionError):
         return [str(self)]
 
 
+class GradedCheckResult(CheckResult):
+    """A ``CheckResult`` made while nbgrader executes the notebook: shown as display data, not as the cell's value.
+
+    nbgrader reads the value of a test cell (an ``execute_result``) as partial credit when it is a number,
+    and warns for every other value; a line shown as display data is what it expects of a passing test.
+    """
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display({"text/plain": self.line, "text/html": self._repr_html_()}, raw=True)
+
+
+def _grading():
+    """Whether nbgrader is executing the notebook (``autograde`` or ``validate``)."""
+    return os.environ.get(GRADING_ENV, "").strip().lower() in GRADING_MODES
+
+
 def _strict(strict):
     """``strict`` if given; else whether ``RNN_LIB_STRICT`` is set or nbgrader is executing the notebook."""
     if strict is not None:
         return bool(strict)
-    if os.environ.get(GRADING_ENV, "").strip().lower() in GRADING_MODES:
+    if _grading():
         return True
     return os.environ.get(STRICT_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
@@ -297,7 +315,7 @@ def _run(name, fn, checks, reference, strict, after=None, notebook_name=None):
             function, message = reference, f"{message} ({note})"
     elif callable(fn):
         message = f"{message} (the cells below use rnn_lib's version until this passes)"
-    result = CheckResult(name, status, message, n, n_passed, function, exercise)
+    result = (GradedCheckResult if _grading() else CheckResult)(name, status, message, n, n_passed, function, exercise)
     if callable(fn) and _weakrefable(fn):
         _LAST_RESULTS[fn] = result
     if status != "passed" and _strict(strict):
