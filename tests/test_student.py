@@ -192,6 +192,8 @@ def test_a_course_student_version_has_no_solution_text(course_student_versions, 
             if len(line.strip()) >= 25 and not line.strip().startswith(("#", '"""')):
                 assert line.strip() not in everything, f"{NOTEBOOKS[index].name}: solution line left: {line.strip()}"
     assert "### BEGIN SOLUTION" not in code and "### END SOLUTION" not in code
+    # the learners' text never speaks of the instructors' version ("in this version the solution ...")
+    assert "make student" not in everything and "this version" not in everything, NOTEBOOKS[index].name
 
 
 def _runs_with_every_check_not_written_yet(course_student_versions, index, monkeypatch):
