@@ -147,6 +147,10 @@ def check_masked_loss(masked_loss, strict=None):
         value = _call(fn, ys.copy(), targets.copy(), mask.copy())
         if isinstance(value, (tuple, list)):
             sizes.add(len(value))
+            if len(value) == 3 and all(isinstance(v, np.ndarray) and v.shape == ys.shape for v in value[1:]):
+                second, third = (np.abs(v.sum(axis=1) - 1).max() for v in value[1:])
+                if second > 0.5 and third < 1e-4:  # the third sums to 1 over the characters: it is p
+                    raise _Failed("it returns (L, d_ys, p): the order is (L, d_ys), or (L, p, d_ys)")
         L, d_ys = _loss_answer(value)
         T, V, B = ys.shape
         d_ys = np.asarray(d_ys) if isinstance(d_ys, np.ndarray) else _array(d_ys, "d_ys")
@@ -169,6 +173,11 @@ def check_masked_loss(masked_loss, strict=None):
         for wrong_L, _, hint in _loss_mistakes(*case):
             if _near(L, wrong_L) and not _near(wrong_L, ref_L):
                 raise _Failed(f"L wrong {what} — {hint}")
+        off = abs(float(L) - ref_L) / max(abs(ref_L), 1e-300)
+        if off < 1e-4:  # the same as printed with a few digits: say how far
+            raise _Failed(f"L = {float(L):.10g} {what}, expected {ref_L:.10g}, off by a relative {off:.1g}: is an "
+                          "epsilon added inside the log (np.log(p + 1e-8))? Take the log of p as it is: it is never "
+                          "0 once the max is subtracted")
         raise _Failed(f"L = {float(L):.4f} {what}, expected {ref_L:.4f}: the mean of -ln p[target] over the steps "
                       "where mask = 1")
 
@@ -214,6 +223,16 @@ def check_masked_loss(masked_loss, strict=None):
         if not (_near(L, ref_L) and _near(d_ys, ref_d)):
             raise _Failed(f"wrong for scores near 1000 (L should be {ref_L:.4f}): subtract "
                           "ys.max(axis=1, keepdims=True) before np.exp")
+        mixed = _mask_case(63, T=3, V=4, B=2, lengths=[3, 2], scale=3.0)  # some steps' scores near 1000, others near 0
+        mixed[0][0, :, 0] += 1000.0
+        mixed[0][1, :, 1] += 1000.0
+        L, d_ys = answer(fn, mixed)
+        ref_L, ref_d = reference_masked_loss(*mixed)
+        if not (_near(L, ref_L) and _near(d_ys, ref_d)):
+            finite = np.isfinite(float(L)) and np.all(np.isfinite(np.asarray(d_ys, dtype=np.float64)))
+            raise _Failed(("not finite" if not finite else "wrong") + " when some steps' scores are near 1000 and "
+                          "others near 0: subtract the max over the V characters of each step and name, "
+                          "ys.max(axis=1, keepdims=True), not one max of the whole array")
 
     def unchanged(fn):
         ys, targets, mask = padded
@@ -379,6 +398,10 @@ def check_sample_next(sample_next, strict=None):
         distribution(fn, _Y, 1.0, 74, "wrong at temperature 1")
 
     def temperatures(fn):
+        greedy, _ = draws(fn, _Y, 0.5, 79, n=100)  # a right sampler gives another index about once in 6 draws
+        if np.all(greedy == np.argmax(_Y)):
+            raise _Failed("at temperature 0.5 it always returns the most likely index: sample at every "
+                          "temperature, from softmax(y / temperature) with rng.choice")
         for T, seed in ((0.5, 75), (2.0, 76)):
             distribution(fn, _Y, T, seed, f"wrong at temperature {T}")
 
