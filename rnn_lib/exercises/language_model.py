@@ -136,7 +136,8 @@ def check_masked_loss(masked_loss, strict=None):
     Checks, in order: it returns one number and a (T, V, B) gradient; with no padding, L (the
     softmax over axis 1, the mean not the sum, not divided by B) and d_ys; with padding, L (the
     mask, divided by mask.sum(), not by T * B or B, not a mean of the names' means) and d_ys (masked
-    too, divided as L); scores near 1000 stay finite; its arguments are not changed. A right
+    too, divided as L); scores near 1000 stay finite, also when only some steps' are (the max is
+    taken per step and name); its arguments are not changed. A right
     ``(L, p, d_ys)`` passes, but ``use(masked_loss)`` then gives the library's ``(L, d_ys)``; so does
     a right answer in float32 (compared with float32's tolerance), the library's in float64.
     """
@@ -317,8 +318,8 @@ def check_sample_next(sample_next, strict=None):
     order: it returns an int in 0..V-1; it samples (not always the most likely index); it draws
     with the ``rng`` it is given (np.random's and random's global state untouched, the same seed
     gives the same draws, another seed others); at temperature 1 the draws follow softmax(y); at
-    0.5 and 2 they follow softmax(y / temperature) (not y * temperature, not p / temperature or
-    p**(1/temperature) left unnormalised); scores near 1000 work; y is not changed. Where the
+    0.5 not always the most likely index, and at 0.5 and 2 they follow softmax(y / temperature)
+    (not y * temperature, not p / temperature or p**(1/temperature) left unnormalised); scores near 1000 work; y is not changed. Where the
     function returns what ``rng.choice(..., p=p)`` drew, ``p`` itself is compared with
     softmax(y / temperature); otherwise the frequencies of 800 seeded draws are.
     """
