@@ -1063,3 +1063,21 @@ def test_a_right_epoch_runs_through_notebook_4s_comparison_with_the_library(vari
     lib_model, _, history = rnn_lib.fit(seed=rnn_lib.SEED, epochs=3)
     np.testing.assert_allclose(ours.flat, lib_model.flat, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(losses, history.train_loss, rtol=1e-12)
+
+
+def test_a_compiled_modules_relative_file_is_not_the_learners():
+    """numpy's rng.choice raises in "numpy/random/_generator.pyx", a relative name: the line named is the learner's."""
+    from rnn_lib.exercises import _core
+
+    assert _core._is_library_file("numpy/random/_generator.pyx")
+    assert _core._is_library_file("numpy/random/mtrand.pyx") and _core._is_library_file("some/module.pxd")
+    assert _core._is_library_file(np.__file__) and _core._is_library_file(_core.__file__)
+    assert not _core._is_library_file(__file__) and not _core._is_library_file("<ipython-input-3-x>")
+
+    def sample_next_one_too_few(y, temperature, rng):
+        return rng.choice(len(y) - 1, p=np.exp(y) / np.exp(y).sum())
+
+    result = ex.check_sample_next(sample_next_one_too_few, strict=False)
+    line = sample_next_one_too_few.__code__.co_firstlineno + 1
+    assert result.status == "error" and "at line 884" not in result.line
+    assert f"at line {line} of sample_next_one_too_few(): return rng.choice(len(y) - 1," in result.line

@@ -175,6 +175,30 @@ def masked_loss_raises(ys, targets, mask):
     return p
 
 
+def _one_hot(ys, targets):
+    return np.arange(ys.shape[1])[None, :, None] == targets[:, None, :]
+
+
+def masked_loss_global_max(ys, targets, mask):  # one max for the whole array: 0 / 0 where scores differ by 1000
+    z = ys - ys.max()
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    hot, n = _one_hot(ys, targets), mask.sum()
+    return -(np.log((p * hot).sum(axis=1)) * mask).sum() / n, (p - hot) * mask[:, None, :] / n
+
+
+def masked_loss_log_epsilon(ys, targets, mask):  # np.log(p + 1e-8): off by a relative 1e-7
+    z = ys - ys.max(axis=1, keepdims=True)
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    hot, n = _one_hot(ys, targets), mask.sum()
+    return -(np.log((p * hot).sum(axis=1) + 1e-8) * mask).sum() / n, (p - hot) * mask[:, None, :] / n
+
+
+def masked_loss_p_last(ys, targets, mask):  # (L, d_ys, p)
+    L, d_ys = masked_loss(ys, targets, mask)
+    z = ys - ys.max(axis=1, keepdims=True)
+    return L, d_ys, np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+
+
 def masked_loss_not_written(ys, targets, mask):
     raise ex.NotWritten()
 
@@ -210,6 +234,12 @@ MASKED = [
     (masked_loss_batch_major, "failed", "d_ys has shape (3, 2, 5), expected (3, 5, 2): dL/dys has the shape of ys"),
     (masked_loss_raises, "error", "your code raised ValueError: operands could not be broadcast"),
     (masked_loss_not_written, "not written", "not written yet"),
+    (masked_loss_global_max, "failed", "not finite when some steps' scores are near 1000 and others near 0: subtract "
+                                       "the max over the V characters of each step and name, ys.max(axis=1, "
+                                       "keepdims=True)"),
+    (masked_loss_log_epsilon, "failed", "L = 2.804651776 with no padding (mask all 1), expected 2.804652153, off by a "
+                                        "relative 1e-07: is an epsilon added inside the log"),
+    (masked_loss_p_last, "failed", "it returns (L, d_ys, p): the order is (L, d_ys), or (L, p, d_ys)"),
 ]
 
 
@@ -263,6 +293,16 @@ def sample_next_multinomial(y, temperature, rng):
 def _softmax(z):
     e = np.exp(z - z.max())
     return e / e.sum()
+
+
+def sample_next_greedy_when_cold(y, temperature, rng):  # argmax below temperature 1
+    if temperature < 1:
+        return int(np.argmax(y))
+    return rng.choice(len(y), p=_softmax(y / temperature))
+
+
+def sample_next_one_too_few(y, temperature, rng):  # numpy raises inside its compiled rng.choice
+    return rng.choice(len(y) - 1, p=_softmax(y / temperature))
 
 
 def sample_next_p_over_t(y, temperature, rng):
@@ -365,6 +405,11 @@ SAMPLE = [
     (sample_next_returns_char, "failed", "should return the index drawn (an int), got a str"),
     (sample_next_raises, "error", "your code raised ValueError: can only convert an array of size 1"),
     (sample_next_not_written, "not written", "not written yet"),
+    (sample_next_greedy_when_cold, "failed", "at temperature 0.5 it always returns the most likely index: sample at "
+                                             "every temperature"),
+    (sample_next_one_too_few, "error", "your code raised ValueError: a and p must have same size — at line "
+                                       f"{sample_next_one_too_few.__code__.co_firstlineno + 1} of "
+                                       "sample_next_one_too_few(): return rng.choice(len(y) - 1,"),
 ]
 
 TABLE = [(ex.check_masked_loss, *v) for v in MASKED] + [(ex.check_sample_next, *v) for v in SAMPLE]

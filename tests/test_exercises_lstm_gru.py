@@ -133,6 +133,24 @@ def lstm_bh_zero(*a):
     return _lstm(*a, bh=False)
 
 
+def lstm_bx_zero(d_h, d_c, cache, P):  # dL/dbh right, dL/dbx zeros: not a gate's mistake
+    d_h_prev, d_c_prev, grads = lstm_step_backward(d_h, d_c, cache, P)
+    grads["bx"] = np.zeros_like(grads["bh"])
+    return d_h_prev, d_c_prev, grads
+
+
+def lstm_bias_halves(d_h, d_c, cache, P):  # "one bias would do": da shared between the two
+    d_h_prev, d_c_prev, grads = lstm_step_backward(d_h, d_c, cache, P)
+    grads["bx"] = grads["bh"] = grads["bx"] / 2
+    return d_h_prev, d_c_prev, grads
+
+
+def lstm_bx_doubled(d_h, d_c, cache, P):  # dL/dbx alone wrong, in no modelled way
+    d_h_prev, d_c_prev, grads = lstm_step_backward(d_h, d_c, cache, P)
+    grads["bx"] = 2 * grads["bx"]
+    return d_h_prev, d_c_prev, grads
+
+
 def lstm_flat_grads(d_h, d_c, cache, P):
     d_h_prev, d_c_prev, grads = lstm_step_backward(d_h, d_c, cache, P)
     return d_h_prev, d_c_prev, {**grads, "bx": grads["bx"].ravel()}
@@ -220,6 +238,32 @@ def gru_reset_on_input_xn(*a):  # ... and its gradient from x's term as well
     return _gru(*a, reset_side="input", reset_grad="xn")
 
 
+def gru_bx_like_bh(d_h, cache, P):
+    d_h_prev, grads = gru_step_backward(d_h, cache, P)
+    grads["bx"] = grads["bh"].copy()
+    return d_h_prev, grads
+
+
+def gru_bx_zero(d_h, cache, P):
+    d_h_prev, grads = gru_step_backward(d_h, cache, P)
+    grads["bx"] = np.zeros_like(grads["bh"])
+    return d_h_prev, grads
+
+
+def gru_d_z_sign(d_h, cache, P):  # d_z = d_h * (n - h_prev), the rest right
+    x, h_prev, r, z, n, hn = cache
+    d_h_prev, grads = gru_step_backward(d_h, cache, P)
+    H = h_prev.shape[0]
+    d_az = d_h * (n - h_prev) * z * (1 - z)
+    old = grads["bx"][H:2 * H].copy()
+    for name in ("bx", "bh"):
+        grads[name] = grads[name].copy()
+        grads[name][H:2 * H] = d_az
+    grads["Wx"] = grads["bx"] @ x.T
+    grads["Wh"] = grads["bh"] @ h_prev.T
+    return d_h_prev + P["Wh"][H:2 * H].T @ (d_az - old), grads
+
+
 def gru_z_swapped(*a):
     return _gru(*a, z_swapped=True)
 
@@ -296,6 +340,12 @@ WRONG = [
     (LSTM, lstm_bh_zero, "dL/dbh is zeros: bx and bh are added in the same sum"),
     (LSTM, lstm_changes_d_c, "lstm_changes_d_c changed d_h, d_c, the cache or P in place"),
     (LSTM, lstm_flat_grads, "grads['bx'] has shape (12,), expected (12, 1)"),
+    (LSTM, lstm_bx_zero, "dL/dbx is zeros: bx and bh are added in the same sum, so each gets the gradient da"),
+    (LSTM, lstm_bias_halves, "dL/dbx and dL/dbh are each half of da"),
+    (LSTM, lstm_bx_doubled, "dL/dbx is wrong while dL/dbh is right"),
+    (GRU, gru_bx_like_bh, "dL/dbx's candidate rows are r * d_an, as dL/dbh's: b_in sits outside the reset gate"),
+    (GRU, gru_bx_zero, "dL/dbx is zeros: bx is added to Wx @ x"),
+    (GRU, gru_d_z_sign, "d_z has the wrong sign: h_t = (1 - z) * n + z * h_prev, so d_z = d_h * (h_prev - n)"),
     (GRU, gru_reset_on_input, "the reset gate is applied on the input side"),
     (GRU, gru_reset_on_input_xn, "the reset gate is applied on the input side"),
     (GRU, gru_z_swapped, "z and 1 - z are swapped"),

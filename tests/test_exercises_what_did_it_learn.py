@@ -142,6 +142,64 @@ def choose_raises(scores):
     return max(scores, key=lambda s: scores[s]["valid"])  # the key is "validation"
 
 
+def choose_tie_lowest_test(scores):
+    return max(sorted(scores), key=lambda s: (scores[s]["validation"], -scores[s]["test"]))
+
+
+def choose_tie_lowest_train(scores):  # "the least overfit of the tied"
+    return max(sorted(scores), key=lambda s: (scores[s]["validation"], -scores[s]["train"]))
+
+
+def choose_tie_smallest_gap(scores):
+    return min(sorted(scores), key=lambda s: (-scores[s]["validation"], scores[s]["train"] - scores[s]["validation"]))
+
+
+def choose_minus_tiny_test(scores):
+    return max(sorted(scores), key=lambda s: scores[s]["validation"] - 1e-3 * scores[s]["test"])
+
+
+def choose_rounded(scores):
+    return max(sorted(scores), key=lambda s: round(scores[s]["validation"], 1))
+
+
+def choose_minus_gap(scores):  # validation - (train - validation)
+    return max(sorted(scores), key=lambda s: 2 * scores[s]["validation"] - scores[s]["train"])
+
+
+def choose_tie_second(scores):
+    top = max(r["validation"] for r in scores.values())
+    tied = sorted(s for s in scores if scores[s]["validation"] == top)
+    return tied[1] if len(tied) > 1 else tied[0]
+
+
+def choose_tie_median(scores):
+    top = max(r["validation"] for r in scores.values())
+    tied = sorted(s for s in scores if scores[s]["validation"] == top)
+    return tied[len(tied) // 2]
+
+
+def choose_right_but_reads_test(scores):  # the test accuracy is read, though it never changes the choice
+    return max(sorted(scores), key=lambda s: (scores[s]["validation"], 0 * scores[s]["test"]))
+
+
+def choose_ranked_list(scores):
+    return sorted(sorted(scores), key=lambda s: -scores[s]["validation"])
+
+
+def choose_top_two(scores):
+    return choose_ranked_list(scores)[:2]
+
+
+def choose_with_test_score(scores):
+    best = choose_max_sorted(scores)
+    return best, scores[best]["test"]
+
+
+def choose_as_list(scores):
+    best = choose_max_sorted(scores)
+    return [best, scores[best]["validation"]]
+
+
 def choose_not_written(scores):
     raise ex.NotWritten()
 
@@ -176,6 +234,23 @@ VARIANTS = [
     (choose_pops, "failed", "choose_pops changed scores: read it, don't modify it"),
     (choose_raises, "error", "your code raised KeyError: 'valid' — at line"),
     (choose_not_written, "not written", "not written yet"),
+    (choose_tie_lowest_test, "failed", "you chose 0.02: the test set must not break ties either — take the smallest"),
+    (choose_tie_lowest_train, "failed", "you chose 0.01: take the smallest tied setting, 0.005 — the training "
+                                        "accuracy must not break ties"),
+    (choose_tie_smallest_gap, "failed", "you chose 0.01: take the smallest tied setting, 0.005 — the training "
+                                        "accuracy must not break ties"),
+    (choose_minus_tiny_test, "failed", "you chose 0.02: the test set must not break ties either"),
+    (choose_rounded, "failed", "chose 8; the highest validation accuracy is 16's — compare the validation "
+                               "accuracies as they are (no rounding"),
+    (choose_minus_gap, "failed", "chose 8, not 16: your code reads scores[setting]['train'] — the training accuracy "
+                                 "must not choose either"),
+    (choose_tie_second, "failed", "and you chose 0.01: take the smallest tied setting, 0.005 (min of the tied"),
+    (choose_tie_median, "failed", "and you chose 0.02: take the smallest tied setting, 0.005 (min of the tied"),
+    (choose_right_but_reads_test, "failed", "it reads scores[setting]['test']: the test set must not choose anything"),
+    (choose_ranked_list, "failed", "returned [16, 8, 32, 128, 4, 64] (a list): return the setting itself"),
+    (choose_top_two, "failed", "returned [16, 8] (a list): return the setting itself"),
+    (choose_with_test_score, "failed", "returned (16, 0.65) (a tuple): return the setting itself"),
+    (choose_as_list, "failed", "returned [16, 0.8] (a list): return the setting itself"),
 ]
 
 
@@ -235,6 +310,13 @@ def test_the_cases_tell_each_slip_apart():
     among = {s: wdil._TIED[s] for s in tied}
     assert tied[0] == 0.005 and len({tied[0], wdil._best(among, lambda r: r["test"]),
                                      wdil._best(among, lambda r: r["train"]), tied[-1]}) == 4
+    for table in (wdil._TIED, wdil._TIED_SIZES):  # the answer is never the highest or lowest on train or test
+        top = max(r[1] for r in table.values())
+        tied = sorted(s for s, r in table.items() if r[1] == top)
+        assert len(tied) >= 3
+        for column in (0, 2):
+            ranked = sorted(tied, key=lambda s: table[s][column])
+            assert len({table[s][column] for s in tied}) == len(tied) and tied[0] not in (ranked[0], ranked[-1])
 
 
 def test_the_reference_reads_only_the_validation_accuracies():

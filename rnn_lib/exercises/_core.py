@@ -141,15 +141,30 @@ class _Alarm(BaseException):
 
 _LIB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # rnn_lib
 _SKIPPED_DIRS = tuple(os.path.join(os.path.abspath(p), "") for p in (
-    _LIB_DIR, os.path.dirname(np.__file__), sysconfig.get_paths()["stdlib"]))
+    _LIB_DIR, os.path.dirname(np.__file__), sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"],
+    sysconfig.get_paths()["platlib"]))
+#: Folders a compiled module's relative file name (numpy's "numpy/random/_generator.pyx") starts from.
+_PACKAGE_ROOTS = tuple(sorted({os.path.dirname(os.path.dirname(np.__file__)), sysconfig.get_paths()["purelib"],
+                               sysconfig.get_paths()["platlib"]}))
+
+
+def _is_library_file(filename):
+    """Whether a traceback frame's file is a library's (rnn_lib, numpy, the stdlib, anything installed,
+    a compiled module's source) rather than the learner's cell or file."""
+    if filename.startswith("<"):  # "<stdin>", "<string>", an IPython cell's name
+        return False
+    if filename.endswith((".pyx", ".pxd", ".pxi")):  # Cython's source of a compiled module
+        return True
+    if not os.path.isabs(filename) and any(os.path.exists(os.path.join(root, filename)) for root in _PACKAGE_ROOTS):
+        return True
+    return os.path.abspath(filename).startswith(_SKIPPED_DIRS) or "site-packages" in filename.split(os.sep)
 
 
 def _learner_frame(exc):
-    """The last frame of ``exc``'s traceback in the learner's code (not rnn_lib, numpy or the stdlib)."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    for frame in reversed(frames):
-        path = os.path.abspath(frame.filename) if not frame.filename.startswith("<") else frame.filename
-        if not path.startswith(_SKIPPED_DIRS):
+    """The last frame of ``exc``'s traceback in the learner's code (not rnn_lib, numpy, the stdlib or any
+    installed package)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if not _is_library_file(frame.filename):
             return frame
     return None
 

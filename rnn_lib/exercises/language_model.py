@@ -136,7 +136,8 @@ def check_masked_loss(masked_loss, strict=None):
     Checks, in order: it returns one number and a (T, V, B) gradient; with no padding, L (the
     softmax over axis 1, the mean not the sum, not divided by B) and d_ys; with padding, L (the
     mask, divided by mask.sum(), not by T * B or B, not a mean of the names' means) and d_ys (masked
-    too, divided as L); scores near 1000 stay finite; its arguments are not changed. A right
+    too, divided as L); scores near 1000 stay finite, also when only some steps' are (the max is
+    taken per step and name); its arguments are not changed. A right
     ``(L, p, d_ys)`` passes, but ``use(masked_loss)`` then gives the library's ``(L, d_ys)``; so does
     a right answer in float32 (compared with float32's tolerance), the library's in float64.
     """
@@ -147,6 +148,10 @@ def check_masked_loss(masked_loss, strict=None):
         value = _call(fn, ys.copy(), targets.copy(), mask.copy())
         if isinstance(value, (tuple, list)):
             sizes.add(len(value))
+            if len(value) == 3 and all(isinstance(v, np.ndarray) and v.shape == ys.shape for v in value[1:]):
+                second, third = (np.abs(v.sum(axis=1) - 1).max() for v in value[1:])
+                if second > 0.5 and third < 1e-4:  # the third sums to 1 over the characters: it is p
+                    raise _Failed("it returns (L, d_ys, p): the order is (L, d_ys), or (L, p, d_ys)")
         L, d_ys = _loss_answer(value)
         T, V, B = ys.shape
         d_ys = np.asarray(d_ys) if isinstance(d_ys, np.ndarray) else _array(d_ys, "d_ys")
@@ -169,6 +174,11 @@ def check_masked_loss(masked_loss, strict=None):
         for wrong_L, _, hint in _loss_mistakes(*case):
             if _near(L, wrong_L) and not _near(wrong_L, ref_L):
                 raise _Failed(f"L wrong {what} — {hint}")
+        off = abs(float(L) - ref_L) / max(abs(ref_L), 1e-300)
+        if off < 1e-4:  # the same as printed with a few digits: say how far
+            raise _Failed(f"L = {float(L):.10g} {what}, expected {ref_L:.10g}, off by a relative {off:.1g}: is an "
+                          "epsilon added inside the log (np.log(p + 1e-8))? Take the log of p as it is: it is never "
+                          "0 once the max is subtracted")
         raise _Failed(f"L = {float(L):.4f} {what}, expected {ref_L:.4f}: the mean of -ln p[target] over the steps "
                       "where mask = 1")
 
@@ -214,6 +224,16 @@ def check_masked_loss(masked_loss, strict=None):
         if not (_near(L, ref_L) and _near(d_ys, ref_d)):
             raise _Failed(f"wrong for scores near 1000 (L should be {ref_L:.4f}): subtract "
                           "ys.max(axis=1, keepdims=True) before np.exp")
+        mixed = _mask_case(63, T=3, V=4, B=2, lengths=[3, 2], scale=3.0)  # some steps' scores near 1000, others near 0
+        mixed[0][0, :, 0] += 1000.0
+        mixed[0][1, :, 1] += 1000.0
+        L, d_ys = answer(fn, mixed)
+        ref_L, ref_d = reference_masked_loss(*mixed)
+        if not (_near(L, ref_L) and _near(d_ys, ref_d)):
+            finite = np.isfinite(float(L)) and np.all(np.isfinite(np.asarray(d_ys, dtype=np.float64)))
+            raise _Failed(("not finite" if not finite else "wrong") + " when some steps' scores are near 1000 and "
+                          "others near 0: subtract the max over the V characters of each step and name, "
+                          "ys.max(axis=1, keepdims=True), not one max of the whole array")
 
     def unchanged(fn):
         ys, targets, mask = padded
@@ -298,8 +318,8 @@ def check_sample_next(sample_next, strict=None):
     order: it returns an int in 0..V-1; it samples (not always the most likely index); it draws
     with the ``rng`` it is given (np.random's and random's global state untouched, the same seed
     gives the same draws, another seed others); at temperature 1 the draws follow softmax(y); at
-    0.5 and 2 they follow softmax(y / temperature) (not y * temperature, not p / temperature or
-    p**(1/temperature) left unnormalised); scores near 1000 work; y is not changed. Where the
+    0.5 not always the most likely index, and at 0.5 and 2 they follow softmax(y / temperature)
+    (not y * temperature, not p / temperature or p**(1/temperature) left unnormalised); scores near 1000 work; y is not changed. Where the
     function returns what ``rng.choice(..., p=p)`` drew, ``p`` itself is compared with
     softmax(y / temperature); otherwise the frequencies of 800 seeded draws are.
     """
@@ -379,6 +399,10 @@ def check_sample_next(sample_next, strict=None):
         distribution(fn, _Y, 1.0, 74, "wrong at temperature 1")
 
     def temperatures(fn):
+        greedy, _ = draws(fn, _Y, 0.5, 79, n=100)  # a right sampler gives another index about once in 6 draws
+        if np.all(greedy == np.argmax(_Y)):
+            raise _Failed("at temperature 0.5 it always returns the most likely index: sample at every "
+                          "temperature, from softmax(y / temperature) with rng.choice")
         for T, seed in ((0.5, 75), (2.0, 76)):
             distribution(fn, _Y, T, seed, f"wrong at temperature {T}")
 

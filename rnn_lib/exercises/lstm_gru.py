@@ -12,6 +12,7 @@ passes, and the cells below then use the library's float64 version.
 import numpy as np
 
 from ..cells import GRUCell, LSTMCell
+from ._gated_slips import GRU_BX_WRONG, GRU_SLIPS, LSTM_BX_WRONG, LSTM_SLIPS, _sigmoid_hint  # noqa: F401
 from ._core import (CHECKER_OF, REFERENCES, RTOL, _Failed, _call, _kind, _note_precision, _run, _shown_name, _snapshot,
                     _unchanged)
 
@@ -84,6 +85,20 @@ def _judge(got, expected, slips, default, tol):
     raise _Failed(default)
 
 
+def _bias_alone(got, ref, tol, slips, default, split=False):
+    """Fail, naming the bias, when dL/dbx is wrong while dL/dbh is right, or (``split``) the two share
+    dL/dbx's right value between them (the gate checks read dL/dbx's blocks: they would blame a gate).
+    ``slips``: ``(views_of_a_slip, hint)``."""
+    if _near(got["bx"], ref["bx"], tol):
+        return
+    if not (_near(got["bh"], ref["bh"], tol) or split and _near(got["bx"] + got["bh"], ref["bx"], tol)):
+        return
+    for views, hint in slips:
+        if _near(got["bx"], views["bx"], tol) and _near(got["bh"], views["bh"], tol):
+            raise _Failed(hint)
+    raise _Failed(default)
+
+
 def _copies(d_grads, cache, P):
     return ([np.array(d, copy=True) for d in d_grads], tuple(np.array(c, copy=True) for c in cache),
             {k: np.array(v, copy=True) for k, v in P.items()})
@@ -151,38 +166,11 @@ def _lstm_backward(d_h, d_c, cache, P, slip=None):
     g_prime = {"g_sigmoid_prime": g * (1 - g), "g_no_prime": 1.0}.get(slip, 1 - g ** 2)
     da = np.concatenate([d_i * s_prime(i), d_f * s_prime(f), d_g * g_prime, d_o * s_prime(o)])
     d_b = da.sum(axis=1, keepdims=True)
-    grads = {"Wx": da @ x.T, "Wh": da @ h_prev.T, "bx": d_b,
+    grads = {"Wx": da @ x.T, "Wh": da @ h_prev.T, "bx": np.zeros_like(d_b) if slip == "bx_zero" else d_b,
              "bh": np.zeros_like(d_b) if slip == "bh_zero" else d_b.copy()}
+    if slip == "bias_split":
+        grads["bx"], grads["bh"] = d_b / 2, d_b / 2
     return P["Wh"].T @ da, d_c_prev, grads
-
-
-def _sigmoid_hint(gate):
-    return f"the {gate} gate's σ' is written as {gate}: the derivative of a sigmoid is {gate} * (1 - {gate})"
-
-
-#: Each classic LSTM slip and the hint it gets.
-LSTM_SLIPS = {
-    "no_dc": "the d_c coming from later steps is not added: all that reaches c_t is d_c + d_h * o * (1 - tanh_c**2)",
-    "no_tanh_prime_c": "the path from h_t to c_t lacks tanh'(c_t): h_t = o * tanh(c_t), so it adds "
-                       "d_h * o * (1 - tanh_c**2) to d_c",
-    "no_o_in_c": "the path from h_t to c_t lacks o: h_t = o * tanh(c_t), so it adds d_h * o * (1 - tanh_c**2) to d_c",
-    "dc_prev_incoming": "d_c_prev uses the incoming d_c alone: multiply all that reaches c_t, "
-                        "d_c + d_h * o * (1 - tanh_c**2), by f",
-    "dc_prev_no_f": "d_c_prev lacks the forget gate: c_t = f * c_prev + i * g, so d_c_prev = "
-                    "(all that reaches c_t) * f",
-    "o_tanh_twice": "the output gate's gradient takes tanh twice: the cache holds tanh_c = tanh(c_t) already, "
-                    "so d_o = d_h * tanh_c",
-    "o_tanh_prime": "the output gate's gradient uses tanh'(c_t): h_t = o * tanh(c_t), so d_o = d_h * tanh_c, "
-                    "the value, not its derivative",
-    "o_c": "the output gate's gradient uses c_t: h_t = o * tanh(c_t), so d_o = d_h * tanh_c",
-    "f_no_c_prev": "the forget gate's gradient lacks c_prev: c_t = f * c_prev + i * g, so d_f = (all that reaches "
-                   "c_t) * c_prev",
-    "i_g_swapped": "d_i and d_g are swapped: in i * g each factor's gradient is the other factor, "
-                   "d_i = d_c * g and d_g = d_c * i (d_c all that reaches c_t)",
-    "g_sigmoid_prime": "the candidate g is a tanh: its derivative is 1 - g**2, not g * (1 - g)",
-    "g_no_prime": "the candidate's rows lack tanh': d_g * (1 - g**2)",
-    "bh_zero": "dL/dbh is zeros: bx and bh are added in the same sum, so each gets the gradient da",
-}
 
 
 def reference_lstm_step_backward(d_h, d_c, cache, P):
@@ -259,6 +247,9 @@ def check_lstm_step_backward(lstm_step_backward, strict=None):
 
     def order(fn):
         got, case, tol = answer(fn, 71)
+        _bias_alone(got, _lstm_views(*case), tol,
+                    [(_lstm_views(*case, slip=s), LSTM_SLIPS[s]) for s in ("bx_zero", "bias_split")], LSTM_BX_WRONG,
+                    split=True)
         moved = _block_order(got["bx"], _lstm_views(*case)["bx"], LSTM_GATES, H_CASE, tol)
         if moved:
             raise _Failed(f"da's gate blocks are in the wrong order, {moved}: stack them i, f, g, o, as the "
@@ -325,6 +316,8 @@ def _gru_backward(d_h, cache, P, slip=None):
         d_n, d_z, direct = d_h * z, d_h * (n - h_prev), d_h * (1 - z)
     else:
         d_n, d_z, direct = d_h * (1 - z), d_h * (h_prev - n), d_h * z
+    if slip == "d_z_sign":
+        d_z = -d_z
     d_an = d_n if slip == "n_no_prime" else d_n * (1 - n ** 2)
     input_side = slip in ("reset_input_side", "reset_input_side_xn")
     xn = P["Wx"][2 * H:] @ x + P["bx"][2 * H:]
@@ -338,30 +331,12 @@ def _gru_backward(d_h, cache, P, slip=None):
              "bh": d_ah.sum(axis=1, keepdims=True)}
     if slip == "bh_like_bx":
         grads["bh"] = grads["bx"].copy()
+    elif slip == "bx_like_bh":
+        grads["bx"] = grads["bh"].copy()
+    elif slip == "bx_zero":
+        grads["bx"] = np.zeros_like(grads["bx"])
     d_h_prev = P["Wh"].T @ d_ah + (0.0 if slip == "no_direct" else direct)
     return d_h_prev, grads
-
-
-_RESET_INPUT_SIDE = ("the reset gate is applied on the input side (another GRU): here n = tanh(W_in x + b_in + "
-                     "r * (W_hn h_prev + b_hn)), so the input's candidate rows get d_an = d_n * (1 - n**2), "
-                     "the hidden's r * d_an, and d_r = d_an * hn")
-
-#: Each classic GRU slip and the hint it gets.
-GRU_SLIPS = {
-    "reset_input_side": _RESET_INPUT_SIDE,
-    "reset_input_side_xn": _RESET_INPUT_SIDE,
-    "z_swapped": "z and 1 - z are swapped: here h_t = (1 - z) * n + z * h_prev, so d_n = d_h * (1 - z), "
-                 "d_z = d_h * (h_prev - n), and h_prev's direct share is d_h * z",
-    "no_reset_grad": "the reset gate gets no gradient: d_r = d_an * hn (r scales hn = W_hn h_prev + b_hn), "
-                     "then d_r * r * (1 - r)",
-    "reset_no_hn": "the reset gate's gradient lacks hn: r multiplies hn = W_hn h_prev + b_hn, so d_r = d_an * hn",
-    "reset_hn_no_bias": "the reset gate's gradient lacks b_hn: r multiplies hn = W_hn h_prev + b_hn, the cache's hn",
-    "no_direct": "d_h_prev lacks the direct path: h_t = (1 - z) * n + z * h_prev, so add d_h * z to "
-                 "P['Wh'].T @ d_ah",
-    "n_no_prime": "the candidate's rows lack tanh': d_an = d_n * (1 - n**2)",
-    "bh_like_bx": "dL/dbh's candidate rows are d_an, as dL/dbx's: b_hn sits inside the reset gate, "
-                  "so they are r * d_an",
-}
 
 
 def reference_gru_step_backward(d_h, cache, P):
@@ -432,6 +407,8 @@ def check_gru_step_backward(gru_step_backward, strict=None):
 
     def order(fn):
         got, case, tol = answer(fn, 81)
+        _bias_alone(got, _gru_views(*case), tol,
+                    [(_gru_views(*case, slip=s), GRU_SLIPS[s]) for s in ("bx_zero", "bx_like_bh")], GRU_BX_WRONG)
         moved = _block_order(got["bx"], _gru_views(*case)["bx"], GRU_GATES, H_CASE, tol)
         if moved:
             raise _Failed(f"d_ax's gate blocks are in the wrong order, {moved}: stack them r, z, n, as the "
@@ -439,7 +416,8 @@ def check_gru_step_backward(gru_step_backward, strict=None):
 
     def candidate_and_update(fn):
         formula = {"n": "d_an = d_h * (1 - z) * (1 - n**2)", "z": "d_h * (h_prev - n) * z * (1 - z)"}
-        compare(fn, 82, ["n", "z"], ["reset_input_side", "z_swapped", "n_no_prime", "sigmoid_s"],
+        compare(fn, 82, ["n", "z"], ["reset_input_side", "d_z_sign", "z_swapped", "n_no_prime",
+                                                   "sigmoid_s"],
                 lambda gate: f"the {gate} rows of dL/dbx are wrong: {formula[gate]}")
 
     def reset_gate(fn):

@@ -20,9 +20,39 @@ def reference_choose_setting(scores):
     return max(sorted(scores), key=lambda setting: scores[setting]["validation"])
 
 
-def _table(rows, order):
-    """``{setting: {"train": a, "validation": b, "test": c}}`` filled in ``order``."""
-    return {s: dict(zip(SETS, rows[s])) for s in order}
+class _Row(dict):
+    """A row of accuracies that notes, in ``read``, which of them the learner's code read."""
+
+    def __init__(self, items, read):
+        super().__init__(items)
+        self.read = read
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def values(self):
+        self.read.update(self)
+        return super().values()
+
+    def items(self):
+        self.read.update(self)
+        return super().items()
+
+    def __reduce_ex__(self, protocol):  # a deep copy is a plain dict: what the learner copies is not noted
+        return dict, (dict(dict.items(self)),)
+
+
+def _table(rows, order, read=None):
+    """``{setting: {"train": a, "validation": b, "test": c}}`` filled in ``order``; with a set ``read``,
+    the rows note in it which accuracies were read."""
+    if read is None:
+        return {s: dict(zip(SETS, rows[s])) for s in order}
+    return {s: _Row(zip(SETS, rows[s]), read) for s in order}
 
 
 #: Hidden sizes whose best training, validation and test accuracies, and the sums a learner might
@@ -32,9 +62,14 @@ _DISTINCT = {4: (0.70, 0.60, 0.95), 8: (0.80, 0.78, 0.90), 16: (0.85, 0.80, 0.65
              32: (0.90, 0.75, 0.85), 64: (0.95, 0.50, 0.75), 128: (1.00, 0.70, 0.60)}
 _DISTINCT_ORDER = (32, 128, 8, 64, 16, 4)  # not sorted, and no first or last key is the answer
 #: Learning rates, four tied on validation (0.005, 0.01, 0.02, 0.05): the smallest is the answer;
-#: among the tied, the test accuracy prefers 0.01, the training accuracy 0.02, the largest is 0.05.
-_TIED = {0.001: (0.60, 0.55, 0.60), 0.005: (0.80, 0.90, 0.70), 0.01: (0.85, 0.90, 0.95),
-         0.02: (0.95, 0.90, 0.80), 0.05: (0.90, 0.90, 0.75), 0.1: (0.70, 0.65, 0.85)}
+#: among the tied, the test accuracy prefers 0.01 (lowest 0.02), the training accuracy 0.02 (lowest
+#: 0.01), the largest is 0.05; the answer is neither the highest nor the lowest on training or test.
+_TIED = {0.001: (0.60, 0.55, 0.60), 0.005: (0.88, 0.90, 0.80), 0.01: (0.85, 0.90, 0.95),
+         0.02: (0.95, 0.90, 0.70), 0.05: (0.90, 0.90, 0.75), 0.1: (0.70, 0.65, 0.85)}
+#: Hidden sizes, three tied on validation (16, 32, 64): the answer 16 is again in the middle on
+#: training and on test, which now rank the tied the other way round (test prefers 64, training 32).
+_TIED_SIZES = {8: (0.70, 0.70, 0.75), 16: (0.90, 0.80, 0.70), 32: (0.95, 0.80, 0.65), 64: (0.85, 0.80, 0.80),
+               128: (0.99, 0.75, 0.60)}
 
 
 def _best(rows, key, pick=max):
@@ -45,12 +80,18 @@ def _best(rows, key, pick=max):
 def _as_setting(value, table):
     """The setting ``value`` names, or a failed check saying what it returned instead.
 
-    A tuple or list whose first item is a setting counts as that setting (``(setting, score)``).
+    A tuple ``(setting, its validation accuracy)`` counts as that setting; any other list or tuple fails.
     """
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value.item()
-    if isinstance(value, (tuple, list)) and len(value) >= 2 and _find(value[0], table) is not None:
-        return _find(value[0], table), True
+    if isinstance(value, (tuple, list)) and any(_find(v, table) is not None for v in value):
+        setting = _find(value[0], table) if value else None
+        if (type(value) is tuple and len(value) == 2 and setting is not None and _is_number(value[1])
+                and np.isclose(float(value[1]), table[setting]["validation"], rtol=1e-6, atol=0)):
+            return setting, True
+        kind = "tuple" if isinstance(value, tuple) else "list"
+        raise _Failed(f"returned {_short(value)} (a {kind}): return the setting itself, the key of scores "
+                      "(a tuple (setting, its validation accuracy) would do too)")
     found = _find(value, table)
     if found is not None:
         return found, False
@@ -64,6 +105,10 @@ def _as_setting(value, table):
                       "not its score")
     raise _Failed(f"returned {_short(value)} ({_kind(value)}), not one of the settings {sorted(table)}: return a key "
                   "of scores")
+
+
+def _is_number(value):
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
 
 
 def _find(value, table):
@@ -90,19 +135,33 @@ def check_choose_setting(choose_setting, strict=None):
     validation and the keys in sorted order, the smallest (not the test's or the training's
     favourite, not the largest, the same on every call); the same for every order of the keys
     (``max`` over the dict follows the order its keys were inserted); the scores are not changed.
-    A right ``(setting, score)`` passes, but ``use(choose_setting)`` then gives the library's, which
+    It must never read a test accuracy (the rows note what is read). A right ``(setting, its validation
+    accuracy)`` tuple passes (no other list or tuple), but ``use(choose_setting)`` then gives the library's, which
     returns the setting alone.
     """
-    tuples = []  # whether each answer was a (setting, ...) tuple
+    tuples = []  # whether each answer was a (setting, score) tuple
+    read = set()  # which of "train", "validation", "test" the learner's code read, in the last call
+    ever = set()  # ... in any call
 
     def choose(fn, rows, order):
-        table = _table(rows, order)
-        setting, as_tuple = _as_setting(_call(fn, copy.deepcopy(table)), table)
+        read.clear()
+        table = _table(rows, order, read)
+        try:
+            answer = _call(fn, table)
+        finally:
+            ever.update(read)
+        setting, as_tuple = _as_setting(answer, _table(rows, order))
         tuples.append(as_tuple)
         return setting
 
     def after():  # the notebook's cell below uses the setting itself
         return any(tuples), "it returns a tuple: the cells below use rnn_lib's, which returns the setting alone"
+
+    def read_test():
+        """Right choices that read the test accuracies fail all the same."""
+        if "test" in ever:
+            raise _Failed("it reads scores[setting]['test']: the test set must not choose anything, not even "
+                          "to break ties — read only scores[setting]['validation']")
 
     def returns(fn):
         choose(fn, _DISTINCT, _DISTINCT_ORDER)
@@ -113,74 +172,91 @@ def check_choose_setting(choose_setting, strict=None):
         if got == expected:
             return
         mistakes = [
-            (_best(_DISTINCT, lambda r: r["test"]),
+            ("test", _best(_DISTINCT, lambda r: r["test"]),
              "the best on test: the test set must not choose anything — choose by scores[setting]['validation']"),
-            (_best(_DISTINCT, lambda r: r["train"]),
-             "the best on training: training accuracy rewards fitting the training phrases — choose by "
-             "scores[setting]['validation']"),
-            (_best(_DISTINCT, lambda r: r["validation"], min),
-             "the lowest validation accuracy: take the highest (max, not min)"),
-            (_best(_DISTINCT, lambda r: r["validation"] + r["test"]),
+            ("test", _best(_DISTINCT, lambda r: r["validation"] + r["test"]),
              "the best validation + test accuracy: the test set must not choose — the validation accuracy "
              "alone"),
-            (_best(_DISTINCT, lambda r: sum(r.values())),
+            ("test", _best(_DISTINCT, lambda r: sum(r.values())),
              "the best sum of the three accuracies: choose by the validation accuracy alone, never the test's"),
+            ("train", _best(_DISTINCT, lambda r: r["train"]),
+             "the best on training: training accuracy rewards fitting the training phrases — choose by "
+             "scores[setting]['validation']"),
+            ("validation", _best(_DISTINCT, lambda r: r["validation"], min),
+             "the lowest validation accuracy: take the highest (max, not min)"),
         ]
-        for answer, hint in mistakes:
-            if got == answer:
+        for needs, answer, hint in mistakes:
+            if got == answer and needs in read:
                 raise _Failed(f"chose {got}, not {expected}: {hint}")
-        raise _Failed(f"chose {got}; the highest validation accuracy is {expected}'s — choose by "
-                      "scores[setting]['validation']")
+        if "test" in read:
+            raise _Failed(f"chose {got}, not {expected}: your code reads scores[setting]['test'] — the test set "
+                          "must not choose anything; choose by scores[setting]['validation'] alone")
+        if "train" in read:
+            raise _Failed(f"chose {got}, not {expected}: your code reads scores[setting]['train'] — the training "
+                          "accuracy must not choose either; choose by scores[setting]['validation'] alone")
+        raise _Failed(f"chose {got}; the highest validation accuracy is {expected}'s — compare the validation "
+                      "accuracies as they are (no rounding, nothing added) and take the highest")
 
-    def tied_settings():
-        top = max(r[1] for r in _TIED.values())
-        return sorted(s for s, r in _TIED.items() if r[1] == top)
+    def tied_settings(rows):
+        top = max(r[1] for r in rows.values())
+        return sorted(s for s, r in rows.items() if r[1] == top)
+
+    def tie_hint(got, tied, rows):
+        expected = tied[0]
+        among = {s: rows[s] for s in tied}
+        start = f"{tied} tie on validation and you chose {got}"
+        if "test" in read:
+            best = ", the best on test" if got == _best(among, lambda r: r["test"]) else ""
+            return (f"{start}{best}: the test set must not break ties either — take the smallest tied setting, "
+                    f"{expected}")
+        if "train" in read:
+            best = ", the best on training" if got == _best(among, lambda r: r["train"]) else ""
+            return (f"{start}{best}: take the smallest tied setting, {expected} — the training accuracy must not "
+                    "break ties either")
+        if got == tied[-1]:
+            return (f"{tied} tie on validation and you chose the largest, {got}: take the smallest tied "
+                    f"setting, {expected} (keep the first best, compare with > not >=)")
+        return f"{start}: take the smallest tied setting, {expected} (min of the tied, or the first in sorted order)"
 
     def ties(fn):
-        tied = tied_settings()
-        expected = tied[0]
-        answers = [choose(fn, _TIED, sorted(_TIED)) for _ in range(5)]
-        if len(set(answers)) > 1:
-            raise _Failed(f"with the same scores you chose {answers[0]}, then "
-                          f"{next(a for a in answers if a != answers[0])}: a tie must be broken the same way every "
-                          f"time — take the smallest tied setting, {expected}")
-        got = answers[0]
-        if got == expected:
-            return
-        among = {s: _TIED[s] for s in tied}
-        if got == _best(among, lambda r: r["test"]):
-            raise _Failed(f"{tied} tie on validation and you chose {got}, the best on test: the test set must "
-                          f"not break ties either — take the smallest tied setting, {expected}")
-        if got == _best(among, lambda r: r["train"]):
-            raise _Failed(f"{tied} tie on validation and you chose {got}, the best on training: take the "
-                          f"smallest tied setting, {expected}")
-        if got == tied[-1]:
-            raise _Failed(f"{tied} tie on validation and you chose the largest, {got}: take the smallest tied "
-                          f"setting, {expected} (keep the first best, compare with > not >=)")
-        raise _Failed(f"{tied} tie on validation and you chose {got}: take the smallest tied setting, {expected}")
+        for rows in (_TIED, _TIED_SIZES):
+            tied = tied_settings(rows)
+            expected = tied[0]
+            answers = []
+            for _ in range(5):
+                answers.append(choose(fn, rows, sorted(rows)))
+            if len(set(answers)) > 1:
+                raise _Failed(f"with the same scores you chose {answers[0]}, then "
+                              f"{next(a for a in answers if a != answers[0])}: a tie must be broken the same way "
+                              f"every time — take the smallest tied setting, {expected}")
+            if answers[0] != expected:
+                raise _Failed(tie_hint(answers[0], tied, rows))
+        read_test()
 
     def any_order(fn):
-        tied = tied_settings()
-        expected = tied[0]
-        keys = sorted(_TIED)
-        orders = [tuple(keys[i] for i in np.random.default_rng(seed).permutation(len(keys))) for seed in range(8)]
-        orders.append(tuple(reversed(keys)))
-        for order in orders:
-            answers = [choose(fn, _TIED, order) for _ in range(3)]
-            if len(set(answers)) > 1:
-                other = next(a for a in answers if a != answers[0])
-                raise _Failed(f"with the same scores you chose {answers[0]}, then {other}: a tie must be broken "
-                              f"the same way every time — take the smallest tied setting, {expected}")
-            got = answers[0]
-            if got == expected:
-                continue
-            first = next(s for s in order if s in tied)
-            if got == first:
-                raise _Failed(f"your choice among the tied settings {tied} depends on the order the dict was "
-                              f"filled in (you chose {got}, its first): visit sorted(scores), so a tie goes to "
-                              f"the smallest, {expected}")
-            raise _Failed(f"with the keys in another order you chose {got}: the answer is {expected} whatever the "
-                          "order of the dict — visit sorted(scores)")
+        for rows in (_TIED, _TIED_SIZES):
+            tied = tied_settings(rows)
+            expected = tied[0]
+            keys = sorted(rows)
+            orders = [tuple(keys[i] for i in np.random.default_rng(seed).permutation(len(keys)))
+                      for seed in range(8)]
+            orders.append(tuple(reversed(keys)))
+            for order in orders:
+                answers = [choose(fn, rows, order) for _ in range(3)]
+                if len(set(answers)) > 1:
+                    other = next(a for a in answers if a != answers[0])
+                    raise _Failed(f"with the same scores you chose {answers[0]}, then {other}: a tie must be "
+                                  f"broken the same way every time — take the smallest tied setting, {expected}")
+                got = answers[0]
+                if got == expected:
+                    continue
+                first = next(s for s in order if s in tied)
+                if got == first:
+                    raise _Failed(f"your choice among the tied settings {tied} depends on the order the dict was "
+                                  f"filled in (you chose {got}, its first): visit sorted(scores), so a tie goes "
+                                  f"to the smallest, {expected}")
+                raise _Failed(f"with the keys in another order you chose {got}: the answer is {expected} whatever "
+                              "the order of the dict — visit sorted(scores)")
 
     def unchanged(fn):
         table = _table(_DISTINCT, _DISTINCT_ORDER)
