@@ -17,6 +17,12 @@ read the way ``Vocabulary.encode`` reads it: split on whitespace and lower-cased
 so "I  am Glad " and "i am glad" are the same phrase. A phrase given twice with
 the same label is kept once; with two labels it is an error.
 
+Limits, the same for both formats: a file of at most ``MAX_FILE_BYTES`` (10 MB),
+at most ``MAX_PHRASES`` (100,000) phrases, each at most ``MAX_PHRASE_CHARS``
+(1,000) characters, without control characters (tabs and line breaks count as
+spaces). Only a regular file is opened (a pipe or a device is refused before),
+and a CSV header names each column once.
+
 Every problem raises ``DataFileError`` (a ``ValueError``) with a one-line message
 naming the file, the line (CSV) or key (JSON), and what was wrong::
 
