@@ -43,6 +43,7 @@ Sequences are stored time-major: ``idx`` (L, B) word indices, hidden states
 
 import numpy as np
 
+from . import checks
 from .losses import row_softmax_cross_entropy, rows_cross_entropy, rows_softmax_cross_entropy
 from .model import flat_views
 from .optim import sgd_update
@@ -147,7 +148,7 @@ class FastEngine:
         model: the ``RNN`` (vanilla cell) to train; the views below point into
             ``model.flat``, so updates here are updates of the model.
         learn_rate, clip: SGD step size and element-wise clip limit (``None``
-            for no clipping), already checked (``rnn_lib.train`` checks them).
+            for no clipping), checked as ``rnn_lib.train`` checks them.
 
     ``grad_flat`` is the gradient buffer, laid out as ``model.flat``;
     ``grads()`` gives its per-parameter views. ``prepare``, ``step`` and
@@ -166,7 +167,7 @@ class FastEngine:
                              f"cell whose steps take (H, B) columns (columns = True, as 'lstm' and 'gru'); "
                              f"this model's cell is {model.cell!r}: use engine='loop'")
         self.model, self.flat = model, model.flat
-        self.learn_rate, self.clip = learn_rate, clip
+        self.learn_rate, self.clip = checks.learn_rate(learn_rate), checks.clip_limit(clip)
         self.H, self.O = model.hidden_size, model.output_size
         p = model.params
         self.WxhT, self.Whh, self.WhhT = p["Wxh"].T, p["Whh"], p["Whh"].T
@@ -316,7 +317,7 @@ class ColumnEngine:
         if not getattr(model.cell, "columns", False):
             raise ValueError(f"ColumnEngine needs a cell whose steps take (H, B) columns (columns = True); "
                              f"this model's cell is {model.cell!r}: use engine='loop'")
-        self.model, self.learn_rate, self.clip = model, learn_rate, clip
+        self.model, self.learn_rate, self.clip = model, checks.learn_rate(learn_rate), checks.clip_limit(clip)
         self.eye = np.eye(model.input_size)  # row i: the one-hot x for word i
 
     @staticmethod
@@ -384,19 +385,26 @@ def batch_gradients(model, sequences, targets):
         dict of fresh arrays keyed like ``model.backward``'s, equal to the sum of
         the per-example gradients. The weights are not changed.
     """
-    seqs = [_as_indices(model, s) for s in sequences]
+    seqs = [_as_indices(model, s, b) for b, s in enumerate(sequences, 1)]
     idx, mask = pad_sequences(seqs)
     targets = np.asarray([int(t) for t in targets], dtype=np.int64)
     if len(targets) != len(seqs):
         raise ValueError(f"got {len(seqs)} sequences but {len(targets)} targets")
-    engine = FastEngine(model, learn_rate=0.0, clip=None)
+    engine = FastEngine(model, learn_rate=1.0, clip=None)  # no update is made
     loss, _ = engine.loss_and_grads(idx, targets, mask)
     return loss, {name: g.copy() for name, g in engine.grads().items()}
 
 
-def _as_indices(model, seq):
-    """Word indices (or one-hot columns) -> int64 index array, with the model's input checks."""
+def _as_indices(model, seq, b):
+    """Word indices (or one-hot columns) of sequence ``b`` -> int64 index array, with the model's input checks.
+
+    The engine reads each column as one word, so a column must be one-hot: one 1.0, every other entry 0.
+    """
     cols = model.inputs_to_columns(seq)  # the model's own checks and error messages
+    for t, c in enumerate(cols, 1):
+        if not (np.count_nonzero(c) == 1 and c.max() == 1.0):
+            raise ValueError(f"input x_{t} of sequence {b} is not one-hot (one 1.0, the rest 0): batch_gradients "
+                             "reads each column as one word; use model.loss for other inputs")
     return np.array([int(np.argmax(c)) for c in cols], dtype=np.int64)
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import checks
 from .losses import softmax_cross_entropy
 
 EPS = 1e-5
@@ -39,8 +40,9 @@ def numerical_gradient(f, x, eps=EPS):
 
     ``x`` is perturbed in place, one element at a time, and restored exactly;
     ``f`` takes no arguments and must read ``x`` (e.g. a model's parameter).
-    Returns an array of ``x``'s shape.
+    Returns an array of ``x``'s shape. ``eps`` must be a finite positive number.
     """
+    eps = checks.positive_number(eps, "eps")
     grad = np.zeros_like(x, dtype=np.float64)
     it = np.nditer(x, flags=["multi_index"], op_flags=[["readwrite"]])
     for _ in it:
@@ -133,6 +135,7 @@ def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, name
         a loss that overflows) makes that row "NOT FINITE" and ``passed()`` False.
     """
     names = _checked_names(model, names)
+    eps = checks.positive_number(eps, "eps")
 
     def loss():
         y, _ = model.forward(inputs, h0)
@@ -140,8 +143,26 @@ def check_gradients(model, inputs, target, h0=None, backward=None, eps=EPS, name
 
     y, _ = model.forward(inputs, h0)
     _, _, d_y = softmax_cross_entropy(y, target)
-    analytic = model.backward(d_y) if backward is None else backward(model, d_y)
+    if not checks.all_finite(d_y):  # non-finite weights or scores: every gradient is, reported NOT FINITE
+        analytic = {n: np.full(model.params[n].shape, np.nan) for n in names}
+    else:
+        analytic = model.backward(d_y) if backward is None else backward(model, d_y)
+        _check_analytic(model, names, analytic, "backward" if backward is not None else "model.backward")
     return _compare(model, names, loss, analytic, eps, floor)
+
+
+def _check_analytic(model, names, analytic, what):
+    """The gradients returned by ``what``: a mapping holding every checked name, shaped as its parameter."""
+    if not hasattr(analytic, "keys"):
+        raise TypeError(f"{what} must return {{name: gradient}}, got {type(analytic).__name__}")
+    missing = [n for n in names if n not in analytic]
+    if missing:
+        raise ValueError(f"{what} returned no gradient for {', '.join(missing)}: it must return "
+                         f"{{name: gradient}} for every parameter ({', '.join(names)})")
+    for n in names:
+        if np.shape(analytic[n]) != model.params[n].shape:
+            raise ValueError(f"{what} returned the gradient {n} with shape {np.shape(analytic[n])}, "
+                             f"the parameter's is {model.params[n].shape}")
 
 
 def check_loss_gradients(model, *args, eps=EPS, names=None, floor=FLOOR, **kwargs):
@@ -153,7 +174,10 @@ def check_loss_gradients(model, *args, eps=EPS, names=None, floor=FLOOR, **kwarg
     restored. Returns a ``GradCheckReport``, as ``check_gradients``.
     """
     names = _checked_names(model, names)
-    analytic = {n: np.array(g, dtype=np.float64) for n, g in model.loss(*args, **kwargs)[1].items()}
+    eps = checks.positive_number(eps, "eps")
+    analytic = model.loss(*args, **kwargs)[1]
+    _check_analytic(model, names, analytic, "model.loss")
+    analytic = {n: np.array(analytic[n], dtype=np.float64) for n in names}
     return _compare(model, names, lambda: model.loss(*args, **kwargs)[0], analytic, eps, floor)
 
 

@@ -186,6 +186,9 @@ class CharLM(ParamModel):
             m = m[:, None] if m.ndim == 1 else m
             if m.shape != idx.shape:
                 raise ValueError(f"mask must be shaped as inputs {idx.shape}, got {m.shape}")
+            if not (checks.all_finite(m) and m.min() >= 0 and m.max() <= 1):
+                raise ValueError("mask must hold finite weights in [0, 1] (1.0 on real steps, 0.0 on padding), "
+                                 f"got values from {m.min()} to {m.max()}")
             out.append(m)
         elif targets is not None:
             out.append(None)
@@ -304,6 +307,17 @@ def sample_next(y, temperature, rng):
 
 
 # --- batches ----------------------------------------------------------------------------------
+def name_list(names, what="names"):
+    """``names`` as a list of names; one str (a single name where a list belongs) is a ``TypeError``."""
+    if isinstance(names, str):
+        raise TypeError(f"{what} must be a list of names, not one str ({names[:40]!r}): it would be read "
+                        f"as the names {', '.join(map(repr, names[:4]))}...; write [{names[:40]!r}]")
+    try:
+        return list(names)
+    except TypeError:
+        raise TypeError(f"{what} must be a list of names, got {type(names).__name__}") from None
+
+
 def pad_names(model, names):
     """B names -> one time-major batch ``(inputs, targets, mask)``, each (T, B), T the longest name + 1.
 
@@ -311,6 +325,7 @@ def pad_names(model, names):
     0.0 on padded steps (1.0 elsewhere). ``mask`` is ``None`` when all names
     have the same length.
     """
+    names = name_list(names)
     if not names:
         raise ValueError("pad_names needs at least one name")
     pairs = [model.encode(nm) for nm in names]
@@ -325,7 +340,7 @@ class Names:
     """A fixed list of names laid out once for ``LMEngine``: ``get(batch)`` pads the names numbered ``batch``."""
 
     def __init__(self, model, names):
-        self.model, self.names = model, list(names)
+        self.model, self.names = model, name_list(names)
         if not self.names:
             raise ValueError("the list of names is empty")
         for nm in self.names:
@@ -350,7 +365,7 @@ class LMEngine:
 
     def __init__(self, model, learn_rate, clip_norm):
         self.model, self.clip_norm = model, clip_norm
-        self.adam = Adam(model.flat, learn_rate)
+        self.adam = Adam(model.flat, learn_rate, shapes=model.shapes)
         self.grad_flat = np.zeros_like(model.flat)
         self._g = flat_views(self.grad_flat, model.shapes)
 
@@ -370,7 +385,7 @@ class LMEngine:
             self._g[name][...] = g
         if self.clip_norm is not None:
             clip_global_norm(self.grad_flat, self.clip_norm)
-        self.adam.step(self.grad_flat)
+        self.adam.update(self.grad_flat)  # unchecked: run_epochs catches a non-finite epoch
         return loss, correct
 
     def evaluate(self, data):
@@ -408,6 +423,8 @@ def train_lm(model, train_names, val_names=None, *, epochs=RECIPE.epochs, learn_
     clip_norm = None if clip_norm is None else checks.positive_number(clip_norm, "clip_norm")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be a function of the history (or None), got {type(callback).__name__}")
+    train_names = name_list(train_names, "train_names")
+    val_names = None if val_names is None else name_list(val_names, "val_names")
     engine = LMEngine(model, learn_rate, clip_norm)
     train_set = engine.prepare(train_names)
     val_set = None if val_names is None else engine.prepare(val_names)
@@ -424,6 +441,7 @@ def stream_batches(model, names, batch_size):
     so reading the columns left to right each row continues its own text.
     """
     B = checks.positive_int(batch_size, "batch_size")
+    names = name_list(names)
     text = [0]
     for nm in names:
         text += model.indices(nm, "name") + [0]

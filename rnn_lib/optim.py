@@ -49,6 +49,9 @@ def sgd_step(model, grads, learn_rate=LEARN_RATE, clip=CLIP):
             raise ValueError(f"grads has an unknown parameter {name!r}: expected {sorted(model.params)}")
         if np.shape(g) != model.params[name].shape:
             raise ValueError(f"gradient {name} has shape {np.shape(g)}, the parameter {model.params[name].shape}")
+        if not checks.all_finite(g):
+            raise ValueError(f"gradient {name} holds NaN or infinity: nothing was updated (a loss that "
+                             "overflowed? check the learning rate and the inputs)")
     sgd_update(model.params, grads, learn_rate, clip)
 
 
@@ -84,11 +87,15 @@ class Adam:
 
     the update of ``torch.optim.Adam`` (no weight decay). ``flat`` is the
     parameter buffer (``model.flat``); ``step(g)`` takes a gradient of the same
-    shape and updates ``flat`` in place.
+    shape, checks it (finite; ``shapes``, e.g. ``model.shapes``, names the
+    parameter of a bad entry) and updates ``flat`` in place; ``update(g)`` is
+    the update alone, unchecked (training checks the data once, and a
+    non-finite epoch is caught by ``rnn_lib.training.run_epochs``).
     """
 
-    def __init__(self, flat, learn_rate, betas=ADAM_BETAS, eps=ADAM_EPS):
+    def __init__(self, flat, learn_rate, betas=ADAM_BETAS, eps=ADAM_EPS, shapes=None):
         self.flat = flat
+        self.shapes = None if shapes is None else dict(shapes)
         self.learn_rate = checks.positive_number(learn_rate, "learn_rate")
         self.beta1, self.beta2 = (float(b) for b in betas)
         if not (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):
@@ -98,7 +105,28 @@ class Adam:
         self.t = 0
 
     def step(self, g):
-        """One update with the gradient ``g`` (shaped as ``flat``)."""
+        """One update with the gradient ``g`` (shaped as ``flat``); a non-finite entry updates nothing."""
+        g = np.asarray(g, dtype=np.float64)
+        if g.shape != self.flat.shape:
+            raise ValueError(f"the gradient has shape {g.shape}, the parameters {self.flat.shape}")
+        bad = np.flatnonzero(~np.isfinite(g))
+        if bad.size:
+            raise ValueError(f"the gradient holds NaN or infinity {self._where(int(bad[0]))}: nothing was updated")
+        self.update(g)
+
+    def _where(self, i):
+        """Where entry ``i`` of the flat gradient is: the parameter's name (with ``shapes``) or the index."""
+        if self.shapes is not None:
+            start = 0
+            for name, shape in self.shapes.items():
+                size = int(np.prod(shape))
+                if i < start + size:
+                    return f"in {name} (entry {tuple(int(k) for k in np.unravel_index(i - start, shape))})"
+                start += size
+        return f"at entry {i} of {self.flat.size}"
+
+    def update(self, g):
+        """The update alone, unchecked."""
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         self.m *= b1

@@ -101,23 +101,30 @@ def torch_state_dict(cell, params):
     return {key: np.array(value, dtype=np.float64) for key, value in zip(TORCH_STATE_KEYS, values)}
 
 
-def _numpy(tensor):
-    """A parameter tensor -> a float64 numpy copy."""
-    return tensor.detach().double().cpu().numpy().copy()
+def _numpy(tensor, name):
+    """A parameter tensor -> a float64 numpy copy; a tensor without values or with a non-finite one is refused."""
+    if tensor.is_meta:
+        raise ValueError(f"from_torch: {name} is on the meta device: its weights have no values (build the "
+                         "module on the CPU, or load a state_dict into it first)")
+    a = tensor.detach().double().cpu().numpy().copy()
+    if not np.isfinite(a).all():
+        raise ValueError(f"from_torch: {name} holds {int(np.size(a) - np.isfinite(a).sum())} NaN or infinite "
+                         "values: only finite weights can be copied")
+    return a
 
 
 def read_torch(rnn, linear):
     """The way back, as arrays: ``(cell, input_size, output_size, hidden_size, {name: array})``.
 
     ``rnn`` is a one-layer, one-directional ``nn.RNN`` (tanh), ``nn.LSTM``
-    (without ``proj_size``) or ``nn.GRU``, with or without biases; ``linear``
-    an ``nn.Linear(hidden_size, O)``. The arrays are float64 copies, named and
+    (without ``proj_size``) or ``nn.GRU`` (or a subclass), with or without biases; ``linear``
+    an ``nn.Linear(hidden_size, O)``. Weights on the meta device (no values) or holding NaN
+    or infinity are a one-line ``ValueError`` naming the tensor. The arrays are float64 copies, named and
     shaped as our model's parameters. For ``nn.RNN`` our one bias ``bh`` is
     ``bias_ih_l0 + bias_hh_l0``. ``rnn_lib.from_torch`` makes the model.
     """
     torch = _torch()
-    by_module = {getattr(torch.nn, m): c for c, m in TORCH_MODULES.items()}
-    cell = by_module.get(type(rnn))
+    cell = next((c for c, m in TORCH_MODULES.items() if isinstance(rnn, getattr(torch.nn, m))), None)
     if cell is None:
         raise TypeError(f"from_torch takes a torch.nn.RNN, LSTM or GRU, got {type(rnn).__name__}")
     if not isinstance(linear, torch.nn.Linear):
@@ -135,14 +142,15 @@ def read_torch(rnn, linear):
     O = linear.out_features
     gates = rnn.weight_ih_l0.shape[0]
     zeros = np.zeros(gates)
-    b_ih = _numpy(rnn.bias_ih_l0) if rnn.bias else zeros
-    b_hh = _numpy(rnn.bias_hh_l0) if rnn.bias else zeros
-    weights = {"Why": _numpy(linear.weight),
-               "by": (_numpy(linear.bias) if linear.bias is not None else np.zeros(O))[:, None]}
+    b_ih = _numpy(rnn.bias_ih_l0, "bias_ih_l0") if rnn.bias else zeros
+    b_hh = _numpy(rnn.bias_hh_l0, "bias_hh_l0") if rnn.bias else zeros
+    W_ih, W_hh = _numpy(rnn.weight_ih_l0, "weight_ih_l0"), _numpy(rnn.weight_hh_l0, "weight_hh_l0")
+    weights = {"Why": _numpy(linear.weight, "linear.weight"),
+               "by": (_numpy(linear.bias, "linear.bias") if linear.bias is not None else np.zeros(O))[:, None]}
     if cell == "rnn":
-        weights.update(Wxh=_numpy(rnn.weight_ih_l0), Whh=_numpy(rnn.weight_hh_l0), bh=(b_ih + b_hh)[:, None])
+        weights.update(Wxh=W_ih, Whh=W_hh, bh=(b_ih + b_hh)[:, None])
     else:
-        weights.update(Wx=_numpy(rnn.weight_ih_l0), Wh=_numpy(rnn.weight_hh_l0), bx=b_ih[:, None], bh=b_hh[:, None])
+        weights.update(Wx=W_ih, Wh=W_hh, bx=b_ih[:, None], bh=b_hh[:, None])
     return cell, V, O, H, weights
 
 

@@ -112,11 +112,11 @@ class History:
 class LoopEngine:
     """The teaching loop's engine: one phrase at a time, ``model.loss`` then the SGD update.
 
-    Works with any cell. ``learn_rate`` and ``clip`` are already checked.
+    Works with any cell. ``learn_rate`` and ``clip`` are checked as ``train`` checks them.
     """
 
     def __init__(self, model, learn_rate, clip):
-        self.model, self.learn_rate, self.clip = model, learn_rate, clip
+        self.model, self.learn_rate, self.clip = model, checks.learn_rate(learn_rate), checks.clip_limit(clip)
 
     def prepare(self, seqs, targets):
         """Encoded phrases -> ``(one-hot columns of each phrase, classes)``, checked once."""
@@ -162,7 +162,7 @@ def evaluate(model, vocab, data):
     """
     checks.model_matches_vocab(model, vocab)
     items = checks.labelled_phrases(data, "data")
-    engine = LoopEngine(model, 0.0, None)
+    engine = LoopEngine(model, 1.0, None)  # evaluates only: no update is made
     return engine.evaluate(engine.prepare([vocab.encode(t) for t, _ in items], [c for _, c in items]))
 
 
@@ -171,6 +171,15 @@ def _encode(vocab, data, name):
     items = checks.labelled_phrases(data, name)
     seqs = [np.asarray(vocab.encode(text), dtype=np.int64) for text, _ in items]
     return seqs, np.array([c for _, c in items], dtype=np.int64)
+
+
+def _both_classes(targets, name):
+    """A classifier learns nothing from one class: training data must hold positive and negative phrases."""
+    positive = int(np.sum(targets == POSITIVE))
+    negative = len(targets) - positive
+    if not (positive and negative):
+        raise ValueError(f"{name} has {positive} positive and {negative} negative phrases: training needs both "
+                         "classes (a network shown one class only learns to answer it always)")
 
 
 def _engine_and_batch_size(engine, batch_size):
@@ -245,6 +254,7 @@ def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EP
         raise TypeError(f"callback must be a function of the history (or None), got {type(callback).__name__}")
     rng = as_rng(rng)
     seqs, targets = _encode(vocab, train_data, "train_data")
+    _both_classes(targets, "train_data")
     test = None if test_data is None else _encode(vocab, test_data, "test_data")
     valid = None if validation_data is None else _encode(vocab, validation_data, "validation_data")
     runner = ENGINES[engine](model, learn_rate, clip)

@@ -17,6 +17,12 @@ read the way ``Vocabulary.encode`` reads it: split on whitespace and lower-cased
 so "I  am Glad " and "i am glad" are the same phrase. A phrase given twice with
 the same label is kept once; with two labels it is an error.
 
+Limits, the same for both formats: a file of at most ``MAX_FILE_BYTES`` (10 MB),
+at most ``MAX_PHRASES`` (100,000) phrases, each at most ``MAX_PHRASE_CHARS``
+(1,000) characters, without control characters (tabs and line breaks count as
+spaces). Only a regular file is opened (a pipe or a device is refused before),
+and a CSV header names each column once.
+
 Every problem raises ``DataFileError`` (a ``ValueError``) with a one-line message
 naming the file, the line (CSV) or key (JSON), and what was wrong::
 
@@ -31,6 +37,9 @@ returns the training vocabulary.
 import csv
 import io
 import json
+import os
+import stat
+import unicodedata
 from pathlib import Path
 
 from .vocab import Vocabulary
@@ -41,6 +50,11 @@ ALLOWED_LABELS = "true/false, 1/0 or positive/negative"
 FORMATS = (".csv", ".json")
 #: Vocabularies up to this many words are listed in full in an error message.
 LIST_WORDS_UP_TO = 30
+#: The limits of a data file, the same for both formats: its size in bytes, the number of
+#: phrases (lines or keys) and the length of one phrase in characters.
+MAX_FILE_BYTES = 10_000_000
+MAX_PHRASES = 100_000
+MAX_PHRASE_CHARS = 1_000
 
 
 class DataFileError(ValueError):
@@ -81,15 +95,48 @@ def parse_label(value):
     return None
 
 
+#: Values (labels, column names, keys) longer than this are shortened in error messages.
+MAX_SHOWN_CHARS = 60
+
+
+def _short(text):
+    """``text`` (already written out), shortened to about ``MAX_SHOWN_CHARS`` characters, its length given."""
+    if len(text) <= MAX_SHOWN_CHARS:
+        return text
+    return f"{text[:MAX_SHOWN_CHARS - 10]}... ({len(text):,} characters)"
+
+
+def _shown(value):
+    """``repr(value)``, shortened (``_short``)."""
+    return _short(repr(value))
+
+
+def _check_regular_file(path, st):
+    if stat.S_ISDIR(st.st_mode):
+        raise DataFileError(f"{path}: is a directory, not a data file")
+    if not stat.S_ISREG(st.st_mode):
+        raise DataFileError(f"{path}: not a regular file (a pipe, a device or a socket): give a .csv or .json "
+                            "file saved on disk")
+    if st.st_size > MAX_FILE_BYTES:
+        raise DataFileError(f"{path}: the file is larger than {MAX_FILE_BYTES:,} bytes ({st.st_size:,}): "
+                            f"a data file holds at most {MAX_PHRASES:,} phrases")
+
+
 def _read_text(path):
     try:
-        raw = Path(path).read_bytes()
+        _check_regular_file(path, os.stat(path))  # before opening: a pipe would wait for ever
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            _check_regular_file(path, os.fstat(f.fileno()))  # the file opened is the one checked
+            raw = f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise DataFileError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise DataFileError(f"{path}: is a directory, not a data file") from None
     except OSError as e:
         raise DataFileError(f"{path}: cannot be read ({e.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:  # it grew since
+        raise DataFileError(f"{path}: the file is larger than {MAX_FILE_BYTES:,} bytes")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -104,8 +151,20 @@ class _Collector:
     def __init__(self, path):
         self.data = LabelledPhrases(path=path)
         self.path = path
+        self.count = 0
 
     def add(self, text, value, where, shown_value):
+        self.count += 1
+        if self.count > MAX_PHRASES:
+            raise DataFileError(f"{self.path}: {where}: more than {MAX_PHRASES:,} phrases: a data file holds "
+                                f"at most {MAX_PHRASES:,}")
+        if len(text) > MAX_PHRASE_CHARS:
+            raise DataFileError(f"{self.path}: {where}: a text longer than {MAX_PHRASE_CHARS:,} characters "
+                                f"({len(text):,}): a phrase holds at most {MAX_PHRASE_CHARS:,}")
+        for c in text:
+            if c not in "\t\n\r" and unicodedata.category(c) == "Cc":
+                raise DataFileError(f"{self.path}: {where}: control character U+{ord(c):04X} in the text: "
+                                    "phrases are printable text (tabs and line breaks count as spaces)")
         phrase = normalise_text(text)
         if not phrase:
             raise DataFileError(f"{self.path}: {where}: empty text")
@@ -116,7 +175,7 @@ class _Collector:
             if self.data[phrase] != lab:
                 first = self.data.where[phrase]
                 raise DataFileError(
-                    f"{self.path}: {first} and {where}: {phrase!r} has two labels "
+                    f"{self.path}: {first} and {where}: {_shown(phrase)} has two labels "
                     f"({_name(self.data[phrase])} at {first}, {_name(lab)} at {where})")
             return
         self.data[phrase] = lab
@@ -139,7 +198,11 @@ def _read_csv(path, text):
         for needed in ("text", "label"):
             if needed not in columns:
                 raise DataFileError(f"{path}: line {reader.line_num}: no {needed!r} column: the header must "
-                                    f"name the columns text,label (found: {','.join(header)})")
+                                    f"name the columns text,label (found: {_short(','.join(header))})")
+        for i, name in enumerate(columns):
+            if name and name in columns[:i]:
+                raise DataFileError(f"{path}: line {reader.line_num}: the column {_shown(name)} is named twice: "
+                                    "every column needs its own name")
         i_text, i_label = columns.index("text"), columns.index("label")
         out = _Collector(path)
         for row in reader:
@@ -150,8 +213,11 @@ def _read_csv(path, text):
                 raise DataFileError(f"{path}: {where}: {len(row)} field{'s' if len(row) != 1 else ''}, "
                                     f"expected {len(columns)} ({','.join(columns)}); quote a text "
                                     "that contains a comma")
-            out.add(row[i_text], row[i_label], where, repr(row[i_label].strip()))
+            out.add(row[i_text], row[i_label], where, _shown(row[i_label].strip()))
     except csv.Error as e:
+        if "field larger than field limit" in str(e):  # csv's limit (131,072) is above ours
+            raise DataFileError(f"{path}: line {reader.line_num}: a text longer than {MAX_PHRASE_CHARS:,} "
+                                f"characters: a phrase holds at most {MAX_PHRASE_CHARS:,}") from None
         raise DataFileError(f"{path}: line {reader.line_num}: not valid CSV ({e})") from None
     if not out.data:
         raise DataFileError(f"{path}: no phrases: the file has a header but no lines after it")
@@ -177,12 +243,15 @@ def _read_json(path, text):
         pairs = json.loads(text, object_pairs_hook=_Pairs)
     except json.JSONDecodeError as e:
         raise DataFileError(f"{path}: line {e.lineno}: not valid JSON ({e.msg}, column {e.colno})") from None
+    except RecursionError:
+        raise DataFileError(f'{path}: JSON nested too deeply: the file must be one object {{"text": label, ...}}, '
+                            f"labels {ALLOWED_LABELS}") from None
     if not isinstance(pairs, _Pairs):
         raise DataFileError(f'{path}: expected one JSON object {{"text": label, ...}}, got {_json_kind(pairs)}')
     out = _Collector(path)
     for key, value in pairs:
-        shown = f"({_json_kind(value)})" if isinstance(value, list) else json.dumps(value)
-        out.add(key, None if isinstance(value, list) else value, f"key {key!r}", shown)
+        shown = f"({_json_kind(value)})" if isinstance(value, list) else _short(json.dumps(value))
+        out.add(key, None if isinstance(value, list) else value, f"key {_shown(key)}", shown)
     if not out.data:
         raise DataFileError(f'{path}: no phrases: the object is empty; write {{"text": label, ...}}')
     return out.data
@@ -222,14 +291,15 @@ def check_train_test(train, test, train_name="the training data", test_name="the
     for text in test:
         phrase = normalise_text(text)
         if phrase in train_texts:
-            raise DataFileError(f"{phrase!r} is in both {_place(train, train_texts[phrase], train_name)} "
+            raise DataFileError(f"{_shown(phrase)} is in both {_place(train, train_texts[phrase], train_name)} "
                                 f"and {_place(test, text, test_name)}: a test phrase must be new")
         unknown = [w for w in dict.fromkeys(phrase.split()) if w not in vocab]
         if unknown:
-            words = ", ".join(repr(w) for w in unknown)
+            words = ", ".join(_shown(w) for w in unknown[:10]) + (f" and {len(unknown) - 10} more"
+                                                                   if len(unknown) > 10 else "")
             known = (f": {' '.join(vocab.words)}" if len(vocab) <= LIST_WORDS_UP_TO else "")
             train_path = getattr(train, "path", None) or train_name
             raise DataFileError(
-                f"{_place(test, text, test_name)}: {phrase!r} has word{'s' if len(unknown) > 1 else ''} "
+                f"{_place(test, text, test_name)}: {_shown(phrase)} has word{'s' if len(unknown) > 1 else ''} "
                 f"{words} not in the vocabulary of {train_path} ({len(vocab)} words{known})")
     return vocab

@@ -67,10 +67,10 @@ def _listed(items, limit):
 def split_words(text):
     """Split ``text`` on whitespace, with clear errors for non-strings and empty text."""
     if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}: {text!r}")
+        raise TypeError(f"text must be a str, got {type(text).__name__}: {repr(text)[:MAX_SHOWN_CHARS]}")
     words = text.split()
     if not words:
-        raise ValueError(f"text is empty or only whitespace ({text!r}): give at least one word")
+        raise ValueError(f"text is empty or only whitespace ({_shown(text)}): give at least one word")
     return words
 
 
@@ -88,10 +88,14 @@ class Vocabulary:
     """
 
     def __init__(self, words):
+        if isinstance(words, str):
+            raise TypeError(f"Vocabulary takes a list of words, not one str ({_shown(words)}): write "
+                            "Vocabulary(text.split()), or Vocabulary.from_texts([...]) for phrases")
         words = list(words)
         for w in words:
             if not isinstance(w, str) or not w or w.split() != [w]:
-                raise ValueError(f"vocabulary words must be non-empty strings without spaces, got {w!r}")
+                shown = _shown(w) if isinstance(w, str) else repr(w)[:MAX_SHOWN_CHARS]
+                raise ValueError(f"vocabulary words must be non-empty strings without spaces, got {shown}")
         self.words = tuple(sorted(set(words)))
         if not self.words:
             raise ValueError("a vocabulary needs at least one word")
@@ -147,7 +151,7 @@ class Vocabulary:
         return [self.word_to_idx[w] for w in words]
 
     def _unknown_message(self, unknown, text):
-        named = [f"{ascii(w)}{self._looks_like(w)}" for w in unknown[:MAX_LISTED]]
+        named = [f"{_shown(w)}{self._looks_like(w)}" for w in unknown[:MAX_LISTED]]
         if len(unknown) > MAX_LISTED:
             named.append(f"and {len(unknown) - MAX_LISTED} more")
         vocab = " ".join(_listed(self.words, MAX_LISTED_VOCAB))

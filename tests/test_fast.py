@@ -103,7 +103,7 @@ def test_one_phrase_gradient_equals_backward():
 
 def test_padding_leaves_hidden_states_exactly_zero_then_equal():
     model = _random_model(seed=8)
-    engine = FastEngine(model, 0.0, None)
+    engine = FastEngine(model, 1.0, None)  # no update is made
     idx, mask = pad_sequences([np.array([1, 2, 3, 4]), np.array([5, 6])])
     assert idx.shape == (4, 2) and mask.shape == (4, 2, 1)
     hs = engine.forward(idx, mask).copy()
@@ -119,7 +119,7 @@ def test_fast_evaluate_equals_evaluate():
     seqs = [np.array(vocab.encode(t)) for t in rnn_lib.test_data]
     targets = np.array([int(v) for v in rnn_lib.test_data.values()])
     idx, mask = pad_sequences(seqs)
-    loss, acc = FastEngine(model, 0.0, None).evaluate_batch(idx, targets, mask)
+    loss, acc = FastEngine(model, 1.0, None).evaluate_batch(idx, targets, mask)
     loss_ref, acc_ref = rnn_lib.evaluate(model, vocab, rnn_lib.test_data)
     assert abs(loss - loss_ref) <= RTOL * loss_ref and acc == acc_ref
 
@@ -230,3 +230,25 @@ def test_fast_engines_refuse_another_cell_clearly():
     model = rnn_lib.RNN(4, 2, 3, cell=Renamed())
     with pytest.raises(ValueError, match="vanilla cell only.*engine='loop'"):
         FastEngine(model, 0.1, 1.0)
+
+
+@pytest.mark.parametrize("clip", [0, -1.0, float("nan"), float("inf")])
+def test_the_public_engines_check_clip_as_train_does(clip):
+    model = rnn_lib.RNN(18, 2, 8, rng=0)
+    with pytest.raises(ValueError, match="clip must be a positive number or None"):
+        FastEngine(model, 0.02, clip)
+    with pytest.raises(ValueError, match="clip must be a positive number or None"):
+        rnn_lib.ColumnEngine(rnn_lib.LSTM(18, 2, 8, rng=0), 0.02, clip)
+    with pytest.raises(ValueError, match="learn_rate"):
+        FastEngine(model, 0, 1.0)
+
+
+def test_batch_gradients_refuses_a_column_that_is_not_one_hot():
+    model = rnn_lib.RNN(4, 2, 3, rng=0)
+    eye = np.eye(4)
+    good = [eye[:, [1]], eye[:, [2]]]
+    batch_gradients(model, [good], [1])
+    for bad in (0.5 * eye[:, [1]], eye[:, [1]] + eye[:, [2]], np.zeros((4, 1)), 2 * eye[:, [3]]):
+        with pytest.raises(ValueError, match="one-hot") as info:
+            batch_gradients(model, [good, [eye[:, [0]], bad]], [1, 0])
+        assert "sequence 2" in str(info.value) and "x_2" in str(info.value)

@@ -158,3 +158,33 @@ def test_check_gradients_refuses_unknown_or_no_parameter_names():
         check_gradients(random_model(), [0], 0, names=["W"])
     with pytest.raises(ValueError, match="names is empty"):
         check_gradients(random_model(), [0], 0, names=[])
+
+
+def test_a_nan_weight_gives_not_finite_rows_not_an_error_about_d_y():
+    model = random_model()
+    model.Whh[0, 0] = np.nan
+    report = check_gradients(model, [0, 1, 2], 1)
+    assert not report.passed()
+    assert report["Whh"].verdict == "NOT FINITE"
+    assert "NOT FINITE" in str(report)
+
+
+@pytest.mark.parametrize("eps", [0, -1e-5, np.nan, np.inf])
+def test_a_meaningless_eps_is_one_line(eps):
+    model = random_model()
+    with pytest.raises(ValueError, match="eps must be") as info:
+        check_gradients(model, [0, 1], 1, eps=eps)
+    assert "\n" not in str(info.value)
+    with pytest.raises(ValueError, match="eps must be"):
+        numerical_gradient(lambda: 0.0, np.zeros(2), eps=eps)
+
+
+def test_a_backward_missing_gradients_says_which():
+    model = random_model()
+    with pytest.raises(ValueError, match="Wxh, Whh, Why, bh, by"):
+        check_gradients(model, [0, 1], 1, backward=lambda m, d_y: {})
+    with pytest.raises(ValueError, match="bh"):
+        check_gradients(model, [0, 1], 1, backward=lambda m, d_y: {n: g for n, g in m.backward(d_y).items()
+                                                                   if n != "bh"})
+    with pytest.raises(ValueError, match="Whh.*shape"):
+        check_gradients(model, [0, 1], 1, backward=lambda m, d_y: {**m.backward(d_y), "Whh": np.zeros(3)})

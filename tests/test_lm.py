@@ -287,3 +287,24 @@ def test_gated_cells_match_pytorch_autograd_through_to_torch(cell, masked):
     assert loss == pytest.approx(steps.sum().item(), rel=1e-13)
     for name in model.params:
         np.testing.assert_allclose(grads[name], expected[name].numpy(), rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -0.5, 2.0])
+def test_a_mask_that_is_not_finite_and_in_0_1_is_refused(bad):
+    model = small_model()
+    inputs, targets, mask = pad_names(model, ["ab", "abcd"])
+    mask[0, 0] = bad
+    with pytest.raises(ValueError, match="mask") as info:
+        model.loss(inputs, targets, mask)
+    assert "\n" not in str(info.value)
+
+
+def test_a_string_where_a_list_of_names_belongs_is_refused():
+    model = small_model()
+    before = model.flat.copy()
+    for call in (lambda: train_lm(model, "abba", epochs=1), lambda: train_lm(model, ["ab"], "abba", epochs=1),
+                 lambda: evaluate_lm(model, "abba"), lambda: pad_names(model, "abba"),
+                 lambda: stream_batches(model, "abba", 1), lambda: Names(model, "abba")):
+        with pytest.raises(TypeError, match="not one str"):
+            call()
+    np.testing.assert_array_equal(model.flat, before)

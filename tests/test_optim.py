@@ -55,3 +55,37 @@ def test_adam_arguments_are_checked():
         Adam(np.zeros(2), 0)
     with pytest.raises(ValueError, match="betas"):
         Adam(np.zeros(2), 0.1, betas=(1.0, 0.9))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_sgd_step_refuses_a_non_finite_gradient_naming_it_and_updates_nothing(bad):
+    from helpers import random_model
+    from rnn_lib import sgd_step
+    model = random_model()
+    before = model.flat.copy()
+    grads = {n: np.zeros_like(p) for n, p in model.params.items()}
+    grads["Whh"][1, 2] = bad
+    with pytest.raises(ValueError, match="Whh") as info:
+        sgd_step(model, grads)
+    assert "\n" not in str(info.value)
+    np.testing.assert_array_equal(model.flat, before)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_adam_step_refuses_a_non_finite_gradient_naming_the_parameter_and_updates_nothing(bad):
+    from rnn_lib import CharLM
+    model = CharLM(".ab", 3, rng=0)
+    adam = Adam(model.flat, 0.1, shapes=model.shapes)
+    before = model.flat.copy()
+    g = np.zeros_like(model.flat)
+    g[-1] = bad  # the last entry: by
+    with pytest.raises(ValueError, match="by") as info:
+        adam.step(g)
+    assert "\n" not in str(info.value)
+    np.testing.assert_array_equal(model.flat, before)
+    assert adam.t == 0 and not adam.m.any() and not adam.v.any()
+    plain = Adam(np.zeros(4), 0.1)
+    with pytest.raises(ValueError, match="entry 2"):
+        plain.step(np.array([0.0, 0.0, bad, 0.0]))
+    with pytest.raises(ValueError, match="shape"):
+        plain.step(np.zeros(3))

@@ -130,3 +130,37 @@ def test_without_pytorch_a_clear_error(monkeypatch):
 def test_importing_rnn_lib_does_not_import_pytorch():
     code = "import sys, rnn_lib; rnn_lib.LSTM(3, 2, 2); assert 'torch' not in sys.modules, 'torch was imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("where", ["weight_hh_l0", "bias_ih_l0", "linear.weight"])
+def test_from_torch_refuses_a_non_finite_weight_naming_it(where):
+    rnn, linear = to_torch(random_model("rnn"))
+    with torch.no_grad():
+        (linear.weight if where == "linear.weight" else getattr(rnn, where)).view(-1)[0] = float("nan")
+    with pytest.raises(ValueError, match=where.replace(".", r"\.")) as info:
+        from_torch(rnn, linear)
+    assert "\n" not in str(info.value)
+
+
+def test_from_torch_accepts_a_subclass_of_the_torch_modules():
+    class MyRNN(torch.nn.RNN):
+        pass
+
+    class MyLinear(torch.nn.Linear):
+        pass
+
+    model = random_model("rnn")
+    rnn, linear = to_torch(model)
+    mine = MyRNN(rnn.input_size, rnn.hidden_size, batch_first=True, dtype=torch.float64)
+    head = MyLinear(linear.in_features, linear.out_features, dtype=torch.float64)
+    mine.load_state_dict(rnn.state_dict())
+    head.load_state_dict(linear.state_dict())
+    np.testing.assert_array_equal(from_torch(mine, head).flat, model.flat)
+
+
+def test_from_torch_refuses_a_module_on_the_meta_device_in_one_line():
+    rnn = torch.nn.RNN(4, 3, batch_first=True, device="meta")
+    linear = torch.nn.Linear(3, 2, device="meta")
+    with pytest.raises(ValueError, match="meta") as info:
+        from_torch(rnn, linear)
+    assert "\n" not in str(info.value)

@@ -123,3 +123,24 @@ def test_history_has_validation_columns_and_the_report_a_valid_line():
     _, _, plain = fit(seed=0, epochs=3)  # without validation data: the columns hold None, the report is the article's
     assert plain.validation_loss == plain.validation_acc == [None] * 3
     assert [line.split(":")[0] for line in plain.report().splitlines()] == ["--- Epoch 3", "Train", "Test"]
+
+
+@pytest.mark.parametrize("label", [True, False])
+def test_training_data_with_one_class_is_refused_with_counts(label):
+    data = {t: label for t in rnn_lib.train_data}
+    vocab = Vocabulary.from_texts(data)
+    model = RNN(len(vocab), 2, 8, rng=0)
+    before = model.flat.copy()
+    with pytest.raises(ValueError, match="both classes") as info:
+        train(model, vocab, data, None, epochs=1)
+    message = str(info.value)
+    assert f"{len(data)} {'positive' if label else 'negative'}" in message and "0 " in message
+    np.testing.assert_array_equal(model.flat, before)
+    with pytest.raises(ValueError, match="both classes"):
+        fit(epochs=1, train_data=data, test_data=None)
+
+
+def test_loop_engine_checks_clip_as_train_does():
+    from rnn_lib.training import LoopEngine
+    with pytest.raises(ValueError, match="clip must be"):
+        LoopEngine(RNN(18, 2, 8, rng=0), 0.02, 0)

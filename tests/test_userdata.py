@@ -154,3 +154,92 @@ def test_a_large_vocabulary_is_counted_not_listed():
     train = {f"w{i}": bool(i % 2) for i in range(40)}
     with pytest.raises(DataFileError, match=r"\(40 words\)$"):
         check_train_test(train, {"unseen": True})
+
+
+# ---- unbounded or unusual input: limits, one line each, the same for both formats ---------------
+from rnn_lib.userdata import MAX_FILE_BYTES, MAX_PHRASE_CHARS, MAX_PHRASES  # noqa: E402
+
+
+def test_deeply_nested_json_is_one_line_not_a_recursion_error(tmp_path):
+    message = error(write(tmp_path, "deep.json", "[" * 100000))
+    assert "nested" in message and len(message) < 300
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_a_file_larger_than_the_limit_is_refused_before_reading(tmp_path, suffix):
+    path = tmp_path / f"big{suffix}"
+    with open(path, "wb") as f:
+        f.truncate(MAX_FILE_BYTES + 1)  # sparse: no disk used
+    message = error(path)
+    assert "larger than" in message and f"{MAX_FILE_BYTES:,}" in message
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "directory"])
+def test_what_is_not_a_regular_file_is_refused_before_opening(tmp_path, kind):
+    import os
+    if kind == "fifo":
+        path = tmp_path / "pipe.csv"
+        os.mkfifo(path)  # opening it for reading would wait for a writer for ever
+    elif kind == "device":
+        path = tmp_path / "zero.csv"
+        os.symlink("/dev/zero", path)  # would read until memory runs out
+    else:
+        path = tmp_path / "folder.csv"
+        path.mkdir()
+    message = error(path)
+    assert "not a regular file" in message or "is a directory" in message
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_a_phrase_longer_than_the_limit_is_refused_in_both_formats(tmp_path, suffix):
+    long = "a" * 1_000_000
+    content = f"text,label\nfine,1\n{long},0\n" if suffix == ".csv" else json.dumps({"fine": 1, long: 0})
+    message = error(write(tmp_path, f"long{suffix}", content))
+    assert f"longer than {MAX_PHRASE_CHARS:,} characters" in message and len(message) < 300
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_more_phrases_than_the_limit_are_refused_in_both_formats(tmp_path, suffix):
+    n = MAX_PHRASES + 1
+    if suffix == ".csv":
+        content = "text,label\n" + "".join(f"w{i},1\n" for i in range(n))
+    else:
+        content = json.dumps({f"w{i}": 1 for i in range(n)})
+    message = error(write(tmp_path, f"many{suffix}", content))
+    assert f"more than {MAX_PHRASES:,} phrases" in message
+
+
+def test_a_huge_label_or_header_is_shown_shortened(tmp_path):
+    assert len(error(write(tmp_path, "lab.csv", "text,label\nfine," + "x" * 100000 + "\n"))) < 300
+    assert len(error(write(tmp_path, "head.csv", "text," + "y" * 100000 + "\nfine,1\n"))) < 300
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f"])
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_a_control_character_in_a_phrase_is_refused_with_where(tmp_path, char, suffix):
+    content = (f"text,label\nfine,1\ni am{char}glad,1\n" if suffix == ".csv"
+               else json.dumps({"fine": 1, f"i am{char}glad": 1}))
+    message = error(write(tmp_path, f"ctl{suffix}", content))
+    assert "control character" in message and f"U+{ord(char):04X}" in message
+    assert ("line 3" if suffix == ".csv" else "key ") in message
+
+
+def test_tabs_and_line_breaks_in_a_phrase_are_still_spaces(tmp_path):
+    path = write(tmp_path, "ws.csv", 'text,label\ni\tam glad,1\n"so\nsad",0\n')
+    assert read_labelled_phrases(path) == {"i am glad": True, "so sad": False}
+
+
+@pytest.mark.parametrize("header", ["text,label,text", "text,label,Label ", "id,text,label,id"])
+def test_duplicate_column_names_are_refused(tmp_path, header):
+    message = error(write(tmp_path, "dup.csv", f"{header}\n" + ",".join(["a"] * header.count(",")) + ",1\n"))
+    assert "twice" in message and "line 1" in message
+
+
+def test_blank_column_names_may_repeat(tmp_path):
+    assert read_labelled_phrases(write(tmp_path, "blank.csv", "text,label,,\nfine,1,,\n")) == {"fine": True}
+
+
+def test_an_unknown_huge_test_word_is_shown_shortened():
+    with pytest.raises(DataFileError) as info:
+        check_train_test({"i am glad": True}, {"i am " + "z" * 100000: True})
+    assert len(str(info.value)) < 500

@@ -165,3 +165,17 @@ def test_bad_vocabulary_words():
         Vocabulary([])
     with pytest.raises(TypeError, match="not one str"):
         Vocabulary.from_texts("i am happy")
+
+
+def test_a_string_where_a_list_of_words_belongs_is_refused():
+    with pytest.raises(TypeError, match="one str"):
+        Vocabulary("happy")
+
+
+def test_an_unknown_huge_word_is_shown_shortened(vocab):
+    with pytest.raises(ValueError) as info:
+        vocab.encode("i am " + "z" * 100000)
+    assert len(str(info.value)) < 1000
+    with pytest.raises(ValueError) as info:
+        Vocabulary(["ok", "a b" * 50000])
+    assert len(str(info.value)) < 300
