@@ -12,18 +12,39 @@ version. The guarantees (docs/RELIABILITY.md):
   temporary file is removed.
 - ``save`` refuses a model whose weights hold a NaN or an infinity, naming the
   parameter: such a file could never be loaded.
-- A path without the ``.npz`` suffix gets it, in ``save`` and in ``load`` alike:
-  ``save("model")`` writes ``model.npz`` and ``load("model")`` reads it.
+- A path without the ``.npz`` suffix (in any case: ``x.NPZ`` has it) gets it, in
+  ``save`` and in ``load`` alike: ``save("model")`` writes ``model.npz`` and
+  ``load("model")`` reads it.
+- Only regular files are written and read: a device, a named pipe or a folder
+  (also behind a symlink) is refused in one line, and a read never blocks. A
+  symlink is followed to its real target, whose folder is checked; a loop of
+  symlinks is said to be one.
+- An ``OSError`` while writing (a full disk, a file size limit) is a
+  ``SaveError`` (an ``OSError``) whose one-line message names the file.
+- The temporary file has a short name of fixed length (``.rnnlib-<hash>-<random>.tmp``,
+  the hash that of the target's name), so any name the system allows can be
+  saved; a save removes the temporary files of its own target left by a save
+  that was killed (older than the running process and not locked by another).
 - ``load`` checks everything before it builds a model, so a missing, unreadable,
   truncated, foreign (a ``.npy`` array, a text file, a pickle) or mismatched
   file raises ``ModelFileError`` and never returns a half-loaded model. Nothing
   in a file is ever unpickled or executed.
 """
 
+import errno
+import hashlib
 import os
+import re
 import secrets
+import shutil
 import stat
+import time
 import zipfile
+
+try:  # a lock on the temporary file tells a save in progress from one that was killed (POSIX)
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
 
 import numpy as np
 
@@ -38,8 +59,23 @@ _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 _NPY_MAGIC = b"\x93NUMPY"
 
 
+#: Temporary files of this process's saves are newer; older unlocked ones of a target are leftovers.
+_STARTED = time.time()
+_TMP_PREFIX = ".rnnlib-"
+#: What is not a regular file, in words.
+_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
 class ModelFileError(ValueError):
     """A model file that is missing, damaged, or does not describe a valid model."""
+
+
+class SaveError(OSError):
+    """Writing a model file failed (a full disk, a file size limit...): the message names the file."""
+
+    def __str__(self):
+        return self.strerror
 
 
 def _as_str(path):
@@ -58,42 +94,105 @@ def model_path(path):
     path = _as_str(path)
     if not path:
         raise ValueError("the model path is empty: give a file name such as 'model.npz'")
-    return path if path.endswith(SUFFIX) else path + SUFFIX
+    return path if _has_suffix(path) else path + SUFFIX
 
 
-def check_writable(path):
+def _has_suffix(path):
+    return path.lower().endswith(SUFFIX)
+
+
+def _kind(mode):
+    """``None`` for a regular file, else what it is in words ("a named pipe", "a folder"...)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def expected_size(model, vocab=None):
+    """About how many bytes ``save`` (or ``save_lm``) writes for ``model``: 8 per parameter, plus the
+    vocabulary and the archive's headers. ``check_writable(path, nbytes=...)`` compares it with the free space."""
+    words = list(getattr(vocab, "words", vocab or ()))
+    vocab_bytes = 4 * len(words) * max((len(w) for w in words), default=0)
+    return 8 * int(sum(a.size for a in model.params.values())) + vocab_bytes + 4096 + 512 * len(model.params)
+
+
+def _size(n):
+    return f"{n} bytes" if n < 10 ** 6 else f"{n / 10 ** 6:.1f} MB"
+
+
+def check_writable(path, nbytes=None):
     """Check that ``save(path, ...)`` can write its file; return that file's path.
 
     Raises ``ValueError`` with a one-line message if the folder does not exist,
-    is not a folder or cannot be written to, or if the path is a folder or a
-    read-only file. Nothing is left behind. Run it before a long computation
-    whose result is to be saved (the command line does, before training).
+    is not a folder or cannot be written to, if the path is a folder, a device, a
+    named pipe (anything but a regular file, also behind a symlink), a symlink
+    loop or a read-only file, or, given ``nbytes`` (``expected_size(model,
+    vocab)``), if the disk has less free space than that. A symlink is checked
+    at its real target. Nothing is left behind. Run it before a long
+    computation whose result is to be saved (the command line does, before
+    training).
     """
-    _refuse_folder(path)
-    path = model_path(path)
-    _check_target(path, path)
+    path, target = _target(path)
+    _check_target(path, target, nbytes)
     return path
 
 
-def _refuse_folder(path):
-    """A folder given as the file to save to is an error (not ``folder.npz`` beside it)."""
+def _target(path):
+    """``(path with .npz, the real file to write)``; ``ValueError`` for a folder, a special file or a loop."""
     raw = _as_str(path)
-    if raw and os.path.isdir(raw):
-        raise ValueError(f"cannot save to {raw!r}: it is a folder; give a file name such as "
-                         f"{os.path.join(raw, 'model.npz')!r}")
+    if raw:  # what is named as given (``--save /dev/full``) is refused before ".npz" is added
+        try:
+            kind = _kind(os.stat(raw).st_mode)
+        except OSError as e:
+            kind = "a symlink loop" if e.errno == errno.ELOOP else None
+        if kind == "a folder":
+            raise ValueError(f"cannot save to {raw!r}: it is a folder; give a file name such as "
+                             f"{os.path.join(raw, 'model.npz')!r}")
+        if kind and not _has_suffix(raw):
+            raise ValueError(f"cannot save to {raw!r}: it is {kind}, not a regular file; "
+                             "a model is written only to a regular file")
+    path = model_path(path)
+    if not os.path.islink(path):
+        return path, path
+    try:
+        os.stat(path)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise ValueError(f"cannot save to {path!r}: it is a symlink loop (the links point at each other)") \
+                from None
+    return path, os.path.realpath(path)  # write through a link, as open() does, into the real folder
 
 
-def _check_target(path, target):
+def _check_target(path, target, nbytes=None):
     """``check_writable`` for the file ``target`` (``path`` as the user wrote it, for messages)."""
     folder = os.path.dirname(os.path.abspath(target))
-    if os.path.isdir(target):
+    try:
+        mode = os.stat(target).st_mode
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise ValueError(f"cannot save to {path!r}: it is a symlink loop (the links point at each other)") \
+                from None
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
         raise ValueError(f"cannot save to {path!r}: it is a folder; give a file name such as "
                          f"{os.path.join(path, 'model.npz')!r}")
-    if not os.path.exists(folder):
-        raise ValueError(f"cannot save to {path!r}: the folder {folder!r} does not exist")
-    if not os.path.isdir(folder):
+    if mode is not None and _kind(mode):
+        real = f" ({target!r})" if target != path else ""
+        raise ValueError(f"cannot save to {path!r}{real}: it is {_kind(mode)}, not a regular file; "
+                         "a model is written only to a regular file")
+    try:
+        folder_mode = os.stat(folder).st_mode
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise ValueError(f"cannot save to {path!r}: the folder {folder!r} is a symlink loop") from None
+        if e.errno == errno.ENOTDIR:
+            raise ValueError(f"cannot save to {path!r}: {folder!r} is not a folder") from None
+        raise ValueError(f"cannot save to {path!r}: the folder {folder!r} does not exist") from None
+    if not stat.S_ISDIR(folder_mode):
         raise ValueError(f"cannot save to {path!r}: {folder!r} is not a folder")
-    if os.path.exists(target) and not os.access(target, os.W_OK):
+    if mode is not None and not os.access(target, os.W_OK):
         raise ValueError(f"cannot save to {path!r}: the file exists and is read-only")
     try:  # the real test: create (and remove) a file where save will create its temporary file
         fd, probe = _create_temporary(folder, os.path.basename(target))
@@ -102,17 +201,67 @@ def _check_target(path, target):
                          f"({e.strerror or e})") from None
     os.close(fd)
     os.unlink(probe)
+    if nbytes is not None:
+        try:
+            free = shutil.disk_usage(folder).free
+        except OSError:
+            return
+        if free < nbytes:
+            raise ValueError(f"cannot save to {path!r}: the model needs about {_size(nbytes)} and the disk holding "
+                             f"{folder!r} has only {_size(free)} free")
+
+
+def temporary_name(name, token):
+    """The temporary file's name for the target file ``name``: short and of fixed length, whatever ``name``."""
+    digest = hashlib.sha1(os.fsencode(name)).hexdigest()[:10]
+    return f"{_TMP_PREFIX}{digest}-{token}.tmp"
 
 
 def _create_temporary(folder, name):
-    """Create a new, empty hidden file next to the target, as ``open`` would (umask applies)."""
+    """Create a new, empty hidden file next to the target, as ``open`` would (umask applies), and lock it."""
     for _ in range(100):
-        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        tmp = os.path.join(folder, temporary_name(name, secrets.token_hex(4)))
         try:
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         except FileExistsError:
             continue
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                pass
+        return fd, tmp
     raise FileExistsError(f"could not create a temporary file in {folder!r}")
+
+
+def _remove_leftovers(folder, name):
+    """Remove the temporary files of the target ``name`` left by a killed save: ours by their name (this
+    version's or the earlier ``.NAME.xxxxxxxx.tmp``), older than this process and not locked by a running save."""
+    mine = re.compile(re.escape(temporary_name(name, "")[:-len(".tmp")]) + r"[0-9a-f]{8}\.tmp")
+    older = re.compile(re.escape(f".{name}.") + r"[0-9a-f]{8}\.tmp")
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    for entry in entries:
+        if not (mine.fullmatch(entry) or older.fullmatch(entry)):
+            continue
+        leftover = os.path.join(folder, entry)
+        try:
+            info = os.lstat(leftover)
+            if not stat.S_ISREG(info.st_mode) or info.st_mtime >= _STARTED:
+                continue
+            fd = os.open(leftover, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError: a save in progress holds it
+            os.unlink(leftover)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def _fsync_folder(folder):
@@ -170,47 +319,81 @@ def _finite_params(model):
 
 def _write(path, **arrays):
     """Write ``arrays`` to ``path`` (".npz" appended) atomically: a temporary file, fsync, rename."""
-    _refuse_folder(path)
-    path = model_path(path)
-    target = os.path.realpath(path) if os.path.islink(path) else path  # write through a link, as open() does
+    path, target = _target(path)
     folder = os.path.dirname(os.path.abspath(target))
     _check_target(path, target)
+    _remove_leftovers(folder, os.path.basename(target))
+    existed = os.path.exists(target)
     fd, tmp = _create_temporary(folder, os.path.basename(target))
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
             f.flush()
             os.fsync(f.fileno())
-        if os.path.exists(target):  # keep the permissions of the file being replaced
-            os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
-        os.replace(tmp, target)
-    except BaseException:
+            if existed:  # keep the permissions of the file being replaced
+                os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
+            os.replace(tmp, target)  # still locked: no other save takes it for a leftover
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(e, OSError) and not isinstance(e, SaveError):
+            raise _save_error(path, e, existed) from None
         raise
     _fsync_folder(folder)
     return path
 
 
+def _save_error(path, e, existed):
+    """A one-line ``SaveError`` naming the file, for an ``OSError`` met while writing it."""
+    why = {errno.ENOSPC: "the disk is full", errno.EFBIG: "the file is larger than the system's file size limit",
+           getattr(errno, "EDQUOT", -1): "the disk quota is used up"}.get(e.errno, "writing failed")
+    kept = "the earlier file is unchanged" if existed else "nothing was written"
+    return SaveError(e.errno, f"cannot save to {path!r}: {why} ({e.strerror or e}); {kept}")
+
+
 def _resolve_for_loading(path):
     """``path``, or ``path + ".npz"`` if only that exists (what ``save(path)`` wrote)."""
     path = _as_str(path)
-    if path and not os.path.exists(path) and not path.endswith(SUFFIX) and os.path.exists(path + SUFFIX):
+    if path and not os.path.lexists(path) and not _has_suffix(path) and os.path.lexists(path + SUFFIX):
         return path + SUFFIX
     return path
 
 
 def _read_arrays(path):
     """The arrays of the ``.npz`` file at ``path``, or a ``ModelFileError`` saying why not."""
-    if not os.path.exists(path):
-        raise ModelFileError(f"model file {path!r} does not exist")
-    if os.path.isdir(path):
-        raise ModelFileError(f"{path!r} is a folder, not a model file: give the .npz file written by 'save'")
     try:
-        with open(path, "rb") as f:
-            magic = f.read(len(_NPY_MAGIC))
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise ModelFileError(f"model file {path!r} is a symlink loop (the links point at each other)") from None
+        if e.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise ModelFileError(f"model file {path!r} does not exist") from None
+        raise ModelFileError(f"model file {path!r} cannot be read: {e.strerror or e}") from None
+    if stat.S_ISDIR(mode):
+        raise ModelFileError(f"{path!r} is a folder, not a model file: give the .npz file written by 'save'")
+    _refuse_special(path, mode)
+    try:  # O_NONBLOCK: should a FIFO take the file's place after the stat, opening it does not block
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as e:
+        raise ModelFileError(f"model file {path!r} cannot be read: {e.strerror or e}") from None
+    with os.fdopen(fd, "rb") as f:
+        _refuse_special(path, os.fstat(fd).st_mode)
+        return _parse(path, f)
+
+
+def _refuse_special(path, mode):
+    if _kind(mode):
+        raise ModelFileError(f"{path!r} is {_kind(mode)}, not a regular file: a model file is the .npz file "
+                             "written by rnn_lib.save")
+
+
+def _parse(path, f):
+    """The arrays of the open model file ``f``."""
+    try:
+        magic = f.read(len(_NPY_MAGIC))
+        f.seek(0)
     except OSError as e:
         raise ModelFileError(f"model file {path!r} cannot be read: {e.strerror or e}") from None
     if magic.startswith(_NPY_MAGIC):
@@ -220,8 +403,8 @@ def _read_arrays(path):
         raise ModelFileError(f"{path!r} is not an rnn_lib model file (not an .npz archive): "
                              "a model file is written by rnn_lib.save or 'python -m rnn_lib train --save'")
     try:
-        with np.load(path, allow_pickle=False) as f:
-            return {key: f[key] for key in f.files}
+        with np.load(f, allow_pickle=False) as archive:
+            return {key: archive[key] for key in archive.files}
     except Exception as e:  # noqa: BLE001 - whatever a damaged archive raises (zipfile, zlib, numpy) is one error
         raise ModelFileError(f"{path!r} is not a readable rnn_lib model file (damaged, or not written by "
                              f"rnn_lib.save): {_reason(e)}") from None
