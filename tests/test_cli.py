@@ -546,7 +546,7 @@ def test_too_little_free_space_is_refused_before_training(tmp_path, monkeypatch)
     import collections
     import rnn_lib.serialization
     usage = collections.namedtuple("usage", "total used free")
-    monkeypatch.setattr(rnn_lib.serialization.shutil, "disk_usage", lambda p: usage(10 ** 9, 10 ** 9, 100))
+    monkeypatch.setattr(rnn_lib.files.shutil, "disk_usage", lambda p: usage(10 ** 9, 10 ** 9, 100))
     monkeypatch.setattr(rnn_lib.cli, "train", _must_not_train)
     status, out, err = call("train", "--save", str(tmp_path / "m.npz"))
     assert status == 2 and out == "" and "only 100 bytes free" in err and len(err.splitlines()) == 1

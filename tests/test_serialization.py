@@ -382,7 +382,7 @@ def test_a_full_disk_or_a_file_size_limit_names_the_file(tmp_path, monkeypatch, 
 def test_free_space_is_checked_against_the_models_size(tmp_path, monkeypatch):
     import collections
     usage = collections.namedtuple("usage", "total used free")
-    monkeypatch.setattr(rnn_lib.serialization.shutil, "disk_usage", lambda p: usage(10 ** 9, 10 ** 9 - 500, 500))
+    monkeypatch.setattr(rnn_lib.files.shutil, "disk_usage", lambda p: usage(10 ** 9, 10 ** 9 - 500, 500))
     with pytest.raises(ValueError, match=r"only 500 bytes free") as e:
         check_writable(tmp_path / "m.npz", nbytes=rnn_lib.serialization.expected_size(random_model(), Vocabulary(list("abcdef"))))
     assert "m.npz" in str(e.value) and os.listdir(tmp_path) == []
