@@ -584,14 +584,15 @@ def test_an_option_still_missing_its_value_says_so(capsys):
 def test_ctrl_c_while_the_package_imports_is_one_line_and_status_130(tmp_path, module):
     """Ctrl-C during ``import`` used to print a traceback (the import is most of a short run's time)."""
     (tmp_path / "sitecustomize.py").write_text(
-        "import sys\n"
-        "class Interrupt:\n"
+        "import os, signal, sys\n"
+        "class Interrupt:  # a real Ctrl-C (SIGINT) just as the module is imported\n"
         "    def find_spec(self, name, path=None, target=None):\n"
         f"        if name == {module!r}:\n"
-        "            raise KeyboardInterrupt\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
         "sys.meta_path.insert(0, Interrupt())\n")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
     result = subprocess.run([sys.executable, "-m", "rnn_lib", "train"], capture_output=True, text=True,
-                            timeout=60, env=env, cwd=os.path.dirname(os.path.dirname(rnn_lib.__file__)))
+                            timeout=60, env=env, cwd=os.path.dirname(os.path.dirname(rnn_lib.__file__)),
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert result.returncode == 130 and result.stdout == ""
     assert result.stderr == "interrupted (while starting)\n"
