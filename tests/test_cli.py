@@ -259,6 +259,8 @@ POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals a
 def test_sigint_during_train_stops_cleanly_and_keeps_the_model(tmp_path):
     """A real Ctrl-C (SIGINT) in the middle of an epoch: no traceback, the last complete epoch saved."""
     path = tmp_path / "m.npz"
+    rnn_lib.save(path, *rnn_lib.fit(epochs=1, hidden_size=3)[:2])  # a finished model, which Ctrl-C must keep
+    finished = path.read_bytes()
     proc = subprocess.Popen(
         [sys.executable, "-m", "rnn_lib", "train", "--fast", "--epochs", "100000", "--save", str(path)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -273,9 +275,11 @@ def test_sigint_during_train_stops_cleanly_and_keeps_the_model(tmp_path):
     assert "Traceback" not in err
     m = re.fullmatch(r"interrupted: stopped after (\d+) of 100000 epochs\n", err)
     assert m and int(m.group(1)) >= 100, err
-    assert out.splitlines()[-1] == f"saved the PARTLY TRAINED model (after epoch {m.group(1)} of 100000) to {path}"
-    model, _ = rnn_lib.load(path)
-    assert np.all(np.isfinite(model.flat))
+    partial = tmp_path / "m.partial.npz"
+    assert out.splitlines()[-1] == (f"saved the PARTLY TRAINED model (after epoch {m.group(1)} of 100000) to "
+                                    f"{partial}, not to {path} (kept for finished models)")
+    model, _ = rnn_lib.load(partial)
+    assert np.all(np.isfinite(model.flat)) and path.read_bytes() == finished
 
 
 def test_a_training_error_is_one_line_and_nothing_is_saved(tmp_path, monkeypatch):
