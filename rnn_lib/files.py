@@ -102,6 +102,8 @@ def _target(path):
         if kind == "a folder":
             raise ValueError(f"cannot save to {raw!r}: it is a folder; give a file name such as "
                              f"{os.path.join(raw, 'model.npz')!r}")
+        if kind == "a symlink loop":
+            raise ValueError(f"cannot save to {raw!r}: it is a symlink loop (the links point at each other)")
         if kind and not _has_suffix(raw):
             raise ValueError(f"cannot save to {raw!r}: it is {kind}, not a regular file; "
                              "a model is written only to a regular file")
