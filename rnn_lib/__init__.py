@@ -1,5 +1,8 @@
 """rnn_lib: recurrent neural networks in numpy (vanilla, LSTM, GRU), for the "RNNs from Scratch" course."""
 
+from ._startup import quiet_ctrl_c_while_starting, restore_ctrl_c
+
+_STARTING = quiet_ctrl_c_while_starting()  # only for ``python -m rnn_lib``: see _startup
 from .cells import CELLS, GRUCell, LSTMCell, RNNCell
 from .data import test_data, train_data
 from .datasets import (DATASETS, RECIPES, TEXT_DATASETS, Dataset, NamesDataset, Recipe, load_dataset, load_names,
@@ -34,3 +37,6 @@ __all__ = [
     "Adam", "Bigram", "CharLM", "NamesDataset", "TEXT_DATASETS", "Unigram", "check_loss_gradients",
     "clip_global_norm", "evaluate_lm", "load_lm", "load_names", "save_lm", "train_lm",
 ]
+
+if _STARTING:
+    restore_ctrl_c()

@@ -18,10 +18,14 @@ dataset's validation split, or, for data without one (``sentiment.json``, your
 own file), ``split_validation(train, fraction)`` of the training phrases, said
 in the first line printed. Every file and option is checked before training.
 
-``train --save PATH`` checks PATH (its folder exists and can be written) before
-training starts. Ctrl-C during ``train`` stops at once, says after how many
-epochs, and with ``--save`` saves the model as it was after the last complete
-epoch, saying that it is partly trained; without ``--save`` nothing is saved.
+``train --save PATH`` checks PATH (its real folder exists and can be written,
+it is not a device or a pipe) before training starts, and the free space for
+the model as soon as its size is known. Ctrl-C during ``train`` stops at once,
+says after how many epochs, and with ``--save`` saves the model as it was after
+the last complete epoch BESIDE PATH, as ``NAME.partial.npz`` (``partial_path``),
+never over PATH: a finished model there is kept. Without ``--save`` nothing is
+saved. A negative or infinite value (``--lr -inf``) is read as the option's
+value and refused with the real reason.
 """
 
 import argparse
@@ -37,7 +41,7 @@ from .datasets import DATASETS, RECIPES, VALIDATION_FRACTION, load_dataset, prob
 from .grammar import CONSTRUCTION_TITLES
 from .model import HIDDEN_SIZE, MODELS, as_rng, make_model
 from .optim import CLIP, LEARN_RATE
-from .serialization import check_writable, load, save
+from .serialization import SUFFIX, check_writable, expected_size, load, save
 from .training import EPOCHS, REPORT_EVERY, SEED, predict_proba, train
 from .userdata import DataFileError, check_train_test, read_labelled_phrases
 from .vocab import Vocabulary
@@ -133,7 +137,7 @@ def build_parser():
                         "as the validation set (and not trained on); the test set is only reported")
     t.add_argument("--save", metavar="PATH",
                    help="write the trained model to PATH (.npz appended if missing), checked before training; "
-                        "Ctrl-C saves the model of the last complete epoch, said to be partly trained")
+                        "Ctrl-C saves the model of the last complete epoch beside it, as PATH.partial.npz")
     p = sub.add_parser(
         "predict", help="print each text's probability of being positive",
         description="Load a model saved by 'train --save' and print, for each text, the probability "
@@ -142,8 +146,56 @@ def build_parser():
                     "still printed, and the exit status is 2.")
     p.add_argument("model", metavar="PATH", help="model file written by 'train --save'")
     p.add_argument("texts", metavar="TEXT", nargs="+", help="phrases to classify (quote each one)")
-    _add_lm_parser(sub)
+    from .lm_cli import add_lm_parser
+    add_lm_parser(sub)
     return parser
+
+
+def _options_with_a_value(parser):
+    """The option strings of ``parser`` and its subcommands that take one value (``--lr``, ``--save``...)."""
+    found = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _options_with_a_value(sub)
+        elif isinstance(action, argparse._StoreAction) and action.nargs is None:
+            found.update(action.option_strings)
+    return found
+
+
+def _attach_negative_numbers(parser, argv):
+    """``--lr -inf`` -> ``--lr=-inf``: argparse takes ``-inf`` (or ``-1e-3``, ``-nan``) for an option and says
+    "expected one argument"; attached, the value reaches the option's check, which says why it is refused."""
+    takes_value, fixed, i = _options_with_a_value(parser), [], 0
+    while i < len(argv):
+        if argv[i] == "--":
+            fixed.extend(argv[i:])
+            break
+        if argv[i] in takes_value and i + 1 < len(argv) and argv[i + 1].startswith("-") and _is_number(argv[i + 1]):
+            fixed.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+            continue
+        fixed.append(argv[i])
+        i += 1
+    return fixed
+
+
+def _is_number(s):
+    try:
+        float(s)
+    except ValueError:
+        return False
+    return True
+
+
+def partial_path(path):
+    """Where a partly trained model goes instead of ``path``: beside it, ``NAME.partial.npz``."""
+    stem = path[:-len(SUFFIX)] if path.lower().endswith(SUFFIX) else path
+    return stem + ".partial" + SUFFIX
+
+
+def saved_partly_trained(done, epochs):
+    return f"the PARTLY TRAINED model (after epoch {done} of {epochs})"
 
 
 def _say(line, stream):
@@ -258,6 +310,12 @@ def _train(args, out, err):
     except MemoryError:
         _error(f"not enough memory for a model with hidden size {run.hidden}", err)
         return 2
+    if save_path is not None:
+        try:  # the model's size is known now: is there room for it?
+            check_writable(save_path, nbytes=expected_size(model, vocab))
+        except ValueError as e:
+            _error(f"{e}; nothing was trained", err)
+            return 2
     last = {"epoch": 0, "weights": None}  # the model after the last complete epoch, kept for Ctrl-C
 
     def report(history):
@@ -303,7 +361,7 @@ def _say_probe(model, vocab, probe, out):
     _say(f"  {'all':<18}{acc['all']:.3f}  ({_phrases(sum(len(g) for g in probe.values()))})", out)
 
 
-def _save(path, model, vocab, out, err, what):
+def _save(path, model, vocab, out, err, what, instead_of=None):
     try:
         path = save(path, model, vocab)
     except KeyboardInterrupt:
@@ -312,7 +370,7 @@ def _save(path, model, vocab, out, err, what):
     except (ValueError, TypeError, OSError) as e:
         _error(e, err)
         return 1
-    _say(f"saved {what} to {path}", out)
+    _say(f"saved {what} to {path}" + (f", not to {instead_of} (kept for finished models)" if instead_of else ""), out)
     return 0
 
 
@@ -329,8 +387,8 @@ def _interrupted(args, model, vocab, last, save_path, out, err):
     _say(stopped, err)
     for name, weights in last["weights"].items():  # the weights as they were after epoch `done`
         setattr(model, name, weights)
-    status = _save(save_path, model, vocab, out, err,
-                   f"the PARTLY TRAINED model (after epoch {done} of {args.epochs})")
+    status = _save(partial_path(save_path), model, vocab, out, err, saved_partly_trained(done, args.epochs),
+                   instead_of=save_path)
     return EXIT_INTERRUPTED if status == 0 else status
 
 
@@ -363,12 +421,15 @@ def main(argv=None, out=None, err=None):
     """
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parser.parse_args(_attach_negative_numbers(parser, argv))
     try:
         if args.command == "train":
             return _train(args, out, err)
         if args.command == "lm":
-            return _lm(args, out, err)
+            from .lm_cli import run_lm
+            return run_lm(args, out, err)
         return _predict(args, out, err)
     except KeyboardInterrupt:  # e.g. Ctrl-C while a model loads; training handles its own
         _say("interrupted", err)
@@ -380,136 +441,3 @@ def main(argv=None, out=None, err=None):
             except (OSError, ValueError, AttributeError):
                 pass
         return 1
-
-
-# --- the character language model: python -m rnn_lib lm train|sample -----------------------------
-def _temperature(s):
-    try:
-        return _positive_float(s)
-    except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError(f"the temperature must be a number > 0 (and finite), got {s!r}") from None
-
-
-def _add_lm_parser(sub):
-    from .lm import RECIPE
-    lm = sub.add_parser(
-        "lm", help="a character-level language model of first names: train it, sample names",
-        description="A character-level RNN language model trained on the US 1990 census first names "
-                    "(rnn_lib.load_dataset('names')).")
-    cmds = lm.add_subparsers(dest="lm_command", required=True, metavar="{train,sample}")
-    t = cmds.add_parser(
-        "train", help="train on the names, with a progress bar, and report the validation loss",
-        description=f"Train a fresh language model with Adam (lr {RECIPE.learn_rate:g}, {RECIPE.batch_size} names "
-                    f"per batch, gradient norm clipped to {RECIPE.clip_norm:g}) and print the validation loss "
-                    "per character next to the smoothed bigram's.")
-    t.add_argument("--cell", choices=tuple(MODELS), default="rnn", help="the recurrent cell (default rnn)")
-    t.add_argument("--seed", type=_seed, default=SEED, help=f"seed for the weights and shuffles (default {SEED})")
-    t.add_argument("--epochs", type=_positive_int, default=RECIPE.epochs,
-                   help=f"passes over the training names (default {RECIPE.epochs})")
-    t.add_argument("--hidden", type=_positive_int, default=RECIPE.hidden_size,
-                   help=f"hidden size H (default {RECIPE.hidden_size})")
-    t.add_argument("--save", metavar="PATH",
-                   help="write the trained model to PATH (.npz appended if missing), checked before training; "
-                        "Ctrl-C saves the model of the last complete epoch, said to be partly trained")
-    s = cmds.add_parser(
-        "sample", help="print names written by a trained model, one a line",
-        description="Load a model saved by 'lm train --save' and print names drawn from it.")
-    s.add_argument("model", metavar="PATH", help="model file written by 'lm train --save'")
-    s.add_argument("--n", type=_positive_int, default=20, help="how many names (default 20)")
-    s.add_argument("--temperature", type=_temperature, default=1.0,
-                   help="> 0: below 1 safer, above 1 wilder (default 1)")
-    s.add_argument("--seed", type=_seed, default=SEED, help=f"seed of the draws (default {SEED})")
-    s.add_argument("--prefix", default="", metavar="TEXT", help="every name starts with TEXT (default none)")
-
-
-def _lm(args, out, err):
-    if args.lm_command == "train":
-        return _lm_train(args, out, err)
-    return _lm_sample(args, out, err)
-
-
-def _lm_train(args, out, err):
-    from tqdm import tqdm
-
-    from .baselines import Bigram
-    from .datasets import load_names
-    from .lm import RECIPE, CharLM, evaluate_lm, train_lm
-    from .serialization import save_lm
-    save_path = None
-    if args.save is not None:
-        try:  # before training: a run must not fail at the end on a path checkable now
-            save_path = check_writable(args.save)
-        except (ValueError, TypeError) as e:
-            _error(e, err)
-            return 2
-    ds = load_names()
-    rng = as_rng(args.seed)  # one generator: the initial weights, then the shuffles
-    try:
-        model = CharLM(ds.alphabet, args.hidden, rng=rng, init=RECIPE.init, cell=args.cell)
-    except MemoryError:
-        _error(f"not enough memory for a model with hidden size {args.hidden}", err)
-        return 2
-    last = {"epoch": 0, "weights": None}
-    bar = tqdm(total=args.epochs, desc="lm train", unit="epoch", file=err, leave=True)
-
-    def progress(history):
-        last["epoch"], last["weights"] = history.epoch[-1], model.flat.copy()
-        bar.set_postfix(train=f"{history.train_loss[-1]:.3f}", val=f"{history.test_loss[-1]:.3f}")
-        bar.update(1)
-
-    try:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            train_lm(model, ds.train, ds.validation, epochs=args.epochs, rng=rng, callback=progress)
-    except KeyboardInterrupt:
-        bar.close()
-        stopped = f"interrupted: stopped after {last['epoch']} of {args.epochs} epochs"
-        if save_path is None or last["weights"] is None:
-            why = "no --save given" if save_path is None else "no epoch was complete"
-            _say(f"{stopped}; nothing was saved ({why})", err)
-            return EXIT_INTERRUPTED
-        _say(stopped, err)
-        model.flat[...] = last["weights"]
-        status = _save_lm(save_lm, save_path, model, out, err,
-                          f"the PARTLY TRAINED model (after epoch {last['epoch']} of {args.epochs})")
-        return EXIT_INTERRUPTED if status == 0 else status
-    except (ValueError, ArithmeticError) as e:
-        bar.close()
-        _error(f"{e}{'; nothing was saved' if save_path else ''}", err)
-        return 1
-    bar.close()
-    val = evaluate_lm(model, ds.validation)
-    bigram = Bigram(ds.train, ds.alphabet).loss(ds.validation)
-    _say(f"val loss {val:.3f} nats/char (bigram baseline {bigram:.3f})", out)
-    if save_path is not None:
-        return _save_lm(save_lm, save_path, model, out, err, "the language model")
-    return 0
-
-
-def _save_lm(save_lm, path, model, out, err, what):
-    try:
-        path = save_lm(path, model)
-    except KeyboardInterrupt:
-        _error(f"interrupted while saving: nothing was saved (any earlier file at {path} is unchanged)", err)
-        return EXIT_INTERRUPTED
-    except (ValueError, TypeError, OSError) as e:
-        _error(e, err)
-        return 1
-    _say(f"saved {what} to {path}", out)
-    return 0
-
-
-def _lm_sample(args, out, err):
-    from .serialization import load_lm
-    try:
-        model = load_lm(args.model)
-    except (ValueError, TypeError) as e:  # ModelFileError is a ValueError
-        _error(e, err)
-        return 2
-    try:
-        names = model.sample(args.n, temperature=args.temperature, seed=args.seed, prefix=args.prefix)
-    except (ValueError, TypeError) as e:  # e.g. a prefix character outside the alphabet
-        _error(e, err)
-        return 2
-    for name in names:
-        _say(name, out)
-    return 0

@@ -12,8 +12,19 @@ version. The guarantees (docs/RELIABILITY.md):
   temporary file is removed.
 - ``save`` refuses a model whose weights hold a NaN or an infinity, naming the
   parameter: such a file could never be loaded.
-- A path without the ``.npz`` suffix gets it, in ``save`` and in ``load`` alike:
-  ``save("model")`` writes ``model.npz`` and ``load("model")`` reads it.
+- A path without the ``.npz`` suffix (in any case: ``x.NPZ`` has it) gets it, in
+  ``save`` and in ``load`` alike: ``save("model")`` writes ``model.npz`` and
+  ``load("model")`` reads it.
+- Only regular files are written and read: a device, a named pipe or a folder
+  (also behind a symlink) is refused in one line, and a read never blocks. A
+  symlink is followed to its real target, whose folder is checked; a loop of
+  symlinks is said to be one.
+- An ``OSError`` while writing (a full disk, a file size limit) is a
+  ``SaveError`` (an ``OSError``) whose one-line message names the file.
+- The temporary file has a short name of fixed length (``.rnnlib-<hash>-<random>.tmp``,
+  the hash that of the target's name), so any name the system allows can be
+  saved; a save removes the temporary files of its own target left by a save
+  that was killed (older than the running process and not locked by another).
 - ``load`` checks everything before it builds a model, so a missing, unreadable,
   truncated, foreign (a ``.npy`` array, a text file, a pickle) or mismatched
   file raises ``ModelFileError`` and never returns a half-loaded model. Nothing
@@ -21,17 +32,17 @@ version. The guarantees (docs/RELIABILITY.md):
 """
 
 import os
-import secrets
-import stat
 import zipfile
 
 import numpy as np
 
+# check_writable, model_path, SaveError and temporary_name are part of this module's interface.
+from .files import (SUFFIX, SaveError, _as_str, check_writable, model_path, open_regular,  # noqa: F401
+                    temporary_name, write_atomically)
 from .model import MODELS, RNN
 from .vocab import Vocabulary
 
 FORMAT_VERSION = 1
-SUFFIX = ".npz"
 #: The first bytes of a zip archive (an ``.npz`` file) and of a single ``.npy`` array.
 _ZIP_MAGIC = b"PK\x03\x04"
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -42,91 +53,12 @@ class ModelFileError(ValueError):
     """A model file that is missing, damaged, or does not describe a valid model."""
 
 
-def _as_str(path):
-    try:
-        path = os.fspath(path)
-    except TypeError:
-        raise TypeError(f"a model path must be a str or os.PathLike, got {type(path).__name__}") from None
-    path = os.fsdecode(path) if isinstance(path, bytes) else path
-    if "\0" in path:
-        raise ValueError(f"the model path {path!r} contains a NUL character")
-    return path
-
-
-def model_path(path):
-    """``path`` as a str, with ``.npz`` appended if it lacks it (the file ``save`` writes)."""
-    path = _as_str(path)
-    if not path:
-        raise ValueError("the model path is empty: give a file name such as 'model.npz'")
-    return path if path.endswith(SUFFIX) else path + SUFFIX
-
-
-def check_writable(path):
-    """Check that ``save(path, ...)`` can write its file; return that file's path.
-
-    Raises ``ValueError`` with a one-line message if the folder does not exist,
-    is not a folder or cannot be written to, or if the path is a folder or a
-    read-only file. Nothing is left behind. Run it before a long computation
-    whose result is to be saved (the command line does, before training).
-    """
-    _refuse_folder(path)
-    path = model_path(path)
-    _check_target(path, path)
-    return path
-
-
-def _refuse_folder(path):
-    """A folder given as the file to save to is an error (not ``folder.npz`` beside it)."""
-    raw = _as_str(path)
-    if raw and os.path.isdir(raw):
-        raise ValueError(f"cannot save to {raw!r}: it is a folder; give a file name such as "
-                         f"{os.path.join(raw, 'model.npz')!r}")
-
-
-def _check_target(path, target):
-    """``check_writable`` for the file ``target`` (``path`` as the user wrote it, for messages)."""
-    folder = os.path.dirname(os.path.abspath(target))
-    if os.path.isdir(target):
-        raise ValueError(f"cannot save to {path!r}: it is a folder; give a file name such as "
-                         f"{os.path.join(path, 'model.npz')!r}")
-    if not os.path.exists(folder):
-        raise ValueError(f"cannot save to {path!r}: the folder {folder!r} does not exist")
-    if not os.path.isdir(folder):
-        raise ValueError(f"cannot save to {path!r}: {folder!r} is not a folder")
-    if os.path.exists(target) and not os.access(target, os.W_OK):
-        raise ValueError(f"cannot save to {path!r}: the file exists and is read-only")
-    try:  # the real test: create (and remove) a file where save will create its temporary file
-        fd, probe = _create_temporary(folder, os.path.basename(target))
-    except OSError as e:
-        raise ValueError(f"cannot save to {path!r}: cannot write in the folder {folder!r} "
-                         f"({e.strerror or e})") from None
-    os.close(fd)
-    os.unlink(probe)
-
-
-def _create_temporary(folder, name):
-    """Create a new, empty hidden file next to the target, as ``open`` would (umask applies)."""
-    for _ in range(100):
-        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
-        try:
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"could not create a temporary file in {folder!r}")
-
-
-def _fsync_folder(folder):
-    """Make the rename itself durable (POSIX); a no-op where folders cannot be opened."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+def expected_size(model, vocab=None):
+    """About how many bytes ``save`` (or ``save_lm``) writes for ``model``: 8 per parameter, plus the
+    vocabulary and the archive's headers. ``check_writable(path, nbytes=...)`` compares it with the free space."""
+    words = list(getattr(vocab, "words", vocab or ()))
+    vocab_bytes = 4 * len(words) * max((len(w) for w in words), default=0)
+    return 8 * int(sum(a.size for a in model.params.values())) + vocab_bytes + 4096 + 512 * len(model.params)
 
 
 def save(path, model, vocab):
@@ -170,47 +102,28 @@ def _finite_params(model):
 
 def _write(path, **arrays):
     """Write ``arrays`` to ``path`` (".npz" appended) atomically: a temporary file, fsync, rename."""
-    _refuse_folder(path)
-    path = model_path(path)
-    target = os.path.realpath(path) if os.path.islink(path) else path  # write through a link, as open() does
-    folder = os.path.dirname(os.path.abspath(target))
-    _check_target(path, target)
-    fd, tmp = _create_temporary(folder, os.path.basename(target))
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        if os.path.exists(target):  # keep the permissions of the file being replaced
-            os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_folder(folder)
-    return path
+    return write_atomically(path, lambda f: np.savez(f, **arrays))
 
 
 def _resolve_for_loading(path):
     """``path``, or ``path + ".npz"`` if only that exists (what ``save(path)`` wrote)."""
     path = _as_str(path)
-    if path and not os.path.exists(path) and not path.endswith(SUFFIX) and os.path.exists(path + SUFFIX):
+    if path and not os.path.lexists(path) and not path.lower().endswith(SUFFIX) and os.path.lexists(path + SUFFIX):
         return path + SUFFIX
     return path
 
 
 def _read_arrays(path):
     """The arrays of the ``.npz`` file at ``path``, or a ``ModelFileError`` saying why not."""
-    if not os.path.exists(path):
-        raise ModelFileError(f"model file {path!r} does not exist")
-    if os.path.isdir(path):
-        raise ModelFileError(f"{path!r} is a folder, not a model file: give the .npz file written by 'save'")
+    with open_regular(path, ModelFileError) as f:
+        return _parse(path, f)
+
+
+def _parse(path, f):
+    """The arrays of the open model file ``f``."""
     try:
-        with open(path, "rb") as f:
-            magic = f.read(len(_NPY_MAGIC))
+        magic = f.read(len(_NPY_MAGIC))
+        f.seek(0)
     except OSError as e:
         raise ModelFileError(f"model file {path!r} cannot be read: {e.strerror or e}") from None
     if magic.startswith(_NPY_MAGIC):
@@ -220,8 +133,8 @@ def _read_arrays(path):
         raise ModelFileError(f"{path!r} is not an rnn_lib model file (not an .npz archive): "
                              "a model file is written by rnn_lib.save or 'python -m rnn_lib train --save'")
     try:
-        with np.load(path, allow_pickle=False) as f:
-            return {key: f[key] for key in f.files}
+        with np.load(f, allow_pickle=False) as archive:
+            return {key: archive[key] for key in archive.files}
     except Exception as e:  # noqa: BLE001 - whatever a damaged archive raises (zipfile, zlib, numpy) is one error
         raise ModelFileError(f"{path!r} is not a readable rnn_lib model file (damaged, or not written by "
                              f"rnn_lib.save): {_reason(e)}") from None

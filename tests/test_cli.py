@@ -218,9 +218,23 @@ def test_ctrl_c_during_train_saves_the_last_complete_epoch_and_says_so(tmp_path,
     status, out, err = call("train", "--epochs", "1000", "--hidden", "6", "--save", str(path))
     assert status == 130
     assert err == "interrupted: stopped after 5 of 1000 epochs\n"
-    assert out == f"saved the PARTLY TRAINED model (after epoch 5 of 1000) to {path}\n"
+    partial = tmp_path / "m.partial.npz"
+    assert out == (f"saved the PARTLY TRAINED model (after epoch 5 of 1000) to {partial}, "
+                   f"not to {path} (kept for finished models)\n")
     expected, _, _ = rnn_lib.fit(seed=0, epochs=5, hidden_size=6)
-    assert np.array_equal(rnn_lib.load(path)[0].flat, expected.flat)
+    assert np.array_equal(rnn_lib.load(partial)[0].flat, expected.flat) and not path.exists()
+
+
+def test_ctrl_c_never_replaces_a_finished_model(tmp_path, monkeypatch):
+    """Ctrl-C used to write the partly trained model OVER an existing good.npz."""
+    good = tmp_path / "good.NPZ"
+    rnn_lib.save(good, *rnn_lib.fit(seed=1, epochs=2, hidden_size=3)[:2])
+    before = good.read_bytes()
+    monkeypatch.setattr(rnn_lib.cli, "train", _interrupt_after(3))
+    status, out, err = call("train", "--epochs", "50", "--hidden", "6", "--save", str(good))
+    assert status == 130 and good.read_bytes() == before
+    assert out.endswith(f"to {tmp_path / 'good.partial.npz'}, not to {good} (kept for finished models)\n")
+    assert rnn_lib.load(tmp_path / "good.partial.npz")[0].hidden_size == 6
 
 
 def test_ctrl_c_without_save_or_before_an_epoch_saves_nothing_and_says_so(tmp_path, monkeypatch):
@@ -245,6 +259,8 @@ POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals a
 def test_sigint_during_train_stops_cleanly_and_keeps_the_model(tmp_path):
     """A real Ctrl-C (SIGINT) in the middle of an epoch: no traceback, the last complete epoch saved."""
     path = tmp_path / "m.npz"
+    rnn_lib.save(path, *rnn_lib.fit(epochs=1, hidden_size=3)[:2])  # a finished model, which Ctrl-C must keep
+    finished = path.read_bytes()
     proc = subprocess.Popen(
         [sys.executable, "-m", "rnn_lib", "train", "--fast", "--epochs", "100000", "--save", str(path)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -259,9 +275,11 @@ def test_sigint_during_train_stops_cleanly_and_keeps_the_model(tmp_path):
     assert "Traceback" not in err
     m = re.fullmatch(r"interrupted: stopped after (\d+) of 100000 epochs\n", err)
     assert m and int(m.group(1)) >= 100, err
-    assert out.splitlines()[-1] == f"saved the PARTLY TRAINED model (after epoch {m.group(1)} of 100000) to {path}"
-    model, _ = rnn_lib.load(path)
-    assert np.all(np.isfinite(model.flat))
+    partial = tmp_path / "m.partial.npz"
+    assert out.splitlines()[-1] == (f"saved the PARTLY TRAINED model (after epoch {m.group(1)} of 100000) to "
+                                    f"{partial}, not to {path} (kept for finished models)")
+    model, _ = rnn_lib.load(partial)
+    assert np.all(np.isfinite(model.flat)) and path.read_bytes() == finished
 
 
 def test_a_training_error_is_one_line_and_nothing_is_saved(tmp_path, monkeypatch):
@@ -509,3 +527,76 @@ def test_a_file_too_small_for_a_validation_split_is_refused_before_training(tmp_
     path = write_csv(tmp_path / "tiny.csv", {"i am happy": True, "i am sad": False})
     status, out, err = call("train", "--data", str(path))
     assert status == 2 and out == "" and err.startswith(f"error: {path}: 2 phrases are too few to hold out 15%")
+
+
+# ---- the second reliability round: links, devices, pipes, option values, leftovers ----
+def test_a_dangling_symlink_is_refused_before_training(tmp_path, monkeypatch):
+    link = tmp_path / "link.npz"
+    link.symlink_to(tmp_path / "nowhere" / "m.npz")
+    monkeypatch.setattr(rnn_lib.cli, "train", _must_not_train)
+    status, out, err = call("train", "--save", str(link))
+    assert status == 2 and out == "" and len(err.splitlines()) == 1 and "does not exist" in err
+
+
+@POSIX_ONLY
+def test_save_to_a_device_is_refused_before_training(monkeypatch):
+    monkeypatch.setattr(rnn_lib.cli, "train", _must_not_train)
+    status, out, err = call("train", "--save", "/dev/full")
+    assert status == 2 and out == "" and err.startswith("error: cannot save to '/dev/full'") and "regular" in err
+    assert not os.path.exists("/dev/full.npz")
+
+
+def test_too_little_free_space_is_refused_before_training(tmp_path, monkeypatch):
+    import collections
+    import rnn_lib.serialization
+    usage = collections.namedtuple("usage", "total used free")
+    monkeypatch.setattr(rnn_lib.files.shutil, "disk_usage", lambda p: usage(10 ** 9, 10 ** 9, 100))
+    monkeypatch.setattr(rnn_lib.cli, "train", _must_not_train)
+    status, out, err = call("train", "--save", str(tmp_path / "m.npz"))
+    assert status == 2 and out == "" and "only 100 bytes free" in err and len(err.splitlines()) == 1
+
+
+@POSIX_ONLY
+def test_predict_on_a_named_pipe_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)
+    result = subprocess.run([sys.executable, "-m", "rnn_lib", "predict", str(fifo), "i am happy"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: ") and "named pipe" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv", [["--lr", "-inf"], ["--lr", "-1e-3"], ["--lr=-inf"], ["--epochs", "-nan"]])
+def test_a_negative_or_infinite_value_gets_the_real_message(argv, capsys):
+    """``--lr -inf`` used to get argparse's 'expected one argument'."""
+    with pytest.raises(SystemExit) as e:
+        main(["train", *argv])
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and "expected one argument" not in err
+    assert re.search(r"error: argument --(lr|epochs): expected a (positive, finite number|whole number)", err), err
+
+
+def test_an_option_still_missing_its_value_says_so(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--save", "--fast"])
+    assert "expected one argument" in capsys.readouterr().err
+
+
+@POSIX_ONLY
+@pytest.mark.parametrize("module", ["numpy", "rnn_lib.cli"])
+def test_ctrl_c_while_the_package_imports_is_one_line_and_status_130(tmp_path, module):
+    """Ctrl-C during ``import`` used to print a traceback (the import is most of a short run's time)."""
+    (tmp_path / "sitecustomize.py").write_text(
+        "import os, signal, sys\n"
+        "class Interrupt:  # a real Ctrl-C (SIGINT) just as the module is imported\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name == {module!r}:\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "sys.meta_path.insert(0, Interrupt())\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run([sys.executable, "-m", "rnn_lib", "train"], capture_output=True, text=True,
+                            timeout=60, env=env, cwd=os.path.dirname(os.path.dirname(rnn_lib.__file__)),
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert result.returncode == 130 and result.stdout == ""
+    assert result.stderr == "interrupted (while starting)\n"

@@ -90,7 +90,55 @@ def test_ctrl_c_saves_the_last_complete_epoch_said_to_be_partly_trained(tmp_path
     status, out, err = call("lm", "train", "--epochs", "5", "--hidden", "8", "--save", str(path))
     assert status == 130
     assert "interrupted: stopped after 1 of 5 epochs" in err
-    assert out == f"saved the PARTLY TRAINED model (after epoch 1 of 5) to {path}\n"
-    assert rnn_lib.load_lm(path).hidden_size == 8
+    partial = tmp_path / "lm.partial.npz"
+    assert out == (f"saved the PARTLY TRAINED model (after epoch 1 of 5) to {partial}, "
+                   f"not to {path} (kept for finished models)\n")
+    assert rnn_lib.load_lm(partial).hidden_size == 8 and not path.exists()
     status, out, err = call("lm", "train", "--epochs", "5", "--hidden", "8")
     assert status == 130 and "nothing was saved (no --save given)" in err and out == ""
+
+
+def test_a_temperature_too_small_for_the_model_is_one_line(lm_file):
+    """5e-324 used to print numpy RuntimeWarnings, then 'Probabilities contain NaN'."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        status, out, err = call("lm", "sample", str(lm_file[0]), "--temperature", "5e-324")
+    assert status == 2 and out == "" and len(err.splitlines()) == 1
+    assert err.startswith("error: the temperature 5e-324 is too small") and "smallest usable" in err
+    status, out, err = call("lm", "sample", str(lm_file[0]), "--temperature", "1e-200", "--n", "3")
+    assert status == 0 and len(out.splitlines()) == 3  # tiny but usable: the most likely characters
+
+
+def test_n_has_a_clear_limit(lm_file, capsys):
+    """``--n 10000000`` used to print nothing for 25 s."""
+    with pytest.raises(SystemExit) as e:
+        main(["lm", "sample", str(lm_file[0]), "--n", "10000000"])
+    assert e.value.code == 2 and "at most 100000" in capsys.readouterr().err
+
+
+def test_names_are_printed_as_they_are_sampled(lm_file, monkeypatch):
+    """The same names as ``model.sample(n)``, each written (and flushed) before the next is drawn."""
+    path = lm_file[0]
+    expected = rnn_lib.load_lm(path).sample(5, temperature=0.8, seed=3)
+    lines = []
+
+    class Out(io.StringIO):
+        def write(self, text):
+            lines.append(text)
+            return super().write(text)
+    out = Out()
+    status = main(["lm", "sample", str(path), "--n", "5", "--temperature", "0.8", "--seed", "3"], out=out,
+                  err=io.StringIO())
+    assert status == 0 and out.getvalue().splitlines() == expected
+
+
+def test_sample_from_a_named_pipe_is_refused(tmp_path):
+    import os
+    import subprocess
+    import sys
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)
+    result = subprocess.run([sys.executable, "-m", "rnn_lib", "lm", "sample", str(fifo)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "named pipe" in result.stderr and len(result.stderr.splitlines()) == 1

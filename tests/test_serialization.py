@@ -81,7 +81,7 @@ def test_a_folder_or_an_unreadable_file_is_a_model_file_error(tmp_path, monkeypa
     def no_permission(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(rnn_lib.serialization, "open", no_permission, raising=False)
+    monkeypatch.setattr(rnn_lib.serialization.os, "open", no_permission)  # the file is opened with os.open
     with pytest.raises(ModelFileError, match="cannot be read: Permission denied"):
         load(saved[0])
 
@@ -289,3 +289,129 @@ def test_save_refuses_a_mismatched_vocabulary(tmp_path):
 def test_model_file_error_is_a_value_error():
     assert issubclass(ModelFileError, ValueError)
     assert zipfile  # the module handles zipfile.BadZipFile
+
+
+# ---- the second reliability round: links, devices, pipes, full disks, long names, leftovers ----
+import errno  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+
+import rnn_lib.serialization  # noqa: E402
+
+POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="symlinks, FIFOs and devices of POSIX")
+
+
+@POSIX_ONLY
+def test_a_dangling_symlink_is_checked_at_its_real_folder(tmp_path):
+    """A link into a missing folder used to pass the early check: 1000 epochs, then a failure."""
+    link = tmp_path / "link.npz"
+    link.symlink_to(tmp_path / "nowhere" / "m.npz")
+    with pytest.raises(ValueError, match=r"does not exist") as e:
+        check_writable(link)
+    assert "nowhere" in str(e.value) and "link.npz" in str(e.value)
+
+
+@POSIX_ONLY
+def test_a_symlink_loop_is_reported_as_a_loop(tmp_path):
+    (tmp_path / "a.npz").symlink_to(tmp_path / "b.npz")
+    (tmp_path / "b.npz").symlink_to(tmp_path / "a.npz")
+    for action in (lambda: check_writable(tmp_path / "a.npz"),
+                   lambda: save(tmp_path / "a.npz", random_model(), Vocabulary(list("abcdef")))):
+        with pytest.raises(ValueError, match="symlink loop"):
+            action()
+    with pytest.raises(ModelFileError, match="symlink loop"):
+        load(tmp_path / "a.npz")
+
+
+@POSIX_ONLY
+def test_only_regular_files_are_written(tmp_path):
+    """``--save /dev/full`` used to write /dev/full.npz; a link to a FIFO was replaced by a regular file."""
+    with pytest.raises(ValueError, match="not a regular file"):
+        check_writable("/dev/full")
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.npz"
+    link.symlink_to(fifo)
+    for target in (fifo, link, tmp_path / "pipe"):
+        with pytest.raises(ValueError, match="named pipe.*not a regular file"):
+            save(target, random_model(), Vocabulary(list("abcdef")))
+    assert os.path.islink(link) and not os.path.isfile(fifo) and sorted(os.listdir(tmp_path)) == ["link.npz", "pipe.npz"]
+
+
+def _in_time(action, fifo, seconds=10):
+    """``action()``'s exception, or fail if it blocks (then unblock it by opening the FIFO's other end)."""
+    box = {}
+
+    def run():
+        try:
+            action()
+        except BaseException as e:  # noqa: BLE001
+            box["error"] = e
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        thread.join(5)
+        pytest.fail("reading a named pipe blocked")
+    return box.get("error")
+
+
+@POSIX_ONLY
+def test_loading_a_named_pipe_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)
+    for action in (lambda: load(fifo), lambda: rnn_lib.load_lm(fifo), lambda: load(tmp_path / "pipe")):
+        error = _in_time(action, fifo)
+        assert isinstance(error, ModelFileError) and "named pipe" in str(error) and "not a regular" in str(error)
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EFBIG])
+def test_a_full_disk_or_a_file_size_limit_names_the_file(tmp_path, monkeypatch, code):
+    """Used to be ``[Errno 28] No space left on device``, naming no file."""
+    def full(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+    monkeypatch.setattr(rnn_lib.serialization.np, "savez", full)
+    with pytest.raises(OSError) as e:
+        save(tmp_path / "m.npz", random_model(), Vocabulary(list("abcdef")))
+    message = str(e.value)
+    assert e.value.errno == code and "m.npz" in message and os.strerror(code) in message
+    assert "\n" not in message and "[Errno" not in message and os.listdir(tmp_path) == []
+
+
+def test_free_space_is_checked_against_the_models_size(tmp_path, monkeypatch):
+    import collections
+    usage = collections.namedtuple("usage", "total used free")
+    monkeypatch.setattr(rnn_lib.files.shutil, "disk_usage", lambda p: usage(10 ** 9, 10 ** 9 - 500, 500))
+    with pytest.raises(ValueError, match=r"only 500 bytes free") as e:
+        check_writable(tmp_path / "m.npz", nbytes=rnn_lib.serialization.expected_size(random_model(), Vocabulary(list("abcdef"))))
+    assert "m.npz" in str(e.value) and os.listdir(tmp_path) == []
+    assert check_writable(tmp_path / "m.npz") == str(tmp_path / "m.npz")  # without a size: no space check
+
+
+def test_a_long_file_name_is_not_refused_for_its_temporary_name(tmp_path):
+    """A valid 250-character name used to fail: the temporary name added 14 characters."""
+    name = "a" * 246 + ".npz"
+    path = save(tmp_path / name, random_model(), Vocabulary(list("abcdef")))
+    assert os.listdir(tmp_path) == [name] and list(load(path)[1].words) == list("abcdef")
+
+
+def test_the_npz_suffix_is_matched_in_any_case(tmp_path):
+    """``--save x.NPZ`` used to write x.NPZ.npz."""
+    assert save(tmp_path / "x.NPZ", random_model(), Vocabulary(list("abcdef"))) == str(tmp_path / "x.NPZ")
+    assert os.listdir(tmp_path) == ["x.NPZ"] and check_writable(tmp_path / "y.Npz") == str(tmp_path / "y.Npz")
+
+
+def test_stale_temporary_files_of_the_target_are_removed_by_the_next_save(tmp_path):
+    """``kill -9`` during a save leaves a hidden temporary file; the next save of that target removes it."""
+    old = time.time() - 3600
+    stale = [rnn_lib.serialization.temporary_name("m.npz", "0123abcd"), ".m.npz.0123abcd.tmp"]
+    kept = [rnn_lib.serialization.temporary_name("other.npz", "0123abcd"), ".notes.tmp", "m.npz.bak"]
+    for name in stale + kept:
+        (tmp_path / name).write_bytes(b"PK")
+        os.utime(tmp_path / name, (old, old))
+    fresh = rnn_lib.serialization.temporary_name("m.npz", "feedbeef")  # another process's save, now
+    (tmp_path / fresh).write_bytes(b"PK")
+    save(tmp_path / "m.npz", random_model(), Vocabulary(list("abcdef")))
+    assert sorted(os.listdir(tmp_path)) == sorted(["m.npz", fresh, *kept])
+    assert len(rnn_lib.serialization.temporary_name("a" * 250, "0123abcd")) < 40

@@ -1,0 +1,201 @@
+"""Command line of the character language model: ``python -m rnn_lib lm train|sample``.
+
+The same promises as ``train`` and ``predict`` (rnn_lib.cli, docs/RELIABILITY.md):
+every mistake is one ``error:`` line, the save path (and the free space for the
+model) is checked before training, and Ctrl-C saves the last complete epoch
+beside the requested file, as ``NAME.partial.npz``, never over it. ``lm sample``
+prints each name as soon as it is drawn, at most ``MAX_NAMES`` of them, and
+refuses a temperature so small that the scores divided by it overflow.
+"""
+
+import argparse
+import math
+
+import numpy as np
+
+from .cli import (EXIT_INTERRUPTED, _error, _positive_float, _positive_int, _say, _seed, partial_path,
+                  saved_partly_trained)
+from .model import MODELS, as_rng
+from .serialization import check_writable, expected_size
+from .training import SEED
+
+#: ``lm sample --n`` at most: about a second of sampling; more names are more runs (with other seeds).
+MAX_NAMES = 100_000
+#: ``|y / T|`` stays below this: a softmax of such scores (max subtracted) is finite.
+_LARGEST_SCALED_SCORE = 1e300
+
+
+def _rounded_up(x):
+    """``x`` rounded up to 3 significant digits (a limit shown must itself pass)."""
+    if not x > 0:
+        return x
+    unit = 10.0 ** (math.floor(math.log10(x)) - 2)
+    return math.ceil(x / unit) * unit * (1 + 1e-12)
+
+
+def _names_count(s):
+    v = _positive_int(s)
+    if v > MAX_NAMES:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_NAMES} names, got {v}: sample more in several "
+                                         "runs with different --seed")
+    return v
+
+
+def score_bound(model):
+    """The largest ``|y_k|`` the model can output: every cell's hidden state lies in [-1, 1]."""
+    Why, by = model.params["Why"], model.params["by"]
+    return float(np.max(np.abs(Why).sum(axis=1) + np.abs(by[:, 0])))
+
+
+def smallest_temperature(model):
+    """The smallest temperature whose scaled scores ``y / T`` stay finite for ``model``."""
+    return score_bound(model) / _LARGEST_SCALED_SCORE
+
+
+def _temperature(s):
+    try:
+        return _positive_float(s)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"the temperature must be a number > 0 (and finite), got {s!r}") from None
+
+
+def add_lm_parser(sub):
+    from .lm import RECIPE
+    lm = sub.add_parser(
+        "lm", help="a character-level language model of first names: train it, sample names",
+        description="A character-level RNN language model trained on the US 1990 census first names "
+                    "(rnn_lib.load_dataset('names')).")
+    cmds = lm.add_subparsers(dest="lm_command", required=True, metavar="{train,sample}")
+    t = cmds.add_parser(
+        "train", help="train on the names, with a progress bar, and report the validation loss",
+        description=f"Train a fresh language model with Adam (lr {RECIPE.learn_rate:g}, {RECIPE.batch_size} names "
+                    f"per batch, gradient norm clipped to {RECIPE.clip_norm:g}) and print the validation loss "
+                    "per character next to the smoothed bigram's.")
+    t.add_argument("--cell", choices=tuple(MODELS), default="rnn", help="the recurrent cell (default rnn)")
+    t.add_argument("--seed", type=_seed, default=SEED, help=f"seed for the weights and shuffles (default {SEED})")
+    t.add_argument("--epochs", type=_positive_int, default=RECIPE.epochs,
+                   help=f"passes over the training names (default {RECIPE.epochs})")
+    t.add_argument("--hidden", type=_positive_int, default=RECIPE.hidden_size,
+                   help=f"hidden size H (default {RECIPE.hidden_size})")
+    t.add_argument("--save", metavar="PATH",
+                   help="write the trained model to PATH (.npz appended if missing), checked before training; "
+                        "Ctrl-C saves the model of the last complete epoch beside it, as PATH.partial.npz")
+    s = cmds.add_parser(
+        "sample", help="print names written by a trained model, one a line",
+        description="Load a model saved by 'lm train --save' and print names drawn from it.")
+    s.add_argument("model", metavar="PATH", help="model file written by 'lm train --save'")
+    s.add_argument("--n", type=_names_count, default=20,
+                   help=f"how many names, printed as they are drawn (default 20, at most {MAX_NAMES})")
+    s.add_argument("--temperature", type=_temperature, default=1.0,
+                   help="> 0: below 1 safer, above 1 wilder (default 1); a value so small that the "
+                        "model's scores divided by it overflow is refused")
+    s.add_argument("--seed", type=_seed, default=SEED, help=f"seed of the draws (default {SEED})")
+    s.add_argument("--prefix", default="", metavar="TEXT", help="every name starts with TEXT (default none)")
+
+
+def run_lm(args, out, err):
+    if args.lm_command == "train":
+        return _lm_train(args, out, err)
+    return _lm_sample(args, out, err)
+
+
+def _lm_train(args, out, err):
+    from tqdm import tqdm
+
+    from .baselines import Bigram
+    from .datasets import load_names
+    from .lm import RECIPE, CharLM, evaluate_lm, train_lm
+    from .serialization import save_lm
+    save_path = None
+    if args.save is not None:
+        try:  # before training: a run must not fail at the end on a path checkable now
+            save_path = check_writable(args.save)
+        except (ValueError, TypeError) as e:
+            _error(e, err)
+            return 2
+    ds = load_names()
+    rng = as_rng(args.seed)  # one generator: the initial weights, then the shuffles
+    try:
+        model = CharLM(ds.alphabet, args.hidden, rng=rng, init=RECIPE.init, cell=args.cell)
+    except MemoryError:
+        _error(f"not enough memory for a model with hidden size {args.hidden}", err)
+        return 2
+    if save_path is not None:
+        try:  # the model's size is known now: is there room for it?
+            check_writable(save_path, nbytes=expected_size(model))
+        except ValueError as e:
+            _error(f"{e}; nothing was trained", err)
+            return 2
+    last = {"epoch": 0, "weights": None}
+    bar = tqdm(total=args.epochs, desc="lm train", unit="epoch", file=err, leave=True)
+
+    def progress(history):
+        last["epoch"], last["weights"] = history.epoch[-1], model.flat.copy()
+        bar.set_postfix(train=f"{history.train_loss[-1]:.3f}", val=f"{history.test_loss[-1]:.3f}")
+        bar.update(1)
+
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            train_lm(model, ds.train, ds.validation, epochs=args.epochs, rng=rng, callback=progress)
+    except KeyboardInterrupt:
+        bar.close()
+        stopped = f"interrupted: stopped after {last['epoch']} of {args.epochs} epochs"
+        if save_path is None or last["weights"] is None:
+            why = "no --save given" if save_path is None else "no epoch was complete"
+            _say(f"{stopped}; nothing was saved ({why})", err)
+            return EXIT_INTERRUPTED
+        _say(stopped, err)
+        model.flat[...] = last["weights"]
+        status = _save_lm(save_lm, partial_path(save_path), model, out, err,
+                          saved_partly_trained(last["epoch"], args.epochs), save_path)
+        return EXIT_INTERRUPTED if status == 0 else status
+    except (ValueError, ArithmeticError) as e:
+        bar.close()
+        _error(f"{e}{'; nothing was saved' if save_path else ''}", err)
+        return 1
+    bar.close()
+    val = evaluate_lm(model, ds.validation)
+    bigram = Bigram(ds.train, ds.alphabet).loss(ds.validation)
+    _say(f"val loss {val:.3f} nats/char (bigram baseline {bigram:.3f})", out)
+    if save_path is not None:
+        return _save_lm(save_lm, save_path, model, out, err, "the language model")
+    return 0
+
+
+def _save_lm(save_lm, path, model, out, err, what, instead_of=None):
+    try:
+        path = save_lm(path, model)
+    except KeyboardInterrupt:
+        _error(f"interrupted while saving: nothing was saved (any earlier file at {path} is unchanged)", err)
+        return EXIT_INTERRUPTED
+    except (ValueError, TypeError, OSError) as e:
+        _error(e, err)
+        return 1
+    _say(f"saved {what} to {path}" + (f", not to {instead_of} (kept for finished models)" if instead_of else ""), out)
+    return 0
+
+
+def _lm_sample(args, out, err):
+    from .serialization import load_lm
+    try:
+        model = load_lm(args.model)
+    except (ValueError, TypeError) as e:  # ModelFileError is a ValueError
+        _error(e, err)
+        return 2
+    smallest = smallest_temperature(model)
+    if not args.temperature >= smallest:
+        _error(f"the temperature {args.temperature!r} is too small for this model: its scores (up to "
+               f"{score_bound(model):.3g} in size) divided by it overflow; the smallest usable is "
+               f"{_rounded_up(smallest):.3g} (a temperature near 0 already picks the most likely "
+               "character)", err)
+        return 2
+    rng = as_rng(args.seed)  # one generator for all names: the same names as model.sample(n)
+    for k in range(args.n):  # each name printed as soon as it is drawn
+        try:
+            with np.errstate(over="raise", invalid="raise", divide="raise"):
+                name = model.sample(1, temperature=args.temperature, seed=rng, prefix=args.prefix)[0]
+        except (ValueError, TypeError, FloatingPointError) as e:  # e.g. a prefix character outside the alphabet
+            _error(e, err)
+            return 2
+        _say(name, out)
+    return 0
