@@ -29,7 +29,6 @@ value and refused with the real reason.
 """
 
 import argparse
-import math
 import os
 import sys
 
@@ -37,57 +36,19 @@ import numpy as np
 
 from .data import test_data as TEST_DATA
 from .data import train_data as TRAIN_DATA
+from .cli_args import (EXIT_INTERRUPTED, _accuracy, _error, _positive_float, _positive_int, _say, _seed,
+                       partial_path, saved_partly_trained)
 from .datasets import DATASETS, RECIPES, VALIDATION_FRACTION, load_dataset, probe_accuracy, split_validation
 from .grammar import CONSTRUCTION_TITLES
 from .model import HIDDEN_SIZE, MODELS, as_rng, make_model
 from .optim import CLIP, LEARN_RATE
-from .serialization import SUFFIX, check_writable, expected_size, load, save
-from .training import EPOCHS, REPORT_EVERY, SEED, predict_proba, train
+from .serialization import check_writable, expected_size, load, save
+from .training import EPOCHS, REPORT_EVERY, SEED, check_both_classes, predict_proba, train
 from .userdata import DataFileError, check_train_test, read_labelled_phrases
 from .vocab import Vocabulary
 
 #: The recipe for ``--data FILE`` (your own phrases): the one measured on the generated data.
 USER_DATA_RECIPE = "compositional"
-
-#: Exit status after Ctrl-C, as shells report a program stopped by SIGINT (128 + 2).
-EXIT_INTERRUPTED = 130
-
-
-def _parsed(s, convert, expected):
-    """``convert(s)``, or argparse's error saying what was expected."""
-    try:
-        return convert(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected {expected}, got {s!r}") from None
-
-
-def _positive_int(s):
-    v = _parsed(s, int, "a whole number")
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {v}")
-    return v
-
-
-def _seed(s):
-    v = _parsed(s, int, "a whole number")
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected a seed of at least 0 (numpy's generators need one), got {v}")
-    return v
-
-
-def _positive_float(s):
-    v = _parsed(s, float, "a number")
-    if not (v > 0 and math.isfinite(v)):
-        raise argparse.ArgumentTypeError(f"expected a positive, finite number, got {s!r}")
-    return v
-
-
-def _accuracy(s):
-    v = _parsed(s, float, "an accuracy between 0 and 1")
-    if not 0 < v <= 1:
-        raise argparse.ArgumentTypeError(f"expected an accuracy in (0, 1], got {s!r}")
-    return v
-
 
 def build_parser():
     parser = argparse.ArgumentParser(
@@ -188,30 +149,6 @@ def _is_number(s):
     return True
 
 
-def partial_path(path):
-    """Where a partly trained model goes instead of ``path``: beside it, ``NAME.partial.npz``."""
-    stem = path[:-len(SUFFIX)] if path.lower().endswith(SUFFIX) else path
-    return stem + ".partial" + SUFFIX
-
-
-def saved_partly_trained(done, epochs):
-    return f"the PARTLY TRAINED model (after epoch {done} of {epochs})"
-
-
-def _say(line, stream):
-    """Print one line, even to a stream that cannot encode every character (they are escaped)."""
-    try:
-        print(line, file=stream, flush=True)
-    except UnicodeEncodeError:
-        encoding = getattr(stream, "encoding", None) or "ascii"
-        print(line.encode(encoding, "backslashreplace").decode(encoding), file=stream, flush=True)
-
-
-def _error(message, err):
-    """``error: message`` as one line on ``err``."""
-    _say("error: " + " ".join(str(message).split()), err)
-
-
 class _Setup:
     """What a ``train`` run uses, decided and checked before anything is trained."""
 
@@ -235,6 +172,7 @@ def _setup(args):
     if args.data is not None:
         recipe = RECIPES[USER_DATA_RECIPE]
         train_data = read_labelled_phrases(args.data)
+        check_both_classes(np.array([int(label) for label in train_data.values()]), args.data)
         if args.test_data is not None:
             test = read_labelled_phrases(args.test_data)
             check_train_test(train_data, test, args.data, args.test_data)

@@ -13,8 +13,8 @@ import math
 
 import numpy as np
 
-from .cli import (EXIT_INTERRUPTED, _error, _positive_float, _positive_int, _say, _seed, partial_path,
-                  saved_partly_trained)
+from .cli_args import (EXIT_INTERRUPTED, _error, _positive_float, _positive_int, _say, _seed, partial_path,
+                       saved_partly_trained)
 from .model import MODELS, as_rng
 from .serialization import check_writable, expected_size
 from .training import SEED

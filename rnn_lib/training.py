@@ -173,7 +173,7 @@ def _encode(vocab, data, name):
     return seqs, np.array([c for _, c in items], dtype=np.int64)
 
 
-def _both_classes(targets, name):
+def check_both_classes(targets, name):
     """A classifier learns nothing from one class: training data must hold positive and negative phrases."""
     positive = int(np.sum(targets == POSITIVE))
     negative = len(targets) - positive
@@ -254,7 +254,7 @@ def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EP
         raise TypeError(f"callback must be a function of the history (or None), got {type(callback).__name__}")
     rng = as_rng(rng)
     seqs, targets = _encode(vocab, train_data, "train_data")
-    _both_classes(targets, "train_data")
+    check_both_classes(targets, "train_data")
     test = None if test_data is None else _encode(vocab, test_data, "test_data")
     valid = None if validation_data is None else _encode(vocab, validation_data, "validation_data")
     runner = ENGINES[engine](model, learn_rate, clip)

@@ -600,3 +600,14 @@ def test_ctrl_c_while_the_package_imports_is_one_line_and_status_130(tmp_path, m
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert result.returncode == 130 and result.stdout == ""
     assert result.stderr == "interrupted (while starting)\n"
+
+
+def test_train_data_of_one_class_is_refused_before_anything_is_printed_or_saved(tmp_path):
+    """A file whose phrases are all positive trains a network that always answers "positive": one line, exit 2."""
+    data = tmp_path / "one.csv"
+    data.write_text("text,label\ni am happy,1\ni am good,1\nthis is good,1\n", encoding="utf-8")
+    status, out, err = call("train", "--data", str(data), "--save", str(tmp_path / "m.npz"))
+    assert (status, out) == (2, "")
+    assert err == (f"error: {data} has 3 positive and 0 negative phrases: training needs both classes (a network "
+                   "shown one class only learns to answer it always); nothing was trained\n")
+    assert not (tmp_path / "m.npz").exists()

@@ -1,0 +1,69 @@
+"""What the command lines (``cli`` and ``lm_cli``) share: the checked option types and the one-line messages."""
+
+import argparse
+import math
+
+from .serialization import SUFFIX
+
+#: Exit status after Ctrl-C, as shells report a program stopped by SIGINT (128 + 2).
+EXIT_INTERRUPTED = 130
+
+
+def _parsed(s, convert, expected):
+    """``convert(s)``, or argparse's error saying what was expected."""
+    try:
+        return convert(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {s!r}") from None
+
+
+def _positive_int(s):
+    v = _parsed(s, int, "a whole number")
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {v}")
+    return v
+
+
+def _seed(s):
+    v = _parsed(s, int, "a whole number")
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"expected a seed of at least 0 (numpy's generators need one), got {v}")
+    return v
+
+
+def _positive_float(s):
+    v = _parsed(s, float, "a number")
+    if not (v > 0 and math.isfinite(v)):
+        raise argparse.ArgumentTypeError(f"expected a positive, finite number, got {s!r}")
+    return v
+
+
+def _accuracy(s):
+    v = _parsed(s, float, "an accuracy between 0 and 1")
+    if not 0 < v <= 1:
+        raise argparse.ArgumentTypeError(f"expected an accuracy in (0, 1], got {s!r}")
+    return v
+
+
+def partial_path(path):
+    """Where a partly trained model goes instead of ``path``: beside it, ``NAME.partial.npz``."""
+    stem = path[:-len(SUFFIX)] if path.lower().endswith(SUFFIX) else path
+    return stem + ".partial" + SUFFIX
+
+
+def saved_partly_trained(done, epochs):
+    return f"the PARTLY TRAINED model (after epoch {done} of {epochs})"
+
+
+def _say(line, stream):
+    """Print one line, even to a stream that cannot encode every character (they are escaped)."""
+    try:
+        print(line, file=stream, flush=True)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        print(line.encode(encoding, "backslashreplace").decode(encoding), file=stream, flush=True)
+
+
+def _error(message, err):
+    """``error: message`` as one line on ``err``."""
+    _say("error: " + " ".join(str(message).split()), err)
