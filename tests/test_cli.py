@@ -609,5 +609,5 @@ def test_train_data_of_one_class_is_refused_before_anything_is_printed_or_saved(
     status, out, err = call("train", "--data", str(data), "--save", str(tmp_path / "m.npz"))
     assert (status, out) == (2, "")
     assert err == (f"error: {data} has 3 positive and 0 negative phrases: training needs both classes (a network "
-                   "shown one class only learns to answer it always); nothing was trained\n")
+                   "shown one class only learns to answer it always); nothing was trained or saved\n")
     assert not (tmp_path / "m.npz").exists()
