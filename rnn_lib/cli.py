@@ -36,8 +36,8 @@ import numpy as np
 
 from .data import test_data as TEST_DATA
 from .data import train_data as TRAIN_DATA
-from .cli_args import (EXIT_INTERRUPTED, _accuracy, _error, _positive_float, _positive_int, _say, _seed,
-                       partial_path, saved_partly_trained)
+from .cli_args import (EXIT_INTERRUPTED, SaveRefused, _accuracy, _error, _positive_float, _positive_int, _say, _seed,
+                       checked_save_path, partial_path, saved_partly_trained)
 from .datasets import DATASETS, RECIPES, VALIDATION_FRACTION, load_dataset, probe_accuracy, split_validation
 from .grammar import CONSTRUCTION_TITLES
 from .model import HIDDEN_SIZE, MODELS, as_rng, make_model
@@ -225,13 +225,10 @@ def _setup(args):
 
 
 def _train(args, out, err):
-    save_path = None
-    if args.save is not None:
-        try:  # before training: a run must not fail at the end on a path checkable now
-            save_path = check_writable(args.save)
-        except (ValueError, TypeError) as e:
-            _error(e, err)
-            return 2
+    try:
+        save_path = checked_save_path(args.save, err)
+    except SaveRefused:
+        return 2
     try:  # every data file and option, before any model exists
         run = _setup(args)
     except (DataFileError, ValueError) as e:

@@ -3,7 +3,7 @@
 import argparse
 import math
 
-from .serialization import SUFFIX
+from .serialization import SUFFIX, check_writable
 
 #: Exit status after Ctrl-C, as shells report a program stopped by SIGINT (128 + 2).
 EXIT_INTERRUPTED = 130
@@ -67,3 +67,19 @@ def _say(line, stream):
 def _error(message, err):
     """``error: message`` as one line on ``err``."""
     _say("error: " + " ".join(str(message).split()), err)
+
+
+class SaveRefused(Exception):
+    """``--save PATH`` cannot be written; the message is already printed."""
+
+
+def checked_save_path(path, err):
+    """``--save PATH`` checked before training (a run must not fail at the end on a path checkable now):
+    the path to write, ``None`` without ``--save``; ``SaveRefused`` after printing one ``error:`` line."""
+    if path is None:
+        return None
+    try:
+        return check_writable(path)
+    except (ValueError, TypeError) as e:
+        _error(e, err)
+        raise SaveRefused() from None

@@ -13,8 +13,8 @@ import math
 
 import numpy as np
 
-from .cli_args import (EXIT_INTERRUPTED, _error, _positive_float, _positive_int, _say, _seed, partial_path,
-                       saved_partly_trained)
+from .cli_args import (EXIT_INTERRUPTED, SaveRefused, _error, _positive_float, _positive_int, _say, _seed,
+                       checked_save_path, partial_path, saved_partly_trained)
 from .model import MODELS, as_rng
 from .serialization import check_writable, expected_size
 from .training import SEED
@@ -106,13 +106,10 @@ def _lm_train(args, out, err):
     from .datasets import load_names
     from .lm import RECIPE, CharLM, evaluate_lm, train_lm
     from .serialization import save_lm
-    save_path = None
-    if args.save is not None:
-        try:  # before training: a run must not fail at the end on a path checkable now
-            save_path = check_writable(args.save)
-        except (ValueError, TypeError) as e:
-            _error(e, err)
-            return 2
+    try:
+        save_path = checked_save_path(args.save, err)
+    except SaveRefused:
+        return 2
     ds = load_names()
     rng = as_rng(args.seed)  # one generator: the initial weights, then the shuffles
     try:

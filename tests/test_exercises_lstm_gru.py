@@ -10,7 +10,7 @@ checkers model really is wrong.
 import numpy as np
 import pytest
 
-from rnn_lib import exercises as ex
+from rnn_lib import exercises as ex, numerical_gradient
 from rnn_lib.cells import GRUCell, LSTMCell
 from rnn_lib.exercises import lstm_gru
 from helpers import TORCH_REASON
@@ -457,19 +457,6 @@ def test_strict_raises_the_line():
 # The references: centred differences (and PyTorch), and the slips really are wrong
 
 
-def _numerical(f, x, eps=1e-6):
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        old = x[index]
-        x[index] = old + eps
-        plus = f()
-        x[index] = old - eps
-        minus = f()
-        x[index] = old
-        grad[index] = (plus - minus) / (2 * eps)
-    return grad
-
-
 def _rel(a, b):
     return np.abs(a - b).max() / max(np.abs(a).max(), np.abs(b).max(), 1e-12)
 
@@ -485,9 +472,9 @@ def test_the_lstm_reference_is_the_derivative_of_the_step(seed):
 
     d_h_prev, d_c_prev, grads = ex.reference_lstm_step_backward(d_h, d_c, cache, P)
     for name in ("Wx", "Wh", "bx", "bh"):
-        assert _rel(grads[name], _numerical(loss, P[name])) < 1e-7, name
-    assert _rel(d_h_prev, _numerical(loss, h_prev)) < 1e-7
-    assert _rel(d_c_prev, _numerical(loss, c_prev)) < 1e-7
+        assert _rel(grads[name], numerical_gradient(loss, P[name])) < 1e-7, name
+    assert _rel(d_h_prev, numerical_gradient(loss, h_prev)) < 1e-7
+    assert _rel(d_c_prev, numerical_gradient(loss, c_prev)) < 1e-7
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -501,8 +488,8 @@ def test_the_gru_reference_is_the_derivative_of_the_step(seed):
 
     d_h_prev, grads = ex.reference_gru_step_backward(d_h, cache, P)
     for name in ("Wx", "Wh", "bx", "bh"):
-        assert _rel(grads[name], _numerical(loss, P[name])) < 1e-7, name
-    assert _rel(d_h_prev, _numerical(loss, h_prev)) < 1e-7
+        assert _rel(grads[name], numerical_gradient(loss, P[name])) < 1e-7, name
+    assert _rel(d_h_prev, numerical_gradient(loss, h_prev)) < 1e-7
 
 
 def test_the_slip_free_answers_are_the_references_and_every_slip_differs():
