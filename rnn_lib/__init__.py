@@ -3,17 +3,17 @@
 from ._startup import quiet_ctrl_c_while_starting, restore_ctrl_c
 
 _STARTING = quiet_ctrl_c_while_starting()  # only for ``python -m rnn_lib``: see _startup
-from .cells import CELLS, GRUCell, LSTMCell, RNNCell
+from .cells import CELLS, GRUCell, LSTMCell, RNNCell, step_backward, step_forward
 from .data import test_data, train_data
 from .datasets import (DATASETS, RECIPES, TEXT_DATASETS, Dataset, NamesDataset, Recipe, load_dataset, load_names,
                        probe_accuracy, split_validation)
-from .fast import RECOMMENDED_BATCH_SIZE, ColumnEngine, FastEngine, batch_gradients
+from .fast import RECOMMENDED_BATCH_SIZE, FastEngine, batch_gradients
 from .baselines import Bigram, Unigram
 from .gradcheck import check_gradients, check_loss_gradients, numerical_gradient, rel_error
 from .losses import cross_entropy, softmax, softmax_cross_entropy
-from .model import GRU, HIDDEN_SIZE, LSTM, MODELS, PARAM_NAMES, RNN, make_model, step_backward, step_forward
+from .model import GRU, HIDDEN_SIZE, LSTM, MODELS, PARAM_NAMES, RNN, make_model
 from .lm import CharLM, evaluate_lm, train_lm
-from .optim import CLIP, LEARN_RATE, Adam, clip_global_norm, clip_gradients, sgd_step
+from .optim import CLIP, LEARN_RATE, SGD, Adagrad, Adam, clip_global_norm, clip_gradients, sgd_step
 from .serialization import ModelFileError, load, load_lm, save, save_lm
 from .torch_bridge import to_torch
 from .training import EPOCHS, SEED, History, TrainingDiverged, evaluate, fit, predict_proba, train
@@ -26,7 +26,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CELLS", "CLIP", "EPOCHS", "GRU", "HIDDEN_SIZE", "LEARN_RATE", "LSTM", "MODELS", "PARAM_NAMES",
-    "RECOMMENDED_BATCH_SIZE", "RNN", "SEED", "ColumnEngine", "FastEngine", "GRUCell", "History", "LSTMCell",
+    "RECOMMENDED_BATCH_SIZE", "RNN", "SEED", "FastEngine", "GRUCell", "History", "LSTMCell",
     "RNNCell", "TrainingDiverged", "batch_gradients", "from_torch", "make_model", "to_torch",
     "ModelFileError", "Vocabulary", "check_gradients", "clip_gradients", "cross_entropy", "evaluate",
     "fit", "load", "load_dataset", "numerical_gradient", "predict_proba", "rel_error", "save",
@@ -34,7 +34,7 @@ __all__ = [
     "test_data", "train", "train_data",
     "DATASETS", "Dataset", "RECIPES", "Recipe", "probe_accuracy", "split_validation",
     "DataFileError", "check_train_test", "read_labelled_phrases",
-    "Adam", "Bigram", "CharLM", "NamesDataset", "TEXT_DATASETS", "Unigram", "check_loss_gradients",
+    "Adagrad", "Adam", "SGD", "Bigram", "CharLM", "NamesDataset", "TEXT_DATASETS", "Unigram", "check_loss_gradients",
     "clip_global_norm", "evaluate_lm", "load_lm", "load_names", "save_lm", "train_lm",
 ]
 

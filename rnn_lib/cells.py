@@ -18,9 +18,9 @@ dL/d(each parameter). ``CELLS`` maps a cell's name to its class.
 A cell whose steps also take B phrases at once, x (V, B) and every state entry
 (H, B), and return gradients summed over the B columns, says so with
 ``columns = True`` (all three cells here): the fast and batched training
-engines then run it too (``rnn_lib.fast.ColumnEngine``; the vanilla cell has
-its own written-out ``FastEngine``), and so does the language model
-(``rnn_lib.lm``).
+path runs it too (``RNN.batch_loss``, ``rnn_lib.base``'s contract; the vanilla
+cell also has a written-out kernel, ``rnn_lib.fast.FastEngine``), and so does
+the language model (``rnn_lib.lm``).
 
 Three cells live here: the vanilla cell ``RNNCell``, ``LSTMCell`` and
 ``GRUCell``. The gated cells follow PyTorch's ``nn.LSTM``/``nn.GRU`` exactly

@@ -40,7 +40,8 @@ from .cli_args import (EXIT_INTERRUPTED, SaveRefused, _accuracy, _error, _positi
                        checked_save_path, partial_path, saved_partly_trained)
 from .datasets import DATASETS, RECIPES, VALIDATION_FRACTION, load_dataset, probe_accuracy, split_validation
 from .grammar import CONSTRUCTION_TITLES
-from .model import HIDDEN_SIZE, MODELS, as_rng, make_model
+from .base import as_rng
+from .model import HIDDEN_SIZE, MODELS, make_model
 from .optim import CLIP, LEARN_RATE
 from .serialization import check_writable, expected_size, load, save
 from .training import EPOCHS, REPORT_EVERY, SEED, check_both_classes, predict_proba, train

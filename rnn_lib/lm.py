@@ -31,22 +31,25 @@ is then predicted like every other one, by the same ``y_t = Why h_t + by`` after
 one step of the cell (with no input the first prediction would be ``by`` alone,
 a special case in the loss, the gradient and the sampler). And with one
 boundary symbol the names joined as ``.emma.olivia.ava.`` are one long text,
-which is what truncated BPTT (``stream_batches``, ``train_tbptt``) reads.
+which is what truncated BPTT (``stream_batches``, ``tbptt_epoch``) reads.
 h_0 is zeros.
 
 Batches. B names run at once as time-major (T, B) index arrays: each step one
 (V, B) block of one-hot columns and one matrix product for B names. Names of
-different lengths are padded at the *end* (``pad_names``) with a mask; a padded
+different lengths are padded at the *end* (``pad_names``, which is
+``rnn_lib.batching.pad`` with ``side="right"``) with a mask; a padded
 step's loss and ``d_y`` are zero, and since the padding comes after every real
 step of its name, nothing flows back from it: the batch gradient is exactly the
 sum of the per-name gradients (``tests/test_lm.py`` checks 1e-12). Training
-groups names of one length (``rnn_lib.fast.make_batches``, "bucket"), so most
+groups names of one length (``rnn_lib.batching.make_batches``, "bucket"), so most
 batches need no mask at all.
 
 Training: ``train_lm`` runs ``rnn_lib.training.run_epochs`` (the library's one
-epoch loop) with ``LMEngine``: Adam (``rnn_lib.optim.Adam``) on the summed loss
-of a batch, the gradient clipped by its global norm. ``RECIPE`` is the
-measured recipe; the baselines to beat are in ``rnn_lib.baselines``.
+epoch loop) with ``ModelEngine``, as the classifier's batched training does:
+``batch_loss`` on a batch, then Adam (``rnn_lib.optim.Adam``, or any optimiser
+of ``rnn_lib.optim``) on the summed loss, the gradient clipped by its global
+norm. ``RECIPE`` is the measured recipe; the baselines to beat are in
+``rnn_lib.baselines``.
 """
 
 import math
@@ -55,12 +58,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import checks
+from .base import Grads, SequenceModel, as_rng
 from .cells import get_cell
-from .losses import logsumexp
-from .model import ParamModel, as_rng, flat_views
-from .optim import Adam, clip_global_norm
-from .sequence import bptt, unroll
-from .training import run_epochs
+from .batching import pad
+from .losses import log_softmax, sequence_cross_entropy
+from .optim import make_optimizer
+from .training import ModelEngine, run_epochs, run_in_order
 
 #: The end-of-name token, also the first input of every name (the start token).
 END = "."
@@ -96,7 +99,7 @@ def check_alphabet(alphabet):
     return alphabet
 
 
-class CharLM(ParamModel):
+class CharLM(SequenceModel):
     """A character-level language model: a cell (``rnn_lib.cells``) with an output head at every step.
 
     Args:
@@ -112,23 +115,21 @@ class CharLM(ParamModel):
     head Why (V, H), by (V, 1), views into ``model.flat`` as the classifier's.
     """
 
+    #: The head reads every step: a prediction after every character.
+    head_on = "every"
+    #: ``batch_loss`` takes names of different lengths, padded at the end with a mask.
+    takes_padding = True
+
     def __init__(self, alphabet=ALPHABET, hidden_size=RECIPE.hidden_size, rng=None, init="xavier", cell="rnn"):
         self.alphabet = check_alphabet(alphabet)
         self.index = {c: i for i, c in enumerate(alphabet)}
-        V = self.input_size = self.output_size = len(alphabet)
-        H = self.hidden_size = checks.positive_int(hidden_size, "hidden_size")
-        self.cell = get_cell(cell)
-        if not getattr(self.cell, "columns", False):
+        V = len(alphabet)
+        H = checks.positive_int(hidden_size, "hidden_size")
+        cell_object = get_cell(cell)
+        if not getattr(cell_object, "columns", False):
             raise ValueError(f"the language model runs B names at once: its cell must take (V, B) columns "
-                             f"(columns = True, as 'rnn', 'lstm' and 'gru'), got {self.cell!r}")
-        cell_shapes = self.cell.shapes(V, H)
-        if {"Why", "by"} & set(cell_shapes):
-            raise ValueError(f"the cell's parameters {sorted(cell_shapes)} must not use the head's names Why, by")
-        biases = tuple(getattr(self.cell, "biases", ()))
-        weights = {n: s for n, s in cell_shapes.items() if n not in biases}
-        weights["Why"] = (V, H)
-        self._init_params({**weights, **{n: cell_shapes[n] for n in biases}, "by": (V, 1)}, rng, init, weights)
-        self.eye = np.eye(V)
+                             f"(columns = True, as 'rnn', 'lstm' and 'gru'), got {cell_object!r}")
+        self._build(V, V, H, cell_object, rng, init)
         self.last_state = None
 
     def __repr__(self):
@@ -159,10 +160,6 @@ class CharLM(ParamModel):
         return [self.index[c] for c in text]
 
     # --- forward and backward ------------------------------------------------------------------
-    def zero_state(self, B=1):
-        """h_0 (and c_0 for the LSTM) for B sequences: zeros, each (H, B)."""
-        return tuple(np.zeros((self.hidden_size, B)) for _ in self.cell.zero_state(self.hidden_size))
-
     def _as_batch(self, inputs, targets=None, mask=None):
         idx = np.asarray(inputs)
         if idx.ndim == 1:
@@ -197,8 +194,9 @@ class CharLM(ParamModel):
     def forward(self, inputs, state0=None):
         """Scores at every step: ``ys`` (T, V, B) for inputs (T, B) (or (T,): B = 1), from ``state0`` (zeros).
 
-        Returns ``(ys, states, caches)``: ``states[t]`` the state after t steps
-        (``rnn_lib.sequence.unroll``'s), ``caches`` for ``bptt``.
+        Returns ``(ys, states, caches, hs)``: ``states[t]`` the state after t
+        steps (``rnn_lib.sequence.unroll``'s), ``caches`` for ``bptt``, ``hs``
+        (T, H, B) the hidden states h_1..h_T.
         """
         (idx,) = self._as_batch(inputs)
         return self._forward(idx, state0)
@@ -206,11 +204,9 @@ class CharLM(ParamModel):
     def _forward(self, idx, state0):
         B = idx.shape[1]
         state0 = self.zero_state(B) if state0 is None else state0
-        xs = self.eye[idx].transpose(0, 2, 1)  # (T, V, B): x_t as B one-hot columns
-        states, caches = unroll(self.cell, self.params, xs, state0)
+        states, caches = self.run(self.columns(idx), state0)  # x_t as B one-hot columns, (V, B)
         hs = np.stack([s[0] for s in states[1:]])  # (T, H, B)
-        ys = self.params["Why"] @ hs + self.params["by"]  # (T, V, B): the head at every step
-        return ys, states, caches, hs
+        return self.head(hs), states, caches, hs  # ys (T, V, B): the head at every step
 
     def loss(self, inputs, targets, mask=None, state0=None):
         """Summed cross-entropy of the next character at every (unmasked) step, and its gradients.
@@ -231,30 +227,40 @@ class CharLM(ParamModel):
             are not changed.
         """
         idx, tgt, m = self._as_batch(inputs, targets, mask)
+        loss, grads, stats = self._loss(idx, tgt, m, state0)
+        self.last_state, self.last_probs = stats["state"], stats["probs"]
+        return loss, grads
+
+    def _loss(self, idx, tgt, m, state0, grads=True):
         ys, states, caches, hs = self._forward(idx, state0)
-        T, V, B = ys.shape
-        lse = logsumexp(ys, axis=1)  # (T, B)
-        t_ix, b_ix = np.meshgrid(np.arange(T), np.arange(B), indexing="ij")
-        step_loss = lse - ys[t_ix, tgt, b_ix]  # (T, B): -ln p_t[c_t]
-        d_y = np.exp(ys - lse[:, None, :])  # p_t, (T, V, B)
-        self.last_probs = d_y.copy()
-        d_y[t_ix, tgt, b_ix] -= 1.0  # d_y_t = p_t - e_{c_t}
-        if m is not None:
-            step_loss = step_loss * m
-            d_y *= m[:, None, :]
-        Why = self.params["Why"]
-        d_hs = Why.T @ d_y  # (T, H, B): the first path into h_t, from its own output
-        cell_grads, _ = bptt(self.cell, self.params, caches, d_hs)  # adds the second, Whh^T d_a_{t+1}
-        head = {"Why": (d_y @ hs.transpose(0, 2, 1)).sum(axis=0), "by": d_y.sum(axis=(0, 2))[:, None]}
-        self.last_state = states[-1]
-        grads = {n: cell_grads[n] if n in cell_grads else head[n] for n in self.shapes}
-        return float(step_loss.sum()), grads
+        loss, probs, d_y = sequence_cross_entropy(ys, tgt, m)
+        right = probs.argmax(axis=1) == tgt  # (T, B): the most likely next character is the target
+        stats = {"correct": int(right.sum() if m is None else (right * m).sum()),
+                 "count": int(tgt.size if m is None else m.sum()), "state": states[-1], "probs": probs}
+        if not grads:
+            return loss, None, stats
+        d_hs, head = self.head_backward(d_y, hs)  # the first path into h_t, from its own output
+        g, _ = self.backprop(caches, d_hs, head)  # bptt adds the second, Whh^T d_a_{t+1}
+        return loss, g, stats
+
+    def batch_loss(self, batch, grads=True):
+        """The contract's batched loss (``rnn_lib.base``): ``batch = (inputs, targets, mask, state0)``, (T, B) each.
+
+        Returns ``(loss, grads, stats)``: ``loss`` and the gradients as ``loss``
+        gives them (``grads`` a ``Grads``, ``None`` with ``grads=False``);
+        ``stats`` has ``correct`` (steps whose most likely next character is the
+        target), ``count`` (real steps), ``state`` (the state after the last
+        step, for truncated BPTT's next chunk) and ``probs`` (T, V, B).
+        """
+        inputs, targets, mask, state0 = batch
+        loss, g, stats = self._loss(inputs, targets, mask, state0, grads)
+        return loss, (None if g is None else Grads.of(self.shapes, g)), stats
 
     def next_probs(self, prefix=""):
         """The probabilities of the character after ``prefix`` (read after the start token), a (V,) array."""
         idx = [0] + self.indices(prefix, "prefix")
         ys, _, _, _ = self._forward(np.array(idx)[:, None], None)
-        return np.exp(ys[-1, :, 0] - logsumexp(ys[-1, :, 0]))
+        return np.exp(log_softmax(ys[-1, :, 0]))
 
     # --- sampling -------------------------------------------------------------------------------
     def sample(self, n=20, temperature=1.0, seed=0, prefix="", max_length=MAX_LENGTH, draw=None):
@@ -284,7 +290,7 @@ class CharLM(ParamModel):
             state, i, chars = after_prefix, start[-1], list(prefix)
             while len(chars) < max_length:
                 state, _ = self.cell.step_forward(self.params, self.eye[:, i:i + 1], state)
-                i = int(draw((self.params["Why"] @ state[0] + self.params["by"])[:, 0], temperature, rng))
+                i = int(draw(self.head(state[0])[:, 0], temperature, rng))
                 if i == 0:
                     break
                 chars.append(self.alphabet[i])
@@ -301,8 +307,7 @@ def sample_next(y, temperature, rng):
     Returns:
         The index drawn, an int in 0..V-1.
     """
-    z = np.asarray(y, dtype=np.float64) / temperature
-    p = np.exp(z - logsumexp(z))
+    p = np.exp(log_softmax(np.asarray(y, dtype=np.float64) / temperature))
     return int(rng.choice(len(p), p=p / p.sum()))
 
 
@@ -321,23 +326,26 @@ def name_list(names, what="names"):
 def pad_names(model, names):
     """B names -> one time-major batch ``(inputs, targets, mask)``, each (T, B), T the longest name + 1.
 
-    Names are padded at the end: inputs and targets with index 0, the mask with
-    0.0 on padded steps (1.0 elsewhere). ``mask`` is ``None`` when all names
-    have the same length.
+    Names are padded at the end (``rnn_lib.batching.pad`` with ``side="right"``):
+    inputs and targets with index 0, the mask with 0.0 on padded steps (1.0
+    elsewhere). ``mask`` is ``None`` when all names have the same length.
     """
     names = name_list(names)
     if not names:
         raise ValueError("pad_names needs at least one name")
     pairs = [model.encode(nm) for nm in names]
-    T, B = max(len(x) for x, _ in pairs), len(pairs)
-    inputs, targets, mask = np.zeros((T, B), np.int64), np.zeros((T, B), np.int64), np.zeros((T, B))
-    for b, (x, t) in enumerate(pairs):
-        inputs[:len(x), b], targets[:len(x), b], mask[:len(x), b] = x, t, 1.0
-    return inputs, targets, (None if mask.all() else mask)
+    inputs, mask = pad([x for x, _ in pairs], side="right")
+    targets, _ = pad([t for _, t in pairs], side="right")
+    return inputs, targets, mask
 
 
 class Names:
-    """A fixed list of names laid out once for ``LMEngine``: ``get(batch)`` pads the names numbered ``batch``."""
+    """A fixed list of names laid out once for training: ``get(batch)`` pads the names numbered ``batch``.
+
+    ``get`` gives ``batch_loss``'s ``(inputs, targets, mask, state0)`` (``state0``
+    ``None``: zeros); ``batches()`` is all of them as one padded batch;
+    ``count`` the number of predictions (each name's letters and its end).
+    """
 
     def __init__(self, model, names):
         self.model, self.names = model, name_list(names)
@@ -346,59 +354,20 @@ class Names:
         for nm in self.names:
             model.indices(nm, "name")
         self.lengths = [len(nm) + 1 for nm in self.names]  # predictions per name: its letters and the end
-        self.n_chars = sum(self.lengths)
-        self.whole = pad_names(model, self.names)
+        self.count = self.n_chars = sum(self.lengths)
+        self.whole = pad_names(model, self.names) + (None,)
 
     def get(self, batch):
-        return pad_names(self.model, [self.names[i] for i in batch])
+        return pad_names(self.model, [self.names[i] for i in batch]) + (None,)
 
-
-class LMEngine:
-    """The language model's engine for ``rnn_lib.training.run_epochs``: Adam on each batch's summed loss.
-
-    ``step`` computes the batch's loss and gradients (``CharLM.loss``), clips
-    the gradient to global norm ``clip_norm`` and makes one Adam step; it
-    returns the summed loss and the number of characters predicted right
-    (argmax), measured before the update. ``evaluate`` returns the mean loss
-    per character (nats) and that accuracy, without updating.
-    """
-
-    def __init__(self, model, learn_rate, clip_norm):
-        self.model, self.clip_norm = model, clip_norm
-        self.adam = Adam(model.flat, learn_rate, shapes=model.shapes)
-        self.grad_flat = np.zeros_like(model.flat)
-        self._g = flat_views(self.grad_flat, model.shapes)
-
-    def prepare(self, names):
-        return Names(self.model, names)
-
-    def _correct(self, targets, mask):
-        """Steps whose most likely next character (the last ``loss``'s) is the target, padding excluded."""
-        right = self.model.last_probs.argmax(axis=1) == targets  # (T, B)
-        return int(right.sum() if mask is None else (right * mask).sum())
-
-    def step(self, data, batch):
-        inputs, targets, mask = data.get(batch)
-        loss, grads = self.model.loss(inputs, targets, mask)
-        correct = self._correct(targets, mask)
-        for name, g in grads.items():
-            self._g[name][...] = g
-        if self.clip_norm is not None:
-            clip_global_norm(self.grad_flat, self.clip_norm)
-        self.adam.update(self.grad_flat)  # unchecked: run_epochs catches a non-finite epoch
-        return loss, correct
-
-    def evaluate(self, data):
-        inputs, targets, mask = data.whole
-        loss, _ = self.model.loss(inputs, targets, mask)
-        return loss / data.n_chars, self._correct(targets, mask) / data.n_chars
+    def batches(self, takes_padding=True):
+        return [self.whole]
 
 
 def evaluate_lm(model, names):
     """Mean cross-entropy per character (nats) of ``model`` on ``names``: each name's letters and its end."""
     data = Names(model, names)
-    inputs, targets, mask = data.whole
-    return model.loss(inputs, targets, mask)[0] / data.n_chars
+    return model.batch_loss(data.whole, grads=False)[0] / data.count
 
 
 def perplexity(nats):
@@ -407,12 +376,15 @@ def perplexity(nats):
 
 
 def train_lm(model, train_names, val_names=None, *, epochs=RECIPE.epochs, learn_rate=RECIPE.learn_rate,
-             batch_size=RECIPE.batch_size, clip_norm=RECIPE.clip_norm, rng=None, callback=None):
+             batch_size=RECIPE.batch_size, clip_norm=RECIPE.clip_norm, rng=None, callback=None, optimizer="adam"):
     """Train ``model`` in place on ``train_names``; return the ``History`` (losses in nats per character).
 
     The epoch loop is ``rnn_lib.training.run_epochs``: every epoch shuffles the
     names (``rng``), groups them by length into batches of at most
-    ``batch_size``, and makes one Adam step per batch (``LMEngine``). The
+    ``batch_size``, and makes one update per batch (``ModelEngine``) with
+    ``optimizer``: ``"adam"`` (default), ``"sgd"``, ``"adagrad"`` or an
+    ``rnn_lib.optim.Optimizer`` built on ``model.flat``, the gradient first
+    clipped to global norm ``clip_norm``. The
     history's ``train_loss`` is measured during the epoch, ``test_loss`` on
     ``val_names`` after it; ``train_acc``/``test_acc`` are next-character
     accuracies. ``callback(history)`` runs after every epoch (``True`` stops).
@@ -423,14 +395,12 @@ def train_lm(model, train_names, val_names=None, *, epochs=RECIPE.epochs, learn_
     clip_norm = None if clip_norm is None else checks.positive_number(clip_norm, "clip_norm")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be a function of the history (or None), got {type(callback).__name__}")
-    train_names = name_list(train_names, "train_names")
-    val_names = None if val_names is None else name_list(val_names, "val_names")
-    engine = LMEngine(model, learn_rate, clip_norm)
-    train_set = engine.prepare(train_names)
-    val_set = None if val_names is None else engine.prepare(val_names)
+    train_set = Names(model, name_list(train_names, "train_names"))
+    val_set = None if val_names is None else Names(model, name_list(val_names, "val_names"))
+    engine = ModelEngine(model, make_optimizer(optimizer, model, learn_rate, clip_norm=clip_norm))
     return run_epochs(model, engine, train_set, val_set, train_set.lengths, epochs=epochs, rng=as_rng(rng),
                       batch_size=batch_size, callback=callback, learn_rate=learn_rate, clip=clip_norm,
-                      per=train_set.n_chars)
+                      per=train_set.count)
 
 
 # --- truncated BPTT: the names as one long text -------------------------------------------------
@@ -456,32 +426,51 @@ def tbptt_epoch(model, stream, chunk_length, optimizer=None, clip_norm=None):
 
     Chunk k reads columns ``k K .. (k+1) K - 1`` and predicts the next
     character of each. It starts from the state the previous chunk ended in
-    (``model.last_state``): the *values* are carried, so the model sees the
-    whole stream as one text, but the gradient stops at the chunk's start
-    (``loss`` never follows ``state0``'s gradient), so each backward pass costs
-    K steps however long the text. With ``optimizer`` (an ``Adam`` on
-    ``model.flat``) every chunk makes one update. Returns the mean loss per
-    character over the pass and the list of per-chunk gradients (flat arrays)
-    before clipping.
+    (``Chunks``): the *values* are carried, so the model sees the whole stream
+    as one text, but the gradient stops at the chunk's start (``batch_loss``
+    never follows ``state0``'s gradient), so each backward pass costs K steps
+    however long the text. The chunks are batches of ``ModelEngine``, the
+    trainer's engine, run in order (``rnn_lib.training.run_in_order``): with
+    ``optimizer`` (any ``rnn_lib.optim`` optimiser on ``model.flat``) every
+    chunk makes one update, the gradient first clipped to global norm
+    ``clip_norm``. Returns the mean loss per character over the pass and the
+    list of per-chunk gradients (flat arrays) before clipping.
     """
     K = checks.positive_int(chunk_length, "chunk_length")
-    B, N = stream.shape
-    state, total, count, grads = None, 0.0, 0, []
-    for start in range(0, N - 1, K):
-        stop = min(start + K, N - 1)
-        inputs, targets = stream[:, start:stop].T, stream[:, start + 1:stop + 1].T
-        loss, g = model.loss(inputs, targets, state0=state)
-        state = model.last_state  # carried into the next chunk: values, not gradients
-        flat = np.concatenate([g[n].ravel() for n in model.shapes])
-        grads.append(flat.copy())
-        if optimizer is not None:
-            if clip_norm is not None:
-                clip_global_norm(flat, clip_norm)
-            optimizer.step(flat)
-        total += loss
-        count += inputs.size
-    return total / count, grads
+    clip_norm = None if clip_norm is None else checks.positive_number(clip_norm, "clip_norm")
+    chunks = Chunks(stream, K)
+    engine = ModelEngine(model, optimizer, clip_norm=clip_norm, keep_grads=True)
+    loss = run_in_order(engine, chunks)
+    model.last_state = chunks.state
+    return loss / chunks.count, engine.kept
 
 
-__all__ = ["ALPHABET", "END", "RECIPE", "CharLM", "LMEngine", "LMRecipe", "Names", "evaluate_lm", "pad_names",
+class Chunks:
+    """A stream (B, N) cut into chunks of K steps for ``ModelEngine``, the state carried from one to the next.
+
+    ``get([k])`` is chunk k as ``batch_loss``'s ``(inputs, targets, None, state0)``
+    (K, B) with ``state0`` the state the previous chunk ended in (``None``,
+    zeros, for the first); ``carry(stats)`` keeps the chunk's last state.
+    """
+
+    def __init__(self, stream, K):
+        self.stream, self.K = stream, K
+        B, N = stream.shape
+        self.starts = list(range(0, N - 1, K))
+        self.count, self.state = B * (N - 1), None
+
+    def __len__(self):
+        return len(self.starts)
+
+    def get(self, batch):
+        (k,) = batch
+        start = self.starts[k]
+        stop = min(start + self.K, self.stream.shape[1] - 1)
+        return self.stream[:, start:stop].T, self.stream[:, start + 1:stop + 1].T, None, self.state
+
+    def carry(self, stats):
+        self.state = stats["state"]  # values, not gradients: the next chunk starts here
+
+
+__all__ = ["ALPHABET", "END", "RECIPE", "CharLM", "Chunks", "LMRecipe", "Names", "evaluate_lm", "pad_names",
            "perplexity", "sample_next", "stream_batches", "tbptt_epoch", "train_lm"]

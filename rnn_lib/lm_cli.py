@@ -15,7 +15,8 @@ import numpy as np
 
 from .cli_args import (EXIT_INTERRUPTED, SaveRefused, _error, _positive_float, _positive_int, _say, _seed,
                        checked_save_path, partial_path, saved_partly_trained)
-from .model import MODELS, as_rng
+from .base import as_rng
+from .model import MODELS
 from .serialization import check_writable, expected_size
 from .training import SEED
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import checks
-from .model import as_rng, make_model
+from .base import as_rng
+from .model import make_model
 from .training import train
 from .vocab import Vocabulary
 

@@ -22,18 +22,24 @@ def logsumexp(y, axis=0):
     return np.squeeze(m, axis) + np.log(np.exp(y - m).sum(axis=axis))
 
 
-def softmax(y):
+def softmax(y, axis=0):
     """Numerically stable softmax of a column of scores.
 
     Args:
-        y: (O, 1) scores (or (O, B), one column per example).
+        y: (O, 1) scores (or (O, B), one column per example); ``axis`` the
+            axis that holds the classes (0: columns).
     Returns:
         Probabilities of the same shape; each column sums to 1. The maximum is
         subtracted first, so large scores do not overflow ``exp``.
     """
     y = np.asarray(y, dtype=np.float64)
-    z = np.exp(y - y.max(axis=0, keepdims=True))
-    return z / z.sum(axis=0, keepdims=True)
+    z = np.exp(y - y.max(axis=axis, keepdims=True))
+    return z / z.sum(axis=axis, keepdims=True)
+
+
+def log_softmax(y, axis=0):
+    """``ln softmax(y)`` along ``axis``, as ``y - logsumexp(y)``; ``np.exp`` of it is the language model's softmax."""
+    return y - np.expand_dims(logsumexp(y, axis=axis), axis)
 
 
 def cross_entropy(p, target):
@@ -57,7 +63,11 @@ def softmax_cross_entropy(y, target):
     y = np.asarray(y, dtype=np.float64)
     if y.ndim != 2 or y.shape[1] != 1:
         raise ValueError(f"y must be a (O, 1) column of scores, got shape {y.shape}")
-    c = class_index(target, y.shape[0])
+    return column_softmax_cross_entropy(y, class_index(target, y.shape[0]))
+
+
+def column_softmax_cross_entropy(y, c):
+    """``softmax_cross_entropy`` without its checks: y a float (O, 1) column, c an int in 0..O-1."""
     log_z = logsumexp(y, axis=0)[0]
     p = softmax(y)
     d_y = p.copy()
@@ -103,3 +113,26 @@ def rows_cross_entropy(y, targets):
     loss = float((logsumexp(y, axis=1) - y[np.arange(len(targets)), targets]).sum())
     correct = int(np.count_nonzero(y.argmax(axis=1) == targets))
     return loss, correct
+
+
+def sequence_cross_entropy(ys, targets, mask=None):
+    """The language model's loss: cross-entropy of the next token at every (unmasked) step, summed.
+
+    Args:
+        ys: (T, V, B) scores; targets: (T, B) token indices; mask: (T, B) of
+            1.0 on real steps and 0.0 on padding, or ``None``.
+    Returns:
+        ``(loss, p, d_y)``: the summed loss (a float), the (T, V, B)
+        probabilities and ``d_y = mask * (p - e_c)`` (T, V, B).
+    """
+    T, V, B = ys.shape
+    lse = logsumexp(ys, axis=1)  # (T, B)
+    t_ix, b_ix = np.meshgrid(np.arange(T), np.arange(B), indexing="ij")
+    step_loss = lse - ys[t_ix, targets, b_ix]  # (T, B): -ln p_t[c_t]
+    d_y = np.exp(ys - lse[:, None, :])  # p_t, (T, V, B)
+    p = d_y.copy()
+    d_y[t_ix, targets, b_ix] -= 1.0  # d_y_t = p_t - e_{c_t}
+    if mask is not None:
+        step_loss = step_loss * mask
+        d_y *= mask[:, None, :]
+    return float(step_loss.sum()), p, d_y

@@ -19,52 +19,13 @@ the optimiser's job (``rnn_lib.optim``).
 import numpy as np
 
 from . import checks
-from .cells import get_cell, step_backward, step_forward  # noqa: F401  (re-exported: rnn_lib.model.step_forward)
-from .losses import softmax_cross_entropy
-from .sequence import bptt, unroll
+from .base import Grads, SequenceModel
+from .cells import RNNCell
+from .losses import column_softmax_cross_entropy, rows_cross_entropy, rows_softmax_cross_entropy
 
 HIDDEN_SIZE = 64
-#: The article's initialisation: standard normal weights divided by this.
-ARTICLE_INIT_DIVISOR = 1000
-DEFAULT_SEED = 0
 #: The vanilla model's parameters, in the order of ``model.flat``.
 PARAM_NAMES = ("Wxh", "Whh", "Why", "bh", "by")
-
-
-def as_rng(rng):
-    """``None`` (seed 0), an int seed or a ``np.random.Generator`` -> a Generator."""
-    if rng is None:
-        return np.random.default_rng(DEFAULT_SEED)
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if checks.is_int(rng):
-        return np.random.default_rng(checks.int_at_least(rng, "seed", 0))
-    raise TypeError(f"rng must be None, an int seed or a numpy Generator, got {type(rng).__name__}")
-
-
-def flat_views(flat, shapes):
-    """``{name: view}``: consecutive pieces of the 1-D array ``flat`` reshaped to ``shapes`` (in its order)."""
-    views, start = {}, 0
-    for name, shape in shapes.items():
-        n = int(np.prod(shape))
-        views[name] = flat[start:start + n].reshape(shape)
-        start += n
-    return views
-
-
-class _Params(dict):
-    """``{name: view into model.flat}``; assigning ``params[name] = a`` copies ``a`` into the view."""
-
-    def __setitem__(self, name, value):
-        if name not in self:
-            raise KeyError(f"{name!r} is not a parameter of this model: it has {', '.join(self)}")
-        view = self[name]
-        if value is view:  # params[name] -= g: already updated in place
-            return
-        value = np.asarray(value, dtype=np.float64)
-        if value.shape != view.shape:
-            raise ValueError(f"{name} must have shape {view.shape}, got {value.shape}")
-        view[...] = value
 
 
 class _Forward:
@@ -76,75 +37,7 @@ class _Forward:
         self.xs, self.states, self.caches, self.weights = xs, states, caches, weights
 
 
-class ParamModel:
-    """What every model of the library shares: float64 parameters as views into one flat buffer.
-
-    A subclass calls ``_init_params(shapes, rng, init, weights)``: ``shapes``
-    ``{name: shape}`` in the buffer's order, ``weights`` the names drawn at
-    initialisation (the others, the biases, start at zero). Then ``model.flat``
-    is the buffer, ``model.params`` maps names to views into it, and
-    ``model.Wxh`` (any parameter's name) reads one; ``model.Whh = W``,
-    ``model.params["Whh"] = W`` or ``model.flat = a`` copies values in (shapes
-    checked). The classifier (``RNN``) and the language model
-    (``rnn_lib.lm.CharLM``) are both this.
-    """
-
-    def _init_params(self, shapes, rng, init, weights):
-        self.shapes = dict(shapes)
-        self._flat = np.zeros(sum(int(np.prod(s)) for s in self.shapes.values()))
-        self.params = _Params(flat_views(self._flat, self.shapes))
-        self._init_weights(as_rng(rng), init, tuple(weights))
-
-    def _init_weights(self, rng, init, names):
-        if isinstance(init, str):
-            ok = init in ("article", "xavier")
-        else:
-            try:
-                ok = checks.positive_number(init, "init") > 0
-            except (TypeError, ValueError):
-                ok = False
-        if not ok:
-            raise ValueError(f"init must be 'article', 'xavier' or a positive float scale, got {init!r}")
-        for name in names:
-            shape = self.shapes[name]
-            if init == "article":
-                scale = 1 / ARTICLE_INIT_DIVISOR
-            elif init == "xavier":
-                scale = np.sqrt(2.0 / (shape[0] + shape[1]))
-            else:
-                scale = float(init)
-            self.params[name][...] = rng.standard_normal(shape) * scale
-
-    # --- parameters: model.Wxh reads params["Wxh"]; model.Wxh = W copies W in ---------------
-    def __getattr__(self, name):
-        params = self.__dict__.get("params")
-        if params is not None and name in params:
-            return params[name]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-    def __setattr__(self, name, value):
-        params = self.__dict__.get("params")
-        if params is not None and name in params:
-            params[name] = value
-        else:
-            object.__setattr__(self, name, value)
-
-    @property
-    def flat(self):
-        """All parameters in one 1-D float64 buffer; ``params`` are views into it."""
-        return self._flat
-
-    @flat.setter
-    def flat(self, value):
-        if value is self._flat:  # model.flat -= g: already updated in place
-            return
-        value = np.asarray(value, dtype=np.float64)
-        if value.shape != self._flat.shape:
-            raise ValueError(f"flat must have shape {self._flat.shape}, got {value.shape}")
-        self._flat[...] = value  # copied in: the parameter views stay valid
-
-
-class RNN(ParamModel):
+class RNN(SequenceModel):
     """A many-to-one RNN classifier: a sequence of word vectors in, O scores out.
 
     Args:
@@ -174,19 +67,9 @@ class RNN(ParamModel):
         V = checks.positive_int(input_size, "input_size")
         O = checks.positive_int(output_size, "output_size")
         H = checks.positive_int(hidden_size, "hidden_size")
-        self.cell = get_cell(cell)
-        self.input_size, self.output_size, self.hidden_size = V, O, H
-        cell_shapes = self.cell.shapes(V, H)
-        if {"Why", "by"} & set(cell_shapes):
-            raise ValueError(f"the cell's parameters {sorted(cell_shapes)} must not use the names of the "
-                             "output head, Why and by")
-        biases = tuple(getattr(self.cell, "biases", ()))
-        weights = {n: s for n, s in cell_shapes.items() if n not in biases}
-        weights["Why"] = (O, H)
-        # weights (drawn at initialisation, in this order), then biases (zeros): for the
-        # vanilla cell Wxh, Whh, Why, bh, by, the article's order (PARAM_NAMES)
-        self._init_params({**weights, **{n: cell_shapes[n] for n in biases}, "by": (O, 1)}, rng, init, weights)
+        self._build(V, O, H, cell, rng, init)  # for the vanilla cell: Wxh, Whh, Why, bh, by (PARAM_NAMES)
         self._last = None
+        self._kernel = None
         self.last_probs = None
 
     def __repr__(self):
@@ -257,23 +140,18 @@ class RNN(ParamModel):
     # --- the model ----------------------------------------------------------------------------
     def output(self, h):
         """The output head: scores ``y = Why @ h + by``, (O, 1) for h (H, 1), or (O, N) for N columns."""
-        return self.params["Why"] @ h + self.params["by"]
+        return self.head(h)
 
     def _forward(self, xs, state0, weights):
-        states, caches = unroll(self.cell, self.params, xs, state0)
+        states, caches = self.run(xs, state0)
         self._last = _Forward(xs, states, caches, weights)
         h = states[-1][0]
-        return self.output(h), h
+        return self.head(h), h
 
     def _backward(self, d_y):
         last = self._last
-        h_T = last.states[-1][0]
-        d_hs = np.zeros((len(last.xs),) + h_T.shape)  # only h_T feeds the output; (T, H, 1), or (T, H, B)
-        d_hs[-1] = self.params["Why"].T @ d_y
-        cell_grads, d_states = bptt(self.cell, self.params, last.caches, d_hs)
-        head = {"Why": d_y @ h_T.T, "by": d_y.sum(axis=1, keepdims=True)}  # summed over B columns, if any
-        grads = {name: cell_grads[name] if name in cell_grads else head[name] for name in self.shapes}
-        return grads, d_states
+        d_hs, head = self.head_backward(d_y, [s[0] for s in last.states[1:]])
+        return self.backprop(last.caches, d_hs, head)
 
     def forward(self, inputs, h0=None):
         """Run the sequence through the network and remember what ``backward`` needs.
@@ -327,9 +205,68 @@ class RNN(ParamModel):
         """
         xs = self.inputs_to_columns(inputs)
         c = checks.class_index(target, self.output_size)
-        y, _ = self._forward(xs, self.initial_state(h0), None)
-        loss, self.last_probs, d_y = softmax_cross_entropy(y, c)
-        return loss, self._backward(d_y)[0]
+        loss, self.last_probs, grads = self.phrase_loss(xs, c, self.initial_state(h0))
+        return loss, grads
+
+    def phrase_loss(self, xs, c, state0=None):
+        """``loss`` without its checks: ``(loss, p, grads)`` for columns ``xs`` (as ``inputs_to_columns``
+        returns them), the class index c and the initial state (zeros by default); the teaching loop's step.
+        """
+        y, _ = self._forward(xs, self.zero_state() if state0 is None else state0, None)
+        loss, p, d_y = column_softmax_cross_entropy(y, c)
+        return loss, p, self._backward(d_y)[0]
+
+    def scores(self, xs, state0=None):
+        """The (O, 1) scores of one phrase given as checked columns ``xs``, without keeping anything for backward."""
+        states, _ = self.run(xs, self.zero_state() if state0 is None else state0)
+        return self.head(states[-1][0])
+
+    # --- the batched path (rnn_lib.base's contract): B phrases at once --------------------------
+    @property
+    def kernel(self):
+        """The written-out vectorised kernel for this cell (``rnn_lib.fast.FastEngine``, vanilla), or ``None``."""
+        if self._kernel is None and type(self.cell) is RNNCell:  # the vanilla cell itself, not a variant
+            from .fast import FastEngine
+            self._kernel = FastEngine(self)
+        return self._kernel
+
+    @property
+    def takes_padding(self):
+        """Whether ``batch_loss`` takes phrases of different lengths (left-padded, with a mask)."""
+        return self.kernel is not None
+
+    def batch_loss(self, batch, grads=True):
+        """Summed loss, gradients and stats of B phrases: ``batch = (idx (L, B), targets (B,), mask or None)``.
+
+        The vanilla cell runs the written-out kernel (``rnn_lib.fast``), which
+        also takes left-padded phrases with a (L, B, 1) mask; any cell whose
+        steps take (H, B) columns runs the cell through ``rnn_lib.sequence``
+        on phrases of one length. ``grads`` is a ``Grads`` laid out as ``flat``
+        (``None`` with ``grads=False``); ``stats`` has ``correct`` and ``count``.
+        """
+        idx, targets, mask = batch
+        kernel = self.kernel
+        if kernel is not None:
+            if not grads:
+                loss, correct = kernel.loss(idx, targets, mask)
+                return loss, None, {"correct": correct, "count": len(targets)}
+            loss, correct = kernel.loss_and_grads(idx, targets, mask)
+            return loss, kernel.grads(), {"correct": correct, "count": len(targets)}
+        if mask is not None:
+            raise ValueError("a gated cell's batches hold phrases of one length (make_batches' 'bucket'): "
+                             "its state does not stay zero on a padded step")
+        if not getattr(self.cell, "columns", False):
+            raise ValueError(f"the batched path needs a cell whose steps take (H, B) columns (columns = True); "
+                             f"this model's cell is {self.cell!r}: use engine='loop'")
+        B = idx.shape[1]
+        y, _ = self._forward(self.columns(idx), self.zero_state(B), None)
+        if not grads:
+            loss, correct = rows_cross_entropy(y.T, targets)
+            return loss, None, {"correct": correct, "count": B}
+        d_y = np.empty((B, y.shape[0]))
+        loss, correct = rows_softmax_cross_entropy(y.T, targets, d_y)
+        g, _ = self._backward(d_y.T)
+        return loss, Grads.of(self.shapes, g), {"correct": correct, "count": B}
 
     @property
     def last_hs(self):

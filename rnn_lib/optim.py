@@ -1,4 +1,14 @@
-"""Plain SGD with element-wise gradient clipping, as in the article (lr 0.02, clip to [-1, 1])."""
+"""The update rules: SGD (the article's, lr 0.02 with element-wise clipping to [-1, 1]), Adam and Adagrad.
+
+Two forms. The teaching loop updates a dict of parameters with ``sgd_update``
+(``sgd_step`` for a learner's call, checked), one line per equation. The
+trainer (``rnn_lib.training.run_epochs`` with ``ModelEngine``) takes any
+``Optimizer``: an object on a model's flat buffer whose ``update(g)`` takes
+one flat gradient laid out as ``model.flat`` (``batch_loss``'s
+``grads.flat``) and updates the buffer in place, as CS231n's Solver takes a
+pluggable update rule. Every optimiser clips first if asked: ``clip``
+element-wise to [-clip, clip], ``clip_norm`` by the global norm.
+"""
 
 import numpy as np
 
@@ -79,34 +89,39 @@ ADAM_BETAS = (0.9, 0.999)
 ADAM_EPS = 1e-8
 
 
-class Adam:
-    """Adam on one flat parameter buffer, in place: the optimiser of ``rnn_lib.lm``.
+class Optimizer:
+    """An update rule on one flat parameter buffer (``model.flat``), in place; subclasses write ``_apply(g)``.
 
-        m = β1 m + (1 - β1) g,     v = β2 v + (1 - β2) g²
-        θ -= lr · (m / (1 - β1^t)) / (sqrt(v / (1 - β2^t)) + eps)
+    Args:
+        flat: the parameter buffer; learn_rate: the step size;
+        clip: element-wise clip limit for the gradient (``None``: none);
+        clip_norm: global-norm limit (``None``: none); shapes: the model's
+            ``shapes``, to name the parameter of a bad entry in ``step``'s message.
 
-    the update of ``torch.optim.Adam`` (no weight decay). ``flat`` is the
-    parameter buffer (``model.flat``); ``step(g)`` takes a gradient of the same
-    shape, checks it (finite; ``shapes``, e.g. ``model.shapes``, names the
-    parameter of a bad entry) and updates ``flat`` in place; ``update(g)`` is
-    the update alone, unchecked (training checks the data once, and a
-    non-finite epoch is caught by ``rnn_lib.training.run_epochs``).
+    ``update(g)`` clips ``g`` in place and applies the rule, unchecked (training
+    checks the data once, and a non-finite epoch is caught by
+    ``rnn_lib.training.run_epochs``); ``step(g)`` checks ``g`` first.
     """
 
-    def __init__(self, flat, learn_rate, betas=ADAM_BETAS, eps=ADAM_EPS, shapes=None):
+    def __init__(self, flat, learn_rate, clip=None, clip_norm=None, shapes=None):
         self.flat = flat
         self.shapes = None if shapes is None else dict(shapes)
         self.learn_rate = checks.positive_number(learn_rate, "learn_rate")
-        self.beta1, self.beta2 = (float(b) for b in betas)
-        if not (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):
-            raise ValueError(f"betas must both be in [0, 1), got {tuple(betas)}")
-        self.eps = checks.positive_number(eps, "eps")
-        self.m, self.v = np.zeros_like(flat), np.zeros_like(flat)
-        self.t = 0
+        self.clip = checks.clip_limit(clip)
+        self.clip_norm = None if clip_norm is None else checks.positive_number(clip_norm, "clip_norm")
+
+    def update(self, g):
+        """Clip ``g`` (in place) and update ``flat`` with it, unchecked."""
+        if self.clip is not None:
+            np.minimum(g, self.clip, out=g)  # clip to [-clip, clip]: two ufuncs, no Python wrapper
+            np.maximum(g, -self.clip, out=g)
+        if self.clip_norm is not None:
+            clip_global_norm(g, self.clip_norm)
+        self._apply(g)
 
     def step(self, g):
         """One update with the gradient ``g`` (shaped as ``flat``); a non-finite entry updates nothing."""
-        g = np.asarray(g, dtype=np.float64)
+        g = np.array(g, dtype=np.float64)
         if g.shape != self.flat.shape:
             raise ValueError(f"the gradient has shape {g.shape}, the parameters {self.flat.shape}")
         bad = np.flatnonzero(~np.isfinite(g))
@@ -125,8 +140,70 @@ class Adam:
                 start += size
         return f"at entry {i} of {self.flat.size}"
 
-    def update(self, g):
-        """The update alone, unchecked."""
+    def _apply(self, g):
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Plain SGD, ``θ -= lr · g``, the article's rule (with ``clip=CLIP``, element-wise) on the flat buffer."""
+
+    def __init__(self, flat, learn_rate=LEARN_RATE, clip=CLIP, clip_norm=None, shapes=None):
+        super().__init__(flat, learn_rate, clip, clip_norm, shapes)
+
+    def _apply(self, g):
+        g *= self.learn_rate
+        self.flat -= g
+
+
+#: Adagrad's default ``eps`` (PyTorch's ``torch.optim.Adagrad``: 1e-10).
+ADAGRAD_EPS = 1e-10
+
+
+class Adagrad(Optimizer):
+    """Adagrad (Duchi et al., 2011), as ``torch.optim.Adagrad`` without decay: each weight's own step size.
+
+        G += g²,     θ -= lr · g / (sqrt(G) + eps)
+
+    A weight whose gradients have been large takes small steps from then on
+    (Karpathy's min-char-rnn trains with it).
+    """
+
+    def __init__(self, flat, learn_rate, eps=ADAGRAD_EPS, clip=None, clip_norm=None, shapes=None):
+        super().__init__(flat, learn_rate, clip, clip_norm, shapes)
+        self.eps = checks.positive_number(eps, "eps")
+        self.G = np.zeros_like(flat)
+
+    def _apply(self, g):
+        self.G += g * g
+        denom = np.sqrt(self.G)
+        denom += self.eps
+        self.flat -= self.learn_rate * g / denom
+
+
+class Adam(Optimizer):
+    """Adam on one flat parameter buffer, in place: the optimiser of ``rnn_lib.lm``.
+
+        m = β1 m + (1 - β1) g,     v = β2 v + (1 - β2) g²
+        θ -= lr · (m / (1 - β1^t)) / (sqrt(v / (1 - β2^t)) + eps)
+
+    the update of ``torch.optim.Adam`` (no weight decay). ``flat`` is the
+    parameter buffer (``model.flat``); ``step(g)`` takes a gradient of the same
+    shape, checks it (finite; ``shapes``, e.g. ``model.shapes``, names the
+    parameter of a bad entry) and updates ``flat`` in place; ``update(g)`` is
+    the update alone, unchecked (training checks the data once, and a
+    non-finite epoch is caught by ``rnn_lib.training.run_epochs``).
+    """
+
+    def __init__(self, flat, learn_rate, betas=ADAM_BETAS, eps=ADAM_EPS, shapes=None, clip=None, clip_norm=None):
+        super().__init__(flat, learn_rate, clip, clip_norm, shapes)
+        self.beta1, self.beta2 = (float(b) for b in betas)
+        if not (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):
+            raise ValueError(f"betas must both be in [0, 1), got {tuple(betas)}")
+        self.eps = checks.positive_number(eps, "eps")
+        self.m, self.v = np.zeros_like(flat), np.zeros_like(flat)
+        self.t = 0
+
+    def _apply(self, g):
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         self.m *= b1
@@ -137,3 +214,17 @@ class Adam:
         denom = np.sqrt(self.v / (1 - b2**self.t))
         denom += self.eps
         self.flat -= step * self.m / denom
+
+
+#: The optimisers by name (``make_optimizer``, ``train(optimizer=...)``, ``train_lm(optimizer=...)``).
+OPTIMIZERS = {"sgd": SGD, "adam": Adam, "adagrad": Adagrad}
+
+
+def make_optimizer(optimizer, model, learn_rate, clip=None, clip_norm=None):
+    """An optimiser on ``model.flat``: a name from ``OPTIMIZERS``, or an ``Optimizer`` (returned as is)."""
+    if isinstance(optimizer, Optimizer):
+        if optimizer.flat is not model.flat:
+            raise ValueError("the optimiser updates another buffer than this model's flat: build it on model.flat")
+        return optimizer
+    checks.one_of(optimizer, "optimizer", tuple(OPTIMIZERS))
+    return OPTIMIZERS[optimizer](model.flat, learn_rate, clip=clip, clip_norm=clip_norm, shapes=model.shapes)

@@ -13,23 +13,25 @@ e.g. with ``rnn_lib.split_validation``) make every choice, such as when to stop
 validation accuracy and nothing else: without ``validation_data`` it is an
 error, never a silent stop on the test set.
 
-``train`` is the only epoch loop in the library. What one update computes is an
-*engine*'s job, chosen by name:
+``run_epochs`` is the only epoch loop in the library: the classifier's
+``train`` and the language model's ``rnn_lib.lm.train_lm`` both call it. What
+one update computes is an *engine*'s job:
 
-* ``"loop"`` (default): ``LoopEngine`` below, the teaching loop, one phrase
-  at a time through ``model.loss`` and the SGD update;
-* ``"fast"``: the same per-example SGD vectorised (``rnn_lib.fast``), equal
-  to the loop to rounding, drawing the same random numbers;
-* ``"batched"``: mini-batches of ``batch_size`` phrases of one length, each
-  update using the summed gradient of its batch.
+* ``LoopEngine`` (``engine="loop"``, default): the teaching loop, one phrase
+  at a time through the model's loss and the SGD update, as notebooks 3 and 4
+  write it;
+* ``ModelEngine`` (``engine="fast"`` and ``"batched"``, and the language
+  model): any model through its batched contract, ``model.batch_loss(batch)
+  -> (loss, grads, stats)`` (``rnn_lib.base``), and any optimiser from
+  ``rnn_lib.optim`` (SGD, Adam, Adagrad) on ``model.flat``. ``"fast"`` is one
+  phrase per update, the loop's per-example SGD equal to rounding (drawing the
+  same random numbers); ``"batched"`` is mini-batches of ``batch_size``
+  phrases of one length, each update using the summed gradient of its batch.
 
-"fast" and "batched" run ``FastEngine`` for the vanilla cell and
-``ColumnEngine`` for the LSTM and GRU cells (``rnn_lib.fast.vectorised_engine``).
-
-An engine has three methods: ``prepare(seqs, targets)`` lays out encoded
-phrases once, ``step(data, batch)`` makes one SGD update on the phrases
-numbered ``batch`` and returns their summed loss and number correct (measured
-before the update), ``evaluate(data)`` returns the mean loss and accuracy.
+An engine has two methods: ``step(data, batch)`` makes one update on the
+items numbered ``batch`` and returns their summed loss and number correct
+(measured before the update), ``evaluate(data)`` returns the mean loss and
+accuracy.
 """
 
 import math
@@ -40,10 +42,11 @@ import numpy as np
 from . import checks
 from .data import test_data as TEST_DATA
 from .data import train_data as TRAIN_DATA
-from .fast import RECOMMENDED_BATCH_SIZE, make_batches, vectorised_engine
-from .losses import softmax, softmax_cross_entropy
-from .model import HIDDEN_SIZE, as_rng, make_model
-from .optim import CLIP, LEARN_RATE, sgd_update
+from .base import as_rng
+from .batching import RECOMMENDED_BATCH_SIZE, Phrases, make_batches
+from .losses import column_softmax_cross_entropy, softmax
+from .model import HIDDEN_SIZE, make_model
+from .optim import CLIP, LEARN_RATE, clip_global_norm, make_optimizer, sgd_update
 from .vocab import Vocabulary
 
 EPOCHS = 1000
@@ -110,9 +113,10 @@ class History:
 
 
 class LoopEngine:
-    """The teaching loop's engine: one phrase at a time, ``model.loss`` then the SGD update.
+    """The teaching loop's engine: one phrase at a time, the model's loss then the SGD update.
 
-    Works with any cell. ``learn_rate`` and ``clip`` are checked as ``train`` checks them.
+    Works with any cell. ``learn_rate`` and ``clip`` are checked as ``train``
+    checks them; the phrases once, in ``prepare``, so ``step`` is the bare recipe.
     """
 
     def __init__(self, model, learn_rate, clip):
@@ -126,32 +130,79 @@ class LoopEngine:
         """One SGD update on one phrase (``batch == [i]``); ``(loss, correct)`` measured before it."""
         (i,) = batch
         inputs, targets = data
-        model = self.model
-        loss, grads = model.loss(inputs[i], targets[i])
-        correct = int(np.argmax(model.last_probs) == targets[i])
-        sgd_update(model.params, grads, self.learn_rate, self.clip)
-        return loss, correct
+        loss, p, grads = self.model.phrase_loss(inputs[i], targets[i])  # forward, softmax, backward
+        sgd_update(self.model.params, grads, self.learn_rate, self.clip)  # clip, update
+        return loss, int(np.argmax(p) == targets[i])
 
     def evaluate(self, data):
-        """Mean loss and accuracy over ``data``, one phrase at a time through ``model.forward``."""
+        """Mean loss and accuracy over ``data``, one phrase at a time."""
         inputs, targets = data
         loss = correct = 0
         for xs, target in zip(inputs, targets):
-            y, _ = self.model.forward(xs)
-            l, p, _ = softmax_cross_entropy(y, target)
+            l, p, _ = column_softmax_cross_entropy(self.model.scores(xs), target)
             loss += l
             correct += int(np.argmax(p) == target)
         return loss / len(targets), correct / len(targets)
 
 
+class ModelEngine:
+    """Any model through its batched contract with any optimiser: ``model.batch_loss``, then ``optimizer.update``.
+
+    ``data`` is the model's laid-out data (``rnn_lib.batching.Phrases`` for the
+    classifier, ``rnn_lib.lm.Names`` or ``Chunks`` for the language model):
+    ``data.get(batch)`` is one batch for ``batch_loss``,
+    ``data.batches(model.takes_padding)`` all of it for evaluation,
+    ``data.count`` the number of predictions; data with a ``carry(stats)``
+    method keeps what a batch leaves for the next (truncated BPTT's state).
+
+    ``optimizer`` ``None`` computes without updating; ``clip_norm`` clips the
+    gradient's global norm before the optimiser's own clipping;
+    ``keep_grads`` keeps a copy of every batch's flat gradient in ``kept``.
+    """
+
+    def __init__(self, model, optimizer, clip_norm=None, keep_grads=False):
+        self.model, self.optimizer, self.clip_norm = model, optimizer, clip_norm
+        self.kept = [] if keep_grads else None
+
+    def step(self, data, batch):
+        loss, grads, stats = self.model.batch_loss(data.get(batch))
+        carry = getattr(data, "carry", None)
+        if carry is not None:
+            carry(stats)
+        g = grads.flat
+        if self.kept is not None:
+            self.kept.append(g.copy())
+        if self.clip_norm is not None:
+            clip_global_norm(g, self.clip_norm)
+        if self.optimizer is not None:
+            self.optimizer.update(g)  # unchecked: run_epochs catches a non-finite epoch
+        return loss, stats["correct"]
+
+    def evaluate(self, data):
+        loss = correct = 0
+        for batch in data.batches(self.model.takes_padding):
+            l, _, stats = self.model.batch_loss(batch, grads=False)
+            loss += l
+            correct += stats["correct"]
+        return loss / data.count, correct / data.count
+
+
+def run_in_order(engine, data):
+    """One pass over ``data``'s batches 0, 1, 2, ... in order (truncated BPTT's chunks); the summed loss."""
+    loss = 0
+    for k in range(len(data)):
+        loss += engine.step(data, [k])[0]
+    return loss
+
+
 #: The engines by name (``train(engine=...)``).
-ENGINES = {"loop": LoopEngine, "fast": vectorised_engine, "batched": vectorised_engine}
+ENGINES = ("loop", "fast", "batched")
 
 
 def predict_proba(model, vocab, text):
     """Probability that ``text`` is positive, as a float (unknown words raise a clear ValueError)."""
     checks.model_matches_vocab(model, vocab)
-    y, _ = model.forward(vocab.encode(text))
+    y = model.scores(model.inputs_to_columns(vocab.encode(text)))
     return float(softmax(y)[POSITIVE, 0])
 
 
@@ -183,7 +234,7 @@ def check_both_classes(targets, name):
 
 
 def _engine_and_batch_size(engine, batch_size):
-    checks.one_of(engine, "engine", tuple(ENGINES))
+    checks.one_of(engine, "engine", ENGINES)
     if engine != "batched":
         if batch_size is not None:
             raise ValueError(f"batch_size is for engine='batched'; engine={engine!r} updates after every "
@@ -206,8 +257,8 @@ def _diverged(epoch, loss, model, learn_rate, clip):
 
 def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EPOCHS,
           learn_rate=LEARN_RATE, clip=CLIP, rng=None, callback=None, engine="loop", batch_size=None,
-          stop_at=None, validation_data=None):
-    """Train ``model`` in place with SGD; return its ``History``.
+          stop_at=None, validation_data=None, optimizer="sgd"):
+    """Train ``model`` in place (SGD by default); return its ``History``.
 
     Args:
         model: an ``RNN`` whose input_size is ``len(vocab)``.
@@ -234,6 +285,9 @@ def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EP
             (e.g. ``split_validation(train_data)[1]``), measured after every
             epoch (``History.validation_loss``, ``validation_acc``) and read by
             ``stop_at``; ``None`` (default) for none.
+        optimizer: ``"sgd"`` (default: the article's, with ``clip`` element-wise),
+            ``"adam"``, ``"adagrad"`` or an ``rnn_lib.optim.Optimizer`` built on
+            ``model.flat``; another than SGD needs ``engine="fast"`` or ``"batched"``.
 
     Every argument and every phrase is checked before the first update. If the
     loss or the weights stop being finite, training stops with
@@ -244,6 +298,12 @@ def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EP
     epochs = checks.int_at_least(epochs, "epochs", 0)
     learn_rate, clip = checks.learn_rate(learn_rate), checks.clip_limit(clip)
     batch_size = _engine_and_batch_size(engine, batch_size)
+    if engine == "loop" and optimizer != "sgd":
+        raise ValueError(f"optimizer is for engine='fast' or 'batched'; the teaching loop (engine='loop') is "
+                         f"the article's SGD: leave optimizer out, or choose another engine")
+    if engine != "loop" and not model.takes_padding and not getattr(model.cell, "columns", False):
+        raise ValueError(f"engine={engine!r} runs phrases as (H, B) columns: this model's cell "
+                         f"{model.cell!r} does not (columns = True): use engine='loop'")
     if stop_at is not None:
         stop_at = checks.accuracy(stop_at, "stop_at")
         if validation_data is None:
@@ -257,10 +317,14 @@ def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EP
     check_both_classes(targets, "train_data")
     test = None if test_data is None else _encode(vocab, test_data, "test_data")
     valid = None if validation_data is None else _encode(vocab, validation_data, "validation_data")
-    runner = ENGINES[engine](model, learn_rate, clip)
-    train_set = runner.prepare(seqs, targets)
-    test_set = None if test is None else runner.prepare(*test)
-    valid_set = None if valid is None else runner.prepare(*valid)
+    if engine == "loop":
+        runner = LoopEngine(model, learn_rate, clip)
+        prepare = runner.prepare
+    else:
+        runner, prepare = ModelEngine(model, make_optimizer(optimizer, model, learn_rate, clip)), Phrases
+    train_set = prepare(seqs, targets)
+    test_set = None if test is None else prepare(*test)
+    valid_set = None if valid is None else prepare(*valid)
     return run_epochs(model, runner, train_set, test_set, [len(s) for s in seqs], epochs=epochs, rng=rng,
                       batch_size=batch_size, callback=callback, stop_at=stop_at, learn_rate=learn_rate, clip=clip,
                       valid_set=valid_set)
@@ -307,12 +371,12 @@ def run_epochs(model, runner, train_set, test_set, lengths, *, epochs, rng, batc
 
 def fit(seed=SEED, epochs=EPOCHS, hidden_size=HIDDEN_SIZE, learn_rate=LEARN_RATE, clip=CLIP,
         init="article", callback=None, train_data=TRAIN_DATA, test_data=TEST_DATA, *, engine="loop",
-        batch_size=None, stop_at=None, cell="rnn", validation_data=None):
+        batch_size=None, stop_at=None, cell="rnn", validation_data=None, optimizer="sgd"):
     """Build the vocabulary and a fresh model from ``seed``, train it, return ``(model, vocab, history)``.
 
     One ``np.random.default_rng(seed)`` draws the initial weights and then
     the shuffles, so a seed fixes the whole run. ``engine``, ``batch_size``,
-    ``stop_at`` and ``validation_data`` are passed to ``train`` (``stop_at``
+    ``stop_at``, ``validation_data`` and ``optimizer`` are passed to ``train`` (``stop_at``
     reads the validation accuracy); the vocabulary is the training phrases'.
     ``cell`` (``"rnn"``, ``"lstm"``, ``"gru"`` or a cell object) chooses the model: ``RNN``,
     ``LSTM`` or ``GRU`` (``make_model``).
@@ -322,5 +386,5 @@ def fit(seed=SEED, epochs=EPOCHS, hidden_size=HIDDEN_SIZE, learn_rate=LEARN_RATE
     model = make_model(len(vocab), 2, hidden_size, rng=rng, init=init, cell=cell)
     history = train(model, vocab, train_data, test_data, epochs=epochs, learn_rate=learn_rate,
                     clip=clip, rng=rng, callback=callback, engine=engine, batch_size=batch_size,
-                    stop_at=stop_at, validation_data=validation_data)
+                    stop_at=stop_at, validation_data=validation_data, optimizer=optimizer)
     return model, vocab, history

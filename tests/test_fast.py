@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib.fast import RECOMMENDED_BATCH_SIZE, FastEngine, batch_gradients, make_batches, pad_sequences
+from rnn_lib.fast import RECOMMENDED_BATCH_SIZE, FastEngine, Phrases, batch_gradients, make_batches, pad_sequences
+from rnn_lib.optim import SGD
+from rnn_lib.training import ModelEngine
 
 RTOL = 1e-12
 
@@ -103,7 +105,7 @@ def test_one_phrase_gradient_equals_backward():
 
 def test_padding_leaves_hidden_states_exactly_zero_then_equal():
     model = _random_model(seed=8)
-    engine = FastEngine(model, 1.0, None)  # no update is made
+    engine = FastEngine(model)  # the kernel: no update is made
     idx, mask = pad_sequences([np.array([1, 2, 3, 4]), np.array([5, 6])])
     assert idx.shape == (4, 2) and mask.shape == (4, 2, 1)
     hs = engine.forward(idx, mask).copy()
@@ -119,7 +121,8 @@ def test_fast_evaluate_equals_evaluate():
     seqs = [np.array(vocab.encode(t)) for t in rnn_lib.test_data]
     targets = np.array([int(v) for v in rnn_lib.test_data.values()])
     idx, mask = pad_sequences(seqs)
-    loss, acc = FastEngine(model, 1.0, None).evaluate_batch(idx, targets, mask)
+    loss, correct = FastEngine(model).loss(idx, targets, mask)
+    loss, acc = loss / len(targets), correct / len(targets)
     loss_ref, acc_ref = rnn_lib.evaluate(model, vocab, rnn_lib.test_data)
     assert abs(loss - loss_ref) <= RTOL * loss_ref and acc == acc_ref
 
@@ -149,8 +152,8 @@ def test_batched_engine_equals_batched_teaching_loop_after_one_epoch(batching):
     m_loop, loss_loop, seqs, targets = _batched_epoch_the_teaching_way(4, batching)
     rng = np.random.default_rng(4)
     model = rnn_lib.RNN(m_loop.input_size, 2, rng=rng)
-    engine = FastEngine(model, rnn_lib.LEARN_RATE, rnn_lib.CLIP)
-    data = engine.prepare([np.array(s) for s in seqs], targets)
+    engine = ModelEngine(model, SGD(model.flat, rnn_lib.LEARN_RATE, rnn_lib.CLIP))
+    data = Phrases([np.array(s) for s in seqs], targets)
     loss = 0.0
     for batch in make_batches(rng.permutation(len(seqs)), [len(s) for s in seqs], RECOMMENDED_BATCH_SIZE, batching):
         loss += engine.step(data, batch)[0]
@@ -228,19 +231,20 @@ def test_fast_engines_refuse_another_cell_clearly():
         name = "renamed"
 
     model = rnn_lib.RNN(4, 2, 3, cell=Renamed())
-    with pytest.raises(ValueError, match="vanilla cell only.*engine='loop'"):
-        FastEngine(model, 0.1, 1.0)
+    with pytest.raises(ValueError, match="vanilla cell only.*batch_loss"):
+        FastEngine(model)
+    assert model.kernel is None  # the general path runs it
 
 
 @pytest.mark.parametrize("clip", [0, -1.0, float("nan"), float("inf")])
-def test_the_public_engines_check_clip_as_train_does(clip):
+def test_the_optimisers_check_clip_as_train_does(clip):
     model = rnn_lib.RNN(18, 2, 8, rng=0)
     with pytest.raises(ValueError, match="clip must be a positive number or None"):
-        FastEngine(model, 0.02, clip)
+        SGD(model.flat, 0.02, clip)
     with pytest.raises(ValueError, match="clip must be a positive number or None"):
-        rnn_lib.ColumnEngine(rnn_lib.LSTM(18, 2, 8, rng=0), 0.02, clip)
+        rnn_lib.Adam(rnn_lib.LSTM(18, 2, 8, rng=0).flat, 0.02, clip=clip)
     with pytest.raises(ValueError, match="learn_rate"):
-        FastEngine(model, 0, 1.0)
+        SGD(model.flat, 0, 1.0)
 
 
 def test_batch_gradients_refuses_a_column_that_is_not_one_hot():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib import (GRU, LSTM, RNN, ColumnEngine, FastEngine, GRUCell, LSTMCell, ModelFileError, RNNCell,
+from rnn_lib import (GRU, LSTM, RNN, FastEngine, GRUCell, LSTMCell, ModelFileError, RNNCell,
                      Vocabulary, check_gradients, fit, load, predict_proba, save, softmax_cross_entropy, train)
 from rnn_lib.cli import main
 from rnn_lib.fast import Phrases, batch_gradients
@@ -188,9 +188,8 @@ def test_a_batch_gradient_is_the_sum_of_the_phrases_gradients(cell):
     model = gated_model(cell)
     seqs = [np.array(s) for s in ([0, 3, 5], [2, 2, 1], [4, 0, 0], [1, 5, 3])]
     targets = np.array([1, 0, 0, 1])
-    engine = ColumnEngine(model, 0.1, None)
-    idx, _ = Phrases(seqs, targets).get([0, 1, 2, 3])
-    loss, correct, grads = engine.loss_and_grads(idx, targets)
+    loss, grads, stats = model.batch_loss(Phrases(seqs, targets).get([0, 1, 2, 3]))
+    assert stats["count"] == 4 and grads.flat.shape == model.flat.shape
     total_loss, total = 0.0, {n: 0 for n in model.params}
     for s, c in zip(seqs, targets):
         l, g = model.loss(list(s), int(c))
@@ -203,11 +202,13 @@ def test_a_batch_gradient_is_the_sum_of_the_phrases_gradients(cell):
 
 def test_the_engines_refuse_what_they_cannot_compute():
     with pytest.raises(ValueError, match="vanilla cell only"):
-        FastEngine(gated_model("gru"), 0.1, 1.0)
-    with pytest.raises(ValueError, match="vanilla cell only"):
+        FastEngine(gated_model("gru"))
+    with pytest.raises(ValueError, match="only the vanilla cell's kernel takes"):
         batch_gradients(gated_model("lstm"), [[0, 1]], [1])
     with pytest.raises(ValueError, match="columns = True"):
-        ColumnEngine(RNN(4, 2, 3, cell=OneColumnCell()), 0.1, 1.0)
+        RNN(4, 2, 3, cell=OneColumnCell()).batch_loss((np.zeros((2, 1), np.int64), np.zeros(1, np.int64), None))
+    with pytest.raises(ValueError, match="one length"):
+        gated_model("gru").batch_loss((np.zeros((2, 2), np.int64), np.zeros(2, np.int64), np.ones((2, 2, 1))))
 
 
 class OneColumnCell(RNNCell):

@@ -199,7 +199,8 @@ def test_the_engine_reports_losses_per_character():
     model = small_model()
     data = Names(model, ["ab", "cde"])
     assert data.n_chars == 7 and data.lengths == [3, 4]
-    inputs, targets, mask = data.whole
+    inputs, targets, mask, state0 = data.whole
+    assert state0 is None and data.count == 7
     assert evaluate_lm(model, ["ab", "cde"]) == pytest.approx(model.loss(inputs, targets, mask)[0] / 7)
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..model import step_forward as _lib_step_forward  # check_step_forward's argument is called step_forward
+from ..cells import step_forward as _lib_step_forward  # check_step_forward's argument is called step_forward
 from ._core import (CHECKER_OF, REFERENCES, _Failed, _array, _call, _close, _kind, _run, _shaped, _shown_name,
                     _snapshot, _unchanged)
 from .preprocessing import reference_one_hot

@@ -3,7 +3,8 @@
 import numpy as np
 
 from ..losses import softmax, softmax_cross_entropy
-from ..model import PARAM_NAMES, RNN, step_backward, step_forward
+from ..cells import step_backward, step_forward
+from ..model import PARAM_NAMES, RNN
 from ._core import (CHECKER_OF, REFERENCES, _Failed, _array, _call, _check_grads, _close, _d, _diagnose, _eps,
                     _first_of, _kind, _run, _shaped, _shown_name, _snapshot, _unchanged)
 from .preprocessing import reference_one_hot

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import plots
-from ..model import as_rng
+from ..base import as_rng
 from ..training import SEED, History, train
 from ._base import NONFINITE, FigureWidget, plain, refresh_sharing, weights_finite
 
