@@ -14,7 +14,7 @@ from .losses import cross_entropy, softmax, softmax_cross_entropy
 from .model import GRU, HIDDEN_SIZE, LSTM, MODELS, PARAM_NAMES, RNN, make_model
 from .lm import CharLM, evaluate_lm, train_lm
 from .optim import CLIP, LEARN_RATE, SGD, Adagrad, Adam, clip_global_norm, clip_gradients, sgd_step
-from .serialization import ModelFileError, load, load_lm, save, save_lm
+from .serialization import ModelFileError, load, save
 from .torch_bridge import to_torch
 from .training import EPOCHS, SEED, History, TrainingDiverged, evaluate, fit, predict_proba, train
 from .userdata import DataFileError, check_train_test, read_labelled_phrases
@@ -35,7 +35,7 @@ __all__ = [
     "DATASETS", "Dataset", "RECIPES", "Recipe", "probe_accuracy", "split_validation",
     "DataFileError", "check_train_test", "read_labelled_phrases",
     "Adagrad", "Adam", "SGD", "Bigram", "CharLM", "NamesDataset", "TEXT_DATASETS", "Unigram", "check_loss_gradients",
-    "clip_global_norm", "evaluate_lm", "load_lm", "load_names", "save_lm", "train_lm",
+    "clip_global_norm", "evaluate_lm", "load_names", "train_lm",
 ]
 
 if _STARTING:

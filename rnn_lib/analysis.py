@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .cells import CELLS
 from .losses import softmax, softmax_cross_entropy
 from .sequence import unroll
 from .training import POSITIVE
@@ -70,15 +71,15 @@ def hidden_grad_norms(model, inputs, target, h0=None):
     return np.linalg.norm(d_hs[:, :, 0], axis=1)
 
 
-#: What each cell's step cache holds, in order (``rnn_lib.cells``: ``step_forward``'s second return value).
-CACHE_FIELDS = {
-    "rnn": ("x", "h_prev", "h", "Whh"),
-    "lstm": ("x", "h_prev", "c_prev", "i", "f", "g", "o", "tanh_c"),
-    "gru": ("x", "h_prev", "r", "z", "n", "hn"),
-}
-#: The quantities ``gate_values`` returns for each cell, in order: the gates (as stacked in the
-#: weights), then the states.
-GATE_NAMES = {"rnn": ("h",), "lstm": ("i", "f", "g", "o", "c", "h"), "gru": ("r", "z", "n", "h")}
+def gate_names(cell):
+    """What ``gate_values`` returns for ``cell``, in order: its gates (as stacked in the weights), then its
+    state's entries with h last; read from the cell's ``GATES`` and ``STATE`` (``rnn_lib.cells``)."""
+    state = tuple(getattr(cell, "STATE", ("h",)))
+    return tuple(getattr(cell, "GATES", ())) + tuple(s for s in state if s != "h") + ("h",)
+
+
+#: The quantities ``gate_values`` returns for each of the library's cells.
+GATE_NAMES = {name: gate_names(cls) for name, cls in CELLS.items()}
 #: The values that lie in [0, 1] (outputs of the logistic function σ); the others lie in [-1, 1]
 #: (tanh outputs), except the LSTM's cell state c, which is unbounded.
 SIGMOID_GATES = ("i", "f", "o", "r", "z")
@@ -91,7 +92,8 @@ def gate_values(model, inputs, h0=None):
     is left as it was (the steps are run with ``rnn_lib.sequence.unroll``).
 
     Args:
-        model: an ``RNN``, ``LSTM`` or ``GRU`` (a model of a cell named in ``GATE_NAMES``).
+        model: an ``RNN``, ``LSTM`` or ``GRU``, or a model of any cell that names its
+            ``GATES``, ``STATE`` and ``CACHE`` entries.
         inputs: T one-hot (V, 1) columns or T word indices (as ``forward``).
         h0: optional initial state, as ``forward``'s.
     Returns:
@@ -101,18 +103,18 @@ def gate_values(model, inputs, h0=None):
         the reset and update gates r, z, the candidate n, then h; for the
         vanilla cell only h.
     """
-    name = getattr(model.cell, "name", None)
-    if name not in GATE_NAMES:
-        raise ValueError(f"gate_values knows the cells {', '.join(map(repr, GATE_NAMES))}; "
-                         f"this model's cell is {model.cell!r}")
-    states, caches = unroll(model.cell, model.params, model.inputs_to_columns(inputs), model.initial_state(h0))
-    fields = CACHE_FIELDS[name]
+    cell = model.cell
+    names = gate_names(cell)
+    fields, state = tuple(getattr(cell, "CACHE", ())), tuple(getattr(cell, "STATE", ("h",)))
+    missing = [g for g in names if g not in state and g not in fields] or ([] if hasattr(cell, "STATE") else ["STATE"])
+    if missing:
+        raise ValueError(f"gate_values reads a cell's GATES, STATE and CACHE names; this model's cell "
+                         f"{cell!r} does not name {', '.join(missing)}")
+    states, caches = unroll(cell, model.params, model.inputs_to_columns(inputs), model.initial_state(h0))
     values = {}
-    for gate in GATE_NAMES[name]:
-        if gate == "h":
-            column = [s[0] for s in states[1:]]
-        elif gate == "c":
-            column = [s[1] for s in states[1:]]
+    for gate in names:
+        if gate in state:
+            column = [s[state.index(gate)] for s in states[1:]]
         else:
             column = [cache[fields.index(gate)] for cache in caches]
         values[gate] = np.concatenate(column, axis=1).T.copy()  # (T, H)

@@ -93,7 +93,17 @@ class ParamModel:
         self.shapes = dict(shapes)
         self._flat = np.zeros(sum(int(np.prod(s)) for s in self.shapes.values()))
         self.params = _Params(flat_views(self._flat, self.shapes))
-        self._init_weights(as_rng(rng), init, tuple(weights))
+        self._weight_names = tuple(weights)
+        self._init_weights(as_rng(rng), init, self._weight_names)
+
+    def reinitialise(self, rng=None, init="article"):
+        """Draw fresh weights in place (biases back to zero), as a new model of this kind and cell would get them.
+
+        ``rng``: ``None`` (seed 0), an int seed or a Generator; ``init`` as the
+        constructor's. The buffer stays the same, so views and optimisers stay valid.
+        """
+        self._flat[...] = 0.0
+        self._init_weights(as_rng(rng), init, self._weight_names)
 
     def _init_weights(self, rng, init, names):
         if isinstance(init, str):

@@ -78,6 +78,10 @@ class RNNCell:
     name = "rnn"
     biases = ("bh",)
     columns = True
+    #: No gates; the state's entries and the step cache's, by name (``rnn_lib.analysis.gate_values`` reads them).
+    GATES = ()
+    STATE = ("h",)
+    CACHE = ("x", "h_prev", "h", "Whh")
 
     def shapes(self, V, H):
         return {"Wxh": (H, V), "Whh": (H, H), "bh": (H, 1)}
@@ -129,8 +133,10 @@ class LSTMCell:
     name = "lstm"
     biases = ("bx", "bh")
     columns = True
-    #: The gates in the order they are stacked in Wx, Wh, bx, bh.
+    #: The gates in the order they are stacked in Wx, Wh, bx, bh; the state's entries; the step cache's.
     GATES = ("i", "f", "g", "o")
+    STATE = ("h", "c")
+    CACHE = ("x", "h_prev", "c_prev", "i", "f", "g", "o", "tanh_c")
 
     def shapes(self, V, H):
         return {"Wx": (4 * H, V), "Wh": (4 * H, H), "bx": (4 * H, 1), "bh": (4 * H, 1)}
@@ -203,8 +209,10 @@ class GRUCell:
     name = "gru"
     biases = ("bx", "bh")
     columns = True
-    #: The gates in the order they are stacked in Wx, Wh, bx, bh.
+    #: The gates in the order they are stacked in Wx, Wh, bx, bh; the state's entries; the step cache's.
     GATES = ("r", "z", "n")
+    STATE = ("h",)
+    CACHE = ("x", "h_prev", "r", "z", "n", "hn")
 
     def shapes(self, V, H):
         return {"Wx": (3 * H, V), "Wh": (3 * H, H), "bx": (3 * H, 1), "bh": (3 * H, 1)}
@@ -270,3 +278,18 @@ def get_cell(cell):
         raise TypeError(f"cell must be one of {', '.join(map(repr, CELLS))} or an object with "
                         f"shapes, zero_state, step_forward and step_backward; {cell!r} lacks {', '.join(missing)}")
     return cell
+
+
+def register_cell(cls):
+    """Add a cell class to ``CELLS`` under its ``name``, so models, ``fit(cell=name)``, ``save`` and ``load`` find it.
+
+    Usable as a class decorator; returns ``cls``. A name already taken by another class is a ``ValueError``.
+    """
+    name = getattr(cls, "name", None)
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"a registered cell needs a class attribute name (a non-empty str), got {name!r}")
+    if CELLS.get(name, cls) is not cls:
+        raise ValueError(f"the cell name {name!r} is taken by {CELLS[name].__name__}")
+    get_cell(cls())  # the four methods are there
+    CELLS[name] = cls
+    return cls

@@ -330,7 +330,7 @@ def _interrupted(args, model, vocab, last, save_path, out, err):
 
 def _predict(args, out, err):
     try:
-        model, vocab = load(args.model)
+        model, vocab = load(args.model, expect="classifier")
     except (ValueError, TypeError) as e:  # ModelFileError is a ValueError
         _error(e, err)
         return 2

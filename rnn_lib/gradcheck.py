@@ -181,6 +181,20 @@ def check_loss_gradients(model, *args, eps=EPS, names=None, floor=FLOOR, **kwarg
     return _compare(model, names, lambda: model.loss(*args, **kwargs)[0], analytic, eps, floor)
 
 
+def check_batch_gradients(model, batch, eps=EPS, names=None, floor=FLOOR):
+    """``check_gradients`` through the model's contract (``rnn_lib.base``), for any model and any cell.
+
+    Compares ``model.batch_loss(batch)``'s gradients (the classifier's
+    ``(idx, targets, mask)``, the language model's ``(inputs, targets, mask,
+    state0)``) with centred differences of its loss. Returns a ``GradCheckReport``.
+    """
+    names = _checked_names(model, names)
+    eps = checks.positive_number(eps, "eps")
+    _, grads, _ = model.batch_loss(batch)
+    analytic = {n: np.array(grads[n], dtype=np.float64) for n in names}  # a copy: the kernel reuses its buffer
+    return _compare(model, names, lambda: model.batch_loss(batch, grads=False)[0], analytic, eps, floor)
+
+
 def _checked_names(model, names):
     names = tuple(model.params) if names is None else tuple(names)
     if not names:

@@ -106,7 +106,7 @@ def _lm_train(args, out, err):
     from .baselines import Bigram
     from .datasets import load_names
     from .lm import RECIPE, CharLM, evaluate_lm, train_lm
-    from .serialization import save_lm
+    from .serialization import save
     try:
         save_path = checked_save_path(args.save, err)
     except SaveRefused:
@@ -144,7 +144,7 @@ def _lm_train(args, out, err):
             return EXIT_INTERRUPTED
         _say(stopped, err)
         model.flat[...] = last["weights"]
-        status = _save_lm(save_lm, partial_path(save_path), model, out, err,
+        status = _save_lm(save, partial_path(save_path), model, out, err,
                           saved_partly_trained(last["epoch"], args.epochs), save_path)
         return EXIT_INTERRUPTED if status == 0 else status
     except (ValueError, ArithmeticError) as e:
@@ -156,13 +156,13 @@ def _lm_train(args, out, err):
     bigram = Bigram(ds.train, ds.alphabet).loss(ds.validation)
     _say(f"val loss {val:.3f} nats/char (bigram baseline {bigram:.3f})", out)
     if save_path is not None:
-        return _save_lm(save_lm, save_path, model, out, err, "the language model")
+        return _save_lm(save, save_path, model, out, err, "the language model")
     return 0
 
 
-def _save_lm(save_lm, path, model, out, err, what, instead_of=None):
+def _save_lm(save, path, model, out, err, what, instead_of=None):
     try:
-        path = save_lm(path, model)
+        path = save(path, model)
     except KeyboardInterrupt:
         _error(f"interrupted while saving: nothing was saved (any earlier file at {path} is unchanged)", err)
         return EXIT_INTERRUPTED
@@ -174,9 +174,9 @@ def _save_lm(save_lm, path, model, out, err, what, instead_of=None):
 
 
 def _lm_sample(args, out, err):
-    from .serialization import load_lm
+    from .serialization import load
     try:
-        model = load_lm(args.model)
+        model, _ = load(args.model, expect="lm")
     except (ValueError, TypeError) as e:  # ModelFileError is a ValueError
         _error(e, err)
         return 2

@@ -1,9 +1,12 @@
-"""Save and load a trained model with its vocabulary, in one ``.npz`` file, without pickle.
+"""Save and load any model of the course, in one ``.npz`` file, without pickle: ``save`` and ``load``, keyed by kind.
 
 The file holds the model's parameters by name, its cell's name (``"rnn"``,
-``"lstm"`` or ``"gru"``; a file without one, written before the gated cells,
-holds a vanilla ``"rnn"``), the vocabulary as a unicode array and a format
-version. The guarantees (docs/RELIABILITY.md):
+``"lstm"``, ``"gru"`` or a cell registered in ``rnn_lib.cells.CELLS``; a file
+without one, written before the gated cells, holds a vanilla ``"rnn"``) and a
+format version; a classifier's file also holds the vocabulary as a unicode
+array, a language model's (``rnn_lib.lm.CharLM``) ``kind = "lm"`` and its
+alphabet. ``load`` reads either and says which it found. The guarantees
+(docs/RELIABILITY.md):
 
 - ``save`` is atomic: it writes a temporary file in the target's folder, flushes
   it to disk (``fsync``) and renames it over the target (``os.replace``) only
@@ -39,6 +42,7 @@ import numpy as np
 # check_writable, model_path, SaveError and temporary_name are part of this module's interface.
 from .files import (SUFFIX, SaveError, _as_str, check_writable, model_path, open_regular,  # noqa: F401
                     temporary_name, write_atomically)
+from .cells import CELLS
 from .model import MODELS, RNN
 from .vocab import Vocabulary
 
@@ -54,15 +58,20 @@ class ModelFileError(ValueError):
 
 
 def expected_size(model, vocab=None):
-    """About how many bytes ``save`` (or ``save_lm``) writes for ``model``: 8 per parameter, plus the
+    """About how many bytes ``save`` writes for ``model``: 8 per parameter, plus the
     vocabulary and the archive's headers. ``check_writable(path, nbytes=...)`` compares it with the free space."""
     words = list(getattr(vocab, "words", vocab or ()))
     vocab_bytes = 4 * len(words) * max((len(w) for w in words), default=0)
     return 8 * int(sum(a.size for a in model.params.values())) + vocab_bytes + 4096 + 512 * len(model.params)
 
 
-def save(path, model, vocab):
-    """Write ``model``'s weights and ``vocab`` to ``path`` atomically (".npz" is appended if missing).
+def save(path, model, vocab=None):
+    """Write ``model`` (and a classifier's ``vocab``) to ``path`` atomically (".npz" is appended if missing).
+
+    ``model`` is a classifier (``RNN``, ``LSTM``, ``GRU``), saved with the
+    ``Vocabulary`` that encodes its phrases, or a ``CharLM``, which carries its
+    alphabet (``vocab`` stays ``None``). Its cell must be one ``load`` can
+    rebuild: a cell of ``rnn_lib.cells.CELLS``, found by name.
 
     The file appears complete or not at all: it is written to a temporary file in
     the same folder and renamed into place at the end, so an existing model at
@@ -73,19 +82,33 @@ def save(path, model, vocab):
 
     Returns the path written.
     """
+    from .lm import CharLM
+    if isinstance(model, CharLM):
+        if vocab is not None:
+            raise TypeError("a language model carries its alphabet: save(path, model), without a vocabulary")
+        cell = _cell_name(model)
+        return _write(path, format_version=np.array(FORMAT_VERSION), kind=np.array(LM_KIND), cell=np.array(cell),
+                      alphabet=np.array(model.alphabet), **_finite_params(model))
     if not isinstance(model, RNN):
-        raise TypeError(f"model must be an rnn_lib RNN, got {type(model).__name__}")
+        raise TypeError(f"model must be an rnn_lib RNN, LSTM, GRU or CharLM, got {type(model).__name__}")
     if not isinstance(vocab, Vocabulary):
         raise TypeError(f"vocab must be an rnn_lib Vocabulary, got {type(vocab).__name__}")
     if len(vocab) != model.input_size:
         raise ValueError(f"the vocabulary has {len(vocab)} words but the model's input_size is {model.input_size}")
-    cell = getattr(model.cell, "name", None)
-    if cell not in MODELS:
-        raise ValueError(f"save writes the cells {', '.join(map(repr, MODELS))}; this model's cell is "
-                         f"{model.cell!r}, which load could not rebuild")
+    cell = _cell_name(model)
     arrays = _finite_params(model)
     return _write(path, format_version=np.array(FORMAT_VERSION), cell=np.array(cell),
                   vocab=np.array(vocab.words, dtype=str), **arrays)
+
+
+def _cell_name(model):
+    """The model's cell's name, if ``CELLS`` rebuilds exactly that cell from it; else a ``ValueError``."""
+    cell = getattr(model.cell, "name", None)
+    if not isinstance(cell, str) or CELLS.get(cell) is not type(model.cell):
+        raise ValueError(f"save writes the cells of rnn_lib.cells.CELLS ({', '.join(map(repr, CELLS))}); this "
+                         f"model's cell is {model.cell!r}, which load could not rebuild: register its class "
+                         f"with rnn_lib.cells.register_cell first")
+    return cell
 
 
 def _finite_params(model):
@@ -151,44 +174,62 @@ def _reason(e):
 
 
 def load(path, expect=None):
-    """Read a file written by ``save``; return ``(model, vocab)``.
+    """Read a file written by ``save``, a classifier's or a language model's; return ``(model, encoder)``.
 
-    The model is an ``RNN``, ``LSTM`` or ``GRU``, as the file's cell says.
-    ``expect`` (a cell name or one of those classes, e.g. ``load(path,
-    expect=rnn_lib.LSTM)``) refuses a file holding another kind of model.
+    For a classifier's file the model is an ``RNN``, ``LSTM`` or ``GRU``, as
+    the file's cell says (``RNN(cell=name)`` for another registered cell), and
+    ``encoder`` its ``Vocabulary``; for a language model's file the model is a
+    ``CharLM`` and ``encoder`` its alphabet (a str). ``expect`` refuses a file
+    holding another kind of model: ``"lm"`` (or ``CharLM``) for a language
+    model, ``"classifier"`` for a classifier of any cell, a cell name or one of
+    ``RNN``, ``LSTM``, ``GRU`` for a classifier of that cell (e.g.
+    ``load(path, expect=rnn_lib.LSTM)``).
     ``load(path)`` finds what ``save(path)`` wrote: if ``path`` does not exist
     and lacks ``.npz``, ``path + ".npz"`` is read. Raises ``ModelFileError`` (a
     ``ValueError``) naming the file and what is wrong with it: not found, a
     folder, unreadable, not an npz archive, truncated, a missing or stray array,
     a format version other than ``FORMAT_VERSION``, an unknown or unexpected
-    cell, non-finite weights, or shapes that do not fit together. ``TypeError``
-    if ``path`` is not a path.
+    cell or kind, non-finite weights, or shapes that do not fit together.
+    ``TypeError`` if ``path`` is not a path.
     """
+    from .lm import CharLM
+    if expect is CharLM:
+        expect = LM_KIND
     if expect is not None:
         expect = next((c for c, cls in MODELS.items() if expect is cls), expect)
-        if expect not in MODELS:
-            raise ValueError(f"expect must be one of {', '.join(map(repr, MODELS))} or RNN, LSTM, GRU, got {expect!r}")
+        if expect not in (*CELLS, LM_KIND, CLASSIFIER):
+            raise ValueError(f"expect must be one of {', '.join(map(repr, (*CELLS, LM_KIND, CLASSIFIER)))}, RNN, "
+                             f"LSTM, GRU or CharLM, got {expect!r}")
     try:
         path = _resolve_for_loading(path)
     except ValueError as e:
         raise ModelFileError(str(e)) from None
     data = _read_arrays(path)
     if "kind" in data:
-        kind = " ".join(str(data["kind"].tolist()).split())[:40]
-        raise ModelFileError(f"{path!r} holds a {'character language model' if kind == LM_KIND else repr(kind)}, "
-                             f"not a classifier: load it with rnn_lib.load_lm, or use 'python -m rnn_lib lm sample'")
+        if expect is not None and expect != LM_KIND:
+            raise ModelFileError(f"{path!r} holds a character language model, not a classifier: "
+                                 f"'python -m rnn_lib lm sample' writes names with it")
+        model = _load_lm(path, data)
+        return model, model.alphabet
+    if expect == LM_KIND:
+        raise ModelFileError(f"{path!r} holds a classifier, not a character language model: "
+                             f"train a language model with 'python -m rnn_lib lm train'")
+    return _load_classifier(path, data, None if expect == CLASSIFIER else expect)
+
+
+def _load_classifier(path, data, expect):
     _check_version(path, data)
     cell = data.pop("cell", np.array("rnn"))  # files from before the gated cells hold the vanilla cell
-    if cell.shape != () or cell.dtype.kind != "U" or str(cell) not in MODELS:
+    if cell.shape != () or cell.dtype.kind != "U" or str(cell) not in CELLS:
         shown = " ".join(str(cell.tolist()).split())[:40]
-        raise ModelFileError(f"{path!r}: the cell must be one of {', '.join(map(repr, MODELS))}, got {shown!r}")
+        raise ModelFileError(f"{path!r}: the cell must be one of {', '.join(map(repr, CELLS))}, got {shown!r}")
     cell = str(cell)
     if expect is not None and cell != expect:
-        raise ModelFileError(f"{path!r} holds a {MODELS[cell].__name__} (cell {cell!r}), not a "
-                             f"{MODELS[expect].__name__} (cell {expect!r}): load it with expect={cell!r}, "
+        raise ModelFileError(f"{path!r} holds a {_kind(cell)} (cell {cell!r}), not a "
+                             f"{_kind(expect)} (cell {expect!r}): load it with expect={cell!r}, "
                              f"or without expect")
-    model_class = MODELS[cell]
-    names = model_class(1, 1, 1).shapes  # the parameters' names, in order
+    build = MODELS[cell] if cell in MODELS else (lambda V, O, H, rng: RNN(V, O, H, rng=rng, cell=cell))
+    names = build(1, 1, 1, rng=0).shapes  # the parameters' names, in order
     missing = [k for k in ("format_version", "vocab", *names) if k not in data]
     if missing:
         raise ModelFileError(f"{path!r} lacks {', '.join(missing)}: it was not written by rnn_lib.save")
@@ -210,9 +251,13 @@ def load(path, expect=None):
     O, H = Why.shape
     if H < 1 or O < 1:
         raise ModelFileError(f"{path!r}: empty weight matrices")
-    model = model_class(len(vocab), O, H, rng=0)
+    model = build(len(vocab), O, H, rng=0)
     _fill_params(path, model, data, f"vocabulary of {len(vocab)} words, hidden size {H}")
     return model, vocab
+
+
+def _kind(cell):
+    return MODELS[cell].__name__ if cell in MODELS else f"RNN(cell={cell!r})"
 
 
 def _fill_params(path, model, data, sizes):
@@ -243,40 +288,20 @@ def _check_version(path, data):
 # --- the character language model (rnn_lib.lm) --------------------------------------------------
 #: The ``kind`` array of a language model's file; a classifier's file has no ``kind``.
 LM_KIND = "lm"
+#: ``load(path, expect=CLASSIFIER)``: a classifier of any cell.
+CLASSIFIER = "classifier"
 
 
-def save_lm(path, model):
-    """Write a ``CharLM`` to ``path`` atomically, as ``save``: its weights, cell, alphabet and ``kind = "lm"``."""
+def _load_lm(path, data):
+    """The ``CharLM`` of a language model's file (``kind = "lm"``), every array checked first."""
     from .lm import CharLM
-    if not isinstance(model, CharLM):
-        raise TypeError(f"model must be an rnn_lib.lm.CharLM, got {type(model).__name__}")
-    cell = getattr(model.cell, "name", None)
-    if cell not in MODELS:
-        raise ValueError(f"save_lm writes the cells {', '.join(map(repr, MODELS))}; this model's cell is "
-                         f"{model.cell!r}, which load_lm could not rebuild")
-    arrays = _finite_params(model)
-    return _write(path, format_version=np.array(FORMAT_VERSION), kind=np.array(LM_KIND), cell=np.array(cell),
-                  alphabet=np.array(model.alphabet), **arrays)
-
-
-def load_lm(path):
-    """Read a file written by ``save_lm``; return the ``CharLM``. Every problem is one ``ModelFileError``."""
-    from .lm import CharLM
-    try:
-        path = _resolve_for_loading(path)
-    except ValueError as e:
-        raise ModelFileError(str(e)) from None
-    data = _read_arrays(path)
-    kind = data.pop("kind", None)
-    if kind is None:
-        raise ModelFileError(f"{path!r} holds a classifier, not a character language model: load it with "
-                             f"rnn_lib.load, or train a language model with 'python -m rnn_lib lm train'")
+    kind = data.pop("kind")
     if kind.shape != () or kind.dtype.kind != "U" or str(kind) != LM_KIND:
         raise ModelFileError(f"{path!r}: kind must be {LM_KIND!r}, got {' '.join(str(kind.tolist()).split())[:40]!r}")
     _check_version(path, data)
     cell, alphabet = data.pop("cell", None), data.pop("alphabet", None)
-    if cell is None or cell.shape != () or cell.dtype.kind != "U" or str(cell) not in MODELS:
-        raise ModelFileError(f"{path!r}: the cell must be one of {', '.join(map(repr, MODELS))}")
+    if cell is None or cell.shape != () or cell.dtype.kind != "U" or str(cell) not in CELLS:
+        raise ModelFileError(f"{path!r}: the cell must be one of {', '.join(map(repr, CELLS))}")
     if alphabet is None or alphabet.shape != () or alphabet.dtype.kind != "U":
         raise ModelFileError(f"{path!r}: the alphabet must be one string")
     Why = data.get("Why")
@@ -289,7 +314,7 @@ def load_lm(path):
     names = set(model.shapes)
     missing = [k for k in ("format_version", *model.shapes) if k not in data]
     if missing:
-        raise ModelFileError(f"{path!r} lacks {', '.join(missing)}: it was not written by rnn_lib.save_lm")
+        raise ModelFileError(f"{path!r} lacks {', '.join(missing)}: it was not written by rnn_lib.save")
     unexpected = sorted(set(data) - names - {"format_version"})
     if unexpected:
         raise ModelFileError(f"{path!r} has arrays {', '.join(unexpected)} that a {str(cell)!r} language model "

@@ -188,3 +188,20 @@ def test_a_backward_missing_gradients_says_which():
                                                                    if n != "bh"})
     with pytest.raises(ValueError, match="Whh.*shape"):
         check_gradients(model, [0, 1], 1, backward=lambda m, d_y: {**m.backward(d_y), "Whh": np.zeros(3)})
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_every_model_checks_its_batch_gradients_through_the_contract(cell):
+    """The classifier (bucketed and, for the vanilla kernel, padded) and the language model, every cell."""
+    from rnn_lib import CharLM, make_model
+    from rnn_lib.batching import Phrases
+    from rnn_lib.gradcheck import check_batch_gradients
+    from rnn_lib.lm import pad_names
+
+    clf = make_model(6, 2, 4, rng=1, init=0.5, cell=cell)
+    phrases = Phrases([np.array(s) for s in ([0, 3, 5], [2, 2, 1], [4, 0])], [1, 0, 1])
+    assert check_batch_gradients(clf, phrases.get([0, 1])).passed()
+    if clf.takes_padding:
+        assert check_batch_gradients(clf, phrases.get([0, 1, 2])).passed()
+    lm = CharLM("." + "abc", 4, rng=2, cell=cell)
+    assert check_batch_gradients(lm, pad_names(lm, ["ab", "cab", "c"]) + (None,)).passed()

@@ -10,7 +10,7 @@ from rnn_lib import CharLM, check_loss_gradients, load_dataset
 from rnn_lib.baselines import Bigram
 from rnn_lib.lm import ALPHABET, Names, evaluate_lm, pad_names, stream_batches, tbptt_epoch, train_lm
 from rnn_lib.optim import Adam
-from rnn_lib.serialization import ModelFileError, load_lm, save_lm
+from rnn_lib.serialization import ModelFileError, load, save
 from helpers import TORCH_REASON
 
 CELLS = ("rnn", "lstm", "gru")
@@ -250,21 +250,23 @@ def test_sampling_arguments_are_checked(trained):
 @pytest.mark.parametrize("cell", CELLS)
 def test_save_and_load_give_the_same_model(tmp_path, cell):
     model = small_model(cell)
-    path = save_lm(tmp_path / "lm", model)
+    path = save(tmp_path / "lm", model)
     assert path.endswith("lm.npz")
-    back = load_lm(path)
+    back, alphabet = load(path)
+    assert alphabet == model.alphabet
     assert back.alphabet == model.alphabet and back.cell.name == cell
     np.testing.assert_array_equal(back.flat, model.flat)
 
 
 def test_a_language_model_file_is_not_a_classifier_and_back(tmp_path):
-    path = save_lm(tmp_path / "lm.npz", small_model())
+    path = save(tmp_path / "lm.npz", small_model())
+    assert isinstance(load(path)[0], CharLM)  # one load reads every file
     with pytest.raises(ModelFileError, match="holds a character language model, not a classifier"):
-        rnn_lib.load(path)
+        rnn_lib.load(path, expect="classifier")
     clf = rnn_lib.RNN(3, 2, 4)
     clf_path = rnn_lib.save(tmp_path / "clf.npz", clf, rnn_lib.Vocabulary(["a", "b", "c"]))
     with pytest.raises(ModelFileError, match="holds a classifier, not a character language model"):
-        load_lm(clf_path)
+        load(clf_path, expect="lm")
 
 
 @pytest.mark.torch

@@ -93,7 +93,7 @@ def test_ctrl_c_saves_the_last_complete_epoch_said_to_be_partly_trained(tmp_path
     partial = tmp_path / "lm.partial.npz"
     assert out == (f"saved the PARTLY TRAINED model (after epoch 1 of 5) to {partial}, "
                    f"not to {path} (kept for finished models)\n")
-    assert rnn_lib.load_lm(partial).hidden_size == 8 and not path.exists()
+    assert rnn_lib.load(partial, expect="lm")[0].hidden_size == 8 and not path.exists()
     status, out, err = call("lm", "train", "--epochs", "5", "--hidden", "8")
     assert status == 130 and "nothing was saved (no --save given)" in err and out == ""
 
@@ -120,7 +120,7 @@ def test_n_has_a_clear_limit(lm_file, capsys):
 def test_names_are_printed_as_they_are_sampled(lm_file, monkeypatch):
     """The same names as ``model.sample(n)``, each written (and flushed) before the next is drawn."""
     path = lm_file[0]
-    expected = rnn_lib.load_lm(path).sample(5, temperature=0.8, seed=3)
+    expected = rnn_lib.load(path)[0].sample(5, temperature=0.8, seed=3)
     lines = []
 
     class Out(io.StringIO):

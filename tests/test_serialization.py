@@ -361,7 +361,7 @@ def _in_time(action, fifo, seconds=10):
 def test_loading_a_named_pipe_is_refused_without_blocking(tmp_path):
     fifo = tmp_path / "pipe.npz"
     os.mkfifo(fifo)
-    for action in (lambda: load(fifo), lambda: rnn_lib.load_lm(fifo), lambda: load(tmp_path / "pipe")):
+    for action in (lambda: load(fifo), lambda: rnn_lib.load(fifo, expect="lm"), lambda: load(tmp_path / "pipe")):
         error = _in_time(action, fifo)
         assert isinstance(error, ModelFileError) and "named pipe" in str(error) and "not a regular" in str(error)
 
@@ -415,3 +415,24 @@ def test_stale_temporary_files_of_the_target_are_removed_by_the_next_save(tmp_pa
     save(tmp_path / "m.npz", random_model(), Vocabulary(list("abcdef")))
     assert sorted(os.listdir(tmp_path)) == sorted(["m.npz", fresh, *kept])
     assert len(rnn_lib.serialization.temporary_name("a" * 250, "0123abcd")) < 40
+
+
+def test_a_registered_custom_cell_is_saved_and_loaded_by_name(tmp_path):
+    """A cell class added to CELLS by name is rebuilt by load; an unregistered one is refused in one line."""
+    from rnn_lib import RNN, Vocabulary, load, save
+    from rnn_lib.cells import CELLS, RNNCell, register_cell
+
+    class LeakyCell(RNNCell):
+        name = "leaky-test"
+
+    vocab = Vocabulary(["a", "b", "c"])
+    model = RNN(3, 2, 4, rng=1, cell=LeakyCell())
+    with pytest.raises(ValueError, match="register its class"):
+        save(tmp_path / "m", model, vocab)
+    register_cell(LeakyCell)
+    try:
+        back, words = load(save(tmp_path / "m", model, vocab))
+        assert type(back.cell) is LeakyCell and words.words == vocab.words
+        np.testing.assert_array_equal(back.flat, model.flat)
+    finally:
+        del CELLS["leaky-test"]

@@ -147,5 +147,5 @@ def test_a_cell_it_does_not_know_is_a_clear_error():
     model.cell = Odd()
     with pytest.raises(ValueError, match="GateStepper shows the cells 'rnn', 'lstm', 'gru'"):
         GateStepper(model, VOCAB, phrase=PHRASE)
-    with pytest.raises(ValueError, match="gate_values knows the cells"):
+    with pytest.raises(ValueError, match="gate_values reads a cell's GATES, STATE and CACHE"):
         gate_values(model, [0, 1])

@@ -267,6 +267,20 @@ def test_trainer_reset_then_train_is_fit_with_the_same_seed():
     assert trainer.history.train_loss == expected.train_loss and trainer.history.epoch == [1, 2, 3]
 
 
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("through_rnn", [False, True])
+def test_trainer_reset_then_train_is_fit_for_every_cell(cell, through_rnn):
+    """``reset_weights`` redraws the model's own parameters: an LSTM or GRU, also as ``RNN(cell=...)``."""
+    model = rnn_lib.RNN(len(VOCAB), 2, 8, rng=1, cell=cell) if through_rnn else rnn_lib.make_model(
+        len(VOCAB), 2, 8, rng=1, cell=cell)
+    trainer = LiveTrainer(model, VOCAB, seed=3, epochs=2)
+    trainer.reset_weights()
+    trainer.train()
+    expected_model, _, expected = rnn_lib.fit(seed=3, epochs=2, hidden_size=8, cell=cell)
+    np.testing.assert_array_equal(model.flat, expected_model.flat)
+    assert trainer.history.train_loss == expected.train_loss
+
 # --- robustness: bad input gives a message, never a stuck or silent widget -------------------------
 
 class StrictVocabulary(Vocabulary):

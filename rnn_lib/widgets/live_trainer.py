@@ -136,9 +136,7 @@ class LiveTrainer(FigureWidget):
         ``fit(seed, epochs=N)``'s model.
         """
         self._rng = as_rng(self.seed)
-        model = self.model
-        fresh = type(model)(model.input_size, model.output_size, model.hidden_size, rng=self._rng)
-        model.flat[...] = fresh.flat
+        self.model.reinitialise(self._rng)  # any cell: the model draws its own parameters
         self.history = History()
         self.progress.value = 0
         self._say("")

@@ -16,6 +16,7 @@ from matplotlib.patches import Rectangle
 
 from .. import checks, plots
 from ..lm import END, MAX_LENGTH
+from ..losses import softmax
 from ._base import NONFINITE, FigureWidget, plain, weights_finite
 
 #: The longest prefix the explorer reads, in characters (the sampler writes names of at most as many).
@@ -168,9 +169,7 @@ class NameSampler(FigureWidget):
 
     def _first_char_probs(self, temperature):
         h, _ = self.model.cell.step_forward(self.model.params, self.model.eye[:, :1], self.model.zero_state(1))
-        y = (self.model.params["Why"] @ h[0] + self.model.params["by"])[:, 0] / temperature
-        e = np.exp(y - y.max())
-        return e / e.sum()
+        return softmax(self.model.head(h[0])[:, 0] / temperature)
 
     def _update(self):
         temperature, seed = float(self.temperature.value), int(self.seed.value)
@@ -325,9 +324,7 @@ class NextCharExplorer(FigureWidget):
         idx = [0] + self.model.indices(self.prefix, "prefix")
         with np.errstate(all="ignore"):
             ys, _, _, hs = self.model.forward(np.array(idx))
-            y = ys[:, :, 0]  # (T, V)
-            e = np.exp(y - y.max(axis=1, keepdims=True))
-            self._probs = e / e.sum(axis=1, keepdims=True)
+            self._probs = softmax(ys[:, :, 0], axis=1)  # (T, V)
         self._hs = hs[:, :, 0]  # (T, H): h_1 .. h_T
         self._weights_seen = self.model.flat.copy()
 
