@@ -43,7 +43,7 @@ Sequences are stored time-major: ``idx`` (L, B) word indices, hidden states
 import numpy as np
 
 from .base import Grads
-from .batching import RECOMMENDED_BATCH_SIZE, Phrases, make_batches, pad_sequences  # noqa: F401  (rnn_lib.fast.make_batches: notebook 8)
+from .batching import RECOMMENDED_BATCH_SIZE, Phrases, make_batches, pad_sequences  # noqa: F401  (notebook 8)
 from .losses import row_softmax_cross_entropy, rows_cross_entropy, rows_softmax_cross_entropy
 
 
