@@ -242,20 +242,17 @@ class SequenceModel(ParamModel):
         return self.params["Why"] @ h + self.params["by"]
 
     def head_backward(self, d_y, hs):
-        """The head's gradients and the gradient it sends into every h_t.
+        """The head's gradients and the gradient it sends into every h_t, for a head on the last step.
 
-        ``head_on == "last"``: d_y (O, B) for the last state only, hs[-1]
-        (H, B) is h_T; ``"every"``: d_y (T, O, B), hs (T, H, B) h_1..h_T.
-        Returns ``(d_hs (T, H, B), {"Why": ..., "by": ...})``.
+        d_y (O, B) is dL/dy; hs the hidden states h_1..h_T (each (H, B)).
+        Returns ``(d_hs (T, H, B), {"Why": d_y h_T^T, "by": sum of d_y's columns})``: only
+        h_T feeds the output. (The language model's head reads every step; its
+        ``loss`` writes that backward out, as notebook 6 shows it.)
         """
-        Why = self.params["Why"]
-        if self.head_on == "last":
-            h_T = hs[-1]
-            d_hs = np.zeros((len(hs),) + h_T.shape)  # only h_T feeds the output
-            d_hs[-1] = Why.T @ d_y
-            return d_hs, {"Why": d_y @ h_T.T, "by": d_y.sum(axis=1, keepdims=True)}  # summed over B columns
-        d_hs = Why.T @ d_y  # the first path into h_t, from its own output
-        return d_hs, {"Why": (d_y @ hs.transpose(0, 2, 1)).sum(axis=0), "by": d_y.sum(axis=(0, 2))[:, None]}
+        h_T = hs[-1]
+        d_hs = np.zeros((len(hs),) + h_T.shape)  # only h_T feeds the output
+        d_hs[-1] = self.params["Why"].T @ d_y
+        return d_hs, {"Why": d_y @ h_T.T, "by": d_y.sum(axis=1, keepdims=True)}  # summed over B columns
 
     def backprop(self, caches, d_hs, head_grads):
         """BPTT from the head's ``d_hs``: ``(grads {name: array} in the order of shapes, d_states)``."""

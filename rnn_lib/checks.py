@@ -195,3 +195,21 @@ def input_columns(inputs, V):
     columns = Columns(columns)
     columns.V = V
     return columns
+
+
+def epochs_from_one(epochs, most):
+    """``epochs`` as an int in 1..most, or a one-line ``ValueError`` saying what is allowed (the LiveTrainer's box)."""
+    if isinstance(epochs, (bool, np.bool_)) or not isinstance(epochs, (int, np.integer)) \
+            or not 1 <= epochs <= most:
+        raise ValueError(f"epochs must be a whole number from 1 to {most:,}, got {epochs!r}")
+    return int(epochs)
+
+
+def alphabet(value, end):
+    """A language model's alphabet: a str of distinct characters starting with the end token ``end``."""
+    if not isinstance(value, str) or len(value) < 2 or value[0] != end:
+        raise ValueError(f"alphabet must be a str starting with the end token {end!r} and holding at least "
+                         f"one character besides it, got {value!r}")
+    if len(set(value)) != len(value):
+        raise ValueError(f"alphabet must hold distinct characters, got {value!r}")
+    return value

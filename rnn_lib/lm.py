@@ -61,7 +61,8 @@ from . import checks
 from .base import Grads, SequenceModel, as_rng
 from .cells import get_cell
 from .batching import pad
-from .losses import log_softmax, sequence_cross_entropy
+from .losses import log_softmax, logsumexp
+from .sequence import bptt
 from .optim import make_optimizer
 from .training import ModelEngine, run_epochs, run_in_order
 
@@ -89,16 +90,6 @@ class LMRecipe:
 RECIPE = LMRecipe(hidden_size=64, learn_rate=5e-3, batch_size=32, epochs=20, clip_norm=5.0)
 
 
-def check_alphabet(alphabet):
-    """``alphabet`` as a str of distinct characters starting with ``END``."""
-    if not isinstance(alphabet, str) or len(alphabet) < 2 or alphabet[0] != END:
-        raise ValueError(f"alphabet must be a str starting with the end token {END!r} and holding at least "
-                         f"one character besides it, got {alphabet!r}")
-    if len(set(alphabet)) != len(alphabet):
-        raise ValueError(f"alphabet must hold distinct characters, got {alphabet!r}")
-    return alphabet
-
-
 class CharLM(SequenceModel):
     """A character-level language model: a cell (``rnn_lib.cells``) with an output head at every step.
 
@@ -121,7 +112,7 @@ class CharLM(SequenceModel):
     takes_padding = True
 
     def __init__(self, alphabet=ALPHABET, hidden_size=RECIPE.hidden_size, rng=None, init="xavier", cell="rnn"):
-        self.alphabet = check_alphabet(alphabet)
+        self.alphabet = checks.alphabet(alphabet, END)
         self.index = {c: i for i, c in enumerate(alphabet)}
         V = len(alphabet)
         H = checks.positive_int(hidden_size, "hidden_size")
@@ -227,34 +218,41 @@ class CharLM(SequenceModel):
             are not changed.
         """
         idx, tgt, m = self._as_batch(inputs, targets, mask)
-        loss, grads, stats = self._loss(idx, tgt, m, state0)
-        self.last_state, self.last_probs = stats["state"], stats["probs"]
-        return loss, grads
-
-    def _loss(self, idx, tgt, m, state0, grads=True):
         ys, states, caches, hs = self._forward(idx, state0)
-        loss, probs, d_y = sequence_cross_entropy(ys, tgt, m)
-        right = probs.argmax(axis=1) == tgt  # (T, B): the most likely next character is the target
-        stats = {"correct": int(right.sum() if m is None else (right * m).sum()),
-                 "count": int(tgt.size if m is None else m.sum()), "state": states[-1], "probs": probs}
-        if not grads:
-            return loss, None, stats
-        d_hs, head = self.head_backward(d_y, hs)  # the first path into h_t, from its own output
-        g, _ = self.backprop(caches, d_hs, head)  # bptt adds the second, Whh^T d_a_{t+1}
-        return loss, g, stats
+        T, V, B = ys.shape
+        lse = logsumexp(ys, axis=1)  # (T, B)
+        t_ix, b_ix = np.meshgrid(np.arange(T), np.arange(B), indexing="ij")
+        step_loss = lse - ys[t_ix, tgt, b_ix]  # (T, B): -ln p_t[c_t]
+        d_y = np.exp(ys - lse[:, None, :])  # p_t, (T, V, B)
+        self.last_probs = d_y.copy()
+        d_y[t_ix, tgt, b_ix] -= 1.0  # d_y_t = p_t - e_{c_t}
+        if m is not None:
+            step_loss = step_loss * m
+            d_y *= m[:, None, :]
+        Why = self.params["Why"]
+        d_hs = Why.T @ d_y  # (T, H, B): the first path into h_t, from its own output
+        cell_grads, _ = bptt(self.cell, self.params, caches, d_hs)  # adds the second, Whh^T d_a_{t+1}
+        head = {"Why": (d_y @ hs.transpose(0, 2, 1)).sum(axis=0), "by": d_y.sum(axis=(0, 2))[:, None]}
+        self.last_state = states[-1]
+        grads = {n: cell_grads[n] if n in cell_grads else head[n] for n in self.shapes}
+        return float(step_loss.sum()), grads
 
     def batch_loss(self, batch, grads=True):
         """The contract's batched loss (``rnn_lib.base``): ``batch = (inputs, targets, mask, state0)``, (T, B) each.
 
-        Returns ``(loss, grads, stats)``: ``loss`` and the gradients as ``loss``
-        gives them (``grads`` a ``Grads``, ``None`` with ``grads=False``);
-        ``stats`` has ``correct`` (steps whose most likely next character is the
-        target), ``count`` (real steps), ``state`` (the state after the last
-        step, for truncated BPTT's next chunk) and ``probs`` (T, V, B).
+        ``loss`` above, written out as notebook 6 reads it, computes it; this
+        returns ``(loss, grads, stats)``: ``grads`` a ``Grads`` (``None`` with
+        ``grads=False``); ``stats`` has ``correct`` (steps whose most likely
+        next character is the target, padding excluded), ``count`` (real
+        steps) and ``state`` (the state after the last step, for truncated
+        BPTT's next chunk).
         """
         inputs, targets, mask, state0 = batch
-        loss, g, stats = self._loss(inputs, targets, mask, state0, grads)
-        return loss, (None if g is None else Grads.of(self.shapes, g)), stats
+        loss, g = self.loss(inputs, targets, mask, state0)
+        right = self.last_probs.argmax(axis=1) == targets  # (T, B)
+        stats = {"correct": int(right.sum() if mask is None else (right * mask).sum()),
+                 "count": int(targets.size if mask is None else mask.sum()), "state": self.last_state}
+        return loss, (Grads.of(self.shapes, g) if grads else None), stats
 
     def next_probs(self, prefix=""):
         """The probabilities of the character after ``prefix`` (read after the start token), a (V,) array."""

@@ -1,4 +1,4 @@
-"""Training and evaluation: the article's per-example SGD loop, seeded, with a choice of engine.
+"""Training and evaluation: the one epoch loop, the teaching loop's engine and the engine for any model and optimiser.
 
 The loop is the article's: every epoch, shuffle the training phrases, and for
 each one run forward, softmax + cross-entropy, backward, clip, update. The

@@ -7,7 +7,7 @@ import time
 import ipywidgets as widgets
 import numpy as np
 
-from .. import plots
+from .. import checks, plots
 from ..base import as_rng
 from ..training import SEED, History, train
 from ._base import NONFINITE, FigureWidget, plain, refresh_sharing, weights_finite
@@ -21,11 +21,8 @@ REDRAW_EVERY_S = 0.25
 
 
 def check_epochs(epochs):
-    """``epochs`` as an int in 1..MAX_EPOCHS, or a one-line ``ValueError`` saying what is allowed."""
-    if isinstance(epochs, (bool, np.bool_)) or not isinstance(epochs, (int, np.integer)) \
-            or not 1 <= epochs <= MAX_EPOCHS:
-        raise ValueError(f"epochs must be a whole number from 1 to {MAX_EPOCHS:,}, got {epochs!r}")
-    return int(epochs)
+    """``epochs`` as an int in 1..MAX_EPOCHS (``rnn_lib.checks.epochs_from_one``)."""
+    return checks.epochs_from_one(epochs, MAX_EPOCHS)
 
 
 class LiveTrainer(FigureWidget):
