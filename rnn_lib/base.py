@@ -173,17 +173,17 @@ class Grads(dict):
 class OneHot:
     """The input layer by default: token i becomes column i of the identity, x_t (V, B) for B sequences.
 
-    An input layer has ``shapes(V)`` (its parameters: none here) and
+    An input layer has ``size`` (D, what the cell reads), ``shapes()`` (its
+    parameters, drawn first at initialisation: none here) and
     ``columns(params, idx)``: (T, B) token indices -> (T, D, B) inputs for the
-    cell, D its output size (V here). A learned embedding is another input
-    layer with parameters.
+    cell. A learned embedding is another input layer, with a parameter E (V, D).
     """
 
     def __init__(self, V):
         self.eye = np.eye(V)  # row i: the one-hot x for token i
         self.size = V
 
-    def shapes(self, V):
+    def shapes(self):
         return {}
 
     def columns(self, params, idx):
@@ -205,16 +205,17 @@ class SequenceModel(ParamModel):
 
     head_on = "last"
 
-    def _build(self, V, O, H, cell, rng, init):
+    def _build(self, V, O, H, cell, rng, init, input_layer=None):
         self.input_size, self.output_size, self.hidden_size = V, O, H
         self.cell = get_cell(cell)
-        self.input_layer = OneHot(V)
+        self.input_layer = OneHot(V) if input_layer is None else input_layer
+        input_shapes = self.input_layer.shapes()
         cell_shapes = self.cell.shapes(self.input_layer.size, H)
-        if set(HEAD) & set(cell_shapes):
+        if (set(HEAD) | set(input_shapes)) & set(cell_shapes):
             raise ValueError(f"the cell's parameters {sorted(cell_shapes)} must not use the names of the "
-                             "output head, Why and by")
+                             f"output head, Why and by, nor the input layer's {sorted(input_shapes)}")
         biases = tuple(getattr(self.cell, "biases", ()))
-        weights = {n: s for n, s in cell_shapes.items() if n not in biases}
+        weights = {**input_shapes, **{n: s for n, s in cell_shapes.items() if n not in biases}}
         weights["Why"] = (O, H)
         # weights (drawn at initialisation, in this order), then biases (zeros): for the
         # vanilla cell Wxh, Whh, Why, bh, by, the article's order
@@ -223,7 +224,7 @@ class SequenceModel(ParamModel):
     @property
     def eye(self):
         """The identity whose row i is the one-hot input of token i."""
-        return self.input_layer.eye
+        return np.eye(self.input_size) if not isinstance(self.input_layer, OneHot) else self.input_layer.eye
 
     def zero_state(self, B=1):
         """The state before the first step for B sequences: the cell's zeros, each entry (H, B)."""

@@ -37,13 +37,13 @@ import numpy as np
 from .data import test_data as TEST_DATA
 from .data import train_data as TRAIN_DATA
 from .cli_args import (EXIT_INTERRUPTED, SaveRefused, _accuracy, _error, _positive_float, _positive_int, _say, _seed,
-                       checked_save_path, partial_path, saved_partly_trained)
+                       checked_save_path, save_after_interrupt, save_model)
 from .datasets import DATASETS, RECIPES, VALIDATION_FRACTION, load_dataset, probe_accuracy, split_validation
 from .grammar import CONSTRUCTION_TITLES
 from .base import as_rng
 from .model import HIDDEN_SIZE, MODELS, make_model
 from .optim import CLIP, LEARN_RATE
-from .serialization import check_writable, expected_size, load, save
+from .serialization import check_writable, expected_size, load
 from .training import EPOCHS, REPORT_EVERY, SEED, check_both_classes, predict_proba, train
 from .userdata import DataFileError, check_train_test, read_labelled_phrases
 from .vocab import Vocabulary
@@ -256,7 +256,7 @@ def _train(args, out, err):
 
     def report(history):
         last["epoch"] = history.epoch[-1]
-        last["weights"] = {name: a.copy() for name, a in model.params.items()}
+        last["weights"] = model.flat.copy()
         if history.epoch[-1] % REPORT_EVERY == 0:
             _say(history.report(), out)
 
@@ -268,7 +268,7 @@ def _train(args, out, err):
                             clip=run.clip, rng=rng, callback=report, stop_at=run.stop_at,
                             validation_data=run.validation, **run.options)
     except KeyboardInterrupt:
-        return _interrupted(args, model, vocab, last, save_path, out, err)
+        return save_after_interrupt(model, vocab, last["epoch"], args.epochs, last["weights"], save_path, out, err)
     except (ValueError, ArithmeticError) as e:  # e.g. training diverged: non-finite loss or weights
         _error(f"{e}{'; nothing was saved' if save_path else ''}", err)
         return 1
@@ -284,7 +284,7 @@ def _train(args, out, err):
     if run.probe is not None:
         _say_probe(model, vocab, run.probe, out)
     if save_path is not None:
-        return _save(save_path, model, vocab, out, err, "the model")
+        return save_model(save_path, model, vocab, out, err, "the model")
     return 0
 
 
@@ -295,37 +295,6 @@ def _say_probe(model, vocab, probe, out):
     for construction, group in probe.items():
         _say(f"  {CONSTRUCTION_TITLES[construction]:<18}{acc[construction]:.3f}  ({_phrases(len(group))})", out)
     _say(f"  {'all':<18}{acc['all']:.3f}  ({_phrases(sum(len(g) for g in probe.values()))})", out)
-
-
-def _save(path, model, vocab, out, err, what, instead_of=None):
-    try:
-        path = save(path, model, vocab)
-    except KeyboardInterrupt:
-        _error(f"interrupted while saving: nothing was saved (any earlier file at {path} is unchanged)", err)
-        return EXIT_INTERRUPTED
-    except (ValueError, TypeError, OSError) as e:
-        _error(e, err)
-        return 1
-    _say(f"saved {what} to {path}" + (f", not to {instead_of} (kept for finished models)" if instead_of else ""), out)
-    return 0
-
-
-def _interrupted(args, model, vocab, last, save_path, out, err):
-    """Ctrl-C during training: say where it stopped; with --save, keep the last complete epoch."""
-    done = last["epoch"]
-    stopped = f"interrupted: stopped after {done} of {args.epochs} epochs"
-    if save_path is None:
-        _say(f"{stopped}; nothing was saved (no --save given)", err)
-        return EXIT_INTERRUPTED
-    if last["weights"] is None:
-        _say(f"{stopped}; nothing was saved (no epoch was complete)", err)
-        return EXIT_INTERRUPTED
-    _say(stopped, err)
-    for name, weights in last["weights"].items():  # the weights as they were after epoch `done`
-        setattr(model, name, weights)
-    status = _save(partial_path(save_path), model, vocab, out, err, saved_partly_trained(done, args.epochs),
-                   instead_of=save_path)
-    return EXIT_INTERRUPTED if status == 0 else status
 
 
 def _predict(args, out, err):

@@ -83,3 +83,35 @@ def checked_save_path(path, err):
     except (ValueError, TypeError) as e:
         _error(e, err)
         raise SaveRefused() from None
+
+
+def save_model(path, model, vocab, out, err, what, instead_of=None):
+    """``serialization.save`` for a command: one line on success (``saved WHAT to PATH``), one ``error:`` line
+    on failure; returns the exit status (0, 1, or ``EXIT_INTERRUPTED`` for Ctrl-C while writing)."""
+    from .serialization import save
+    try:
+        path = save(path, model, vocab)
+    except KeyboardInterrupt:
+        _error(f"interrupted while saving: nothing was saved (any earlier file at {path} is unchanged)", err)
+        return EXIT_INTERRUPTED
+    except (ValueError, TypeError, OSError) as e:
+        _error(e, err)
+        return 1
+    _say(f"saved {what} to {path}" + (f", not to {instead_of} (kept for finished models)" if instead_of else ""), out)
+    return 0
+
+
+def save_after_interrupt(model, vocab, done, epochs, weights, save_path, out, err):
+    """Ctrl-C during training, for every ``train`` command: say where it stopped; with ``--save``, put the
+    weights of the last complete epoch (``weights``, a copy of ``model.flat``) back and save them beside
+    ``save_path`` (``partial_path``), never over it. Returns the exit status."""
+    stopped = f"interrupted: stopped after {done} of {epochs} epochs"
+    if save_path is None or weights is None:
+        why = "no --save given" if save_path is None else "no epoch was complete"
+        _say(f"{stopped}; nothing was saved ({why})", err)
+        return EXIT_INTERRUPTED
+    _say(stopped, err)
+    model.flat[...] = weights  # the weights as they were after epoch ``done``
+    status = save_model(partial_path(save_path), model, vocab, out, err, saved_partly_trained(done, epochs),
+                        instead_of=save_path)
+    return EXIT_INTERRUPTED if status == 0 else status

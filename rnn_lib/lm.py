@@ -282,12 +282,12 @@ class CharLM(SequenceModel):
         start = [0] + self.indices(prefix, "prefix")
         after_prefix = self.zero_state(1)  # the state before the prefix's last character: the same for every name
         for i in start[:-1]:
-            after_prefix, _ = self.cell.step_forward(self.params, self.eye[:, i:i + 1], after_prefix)
+            after_prefix, _ = self.cell.step_forward(self.params, self.columns([[i]])[0], after_prefix)
         names = []
         for _ in range(n):
             state, i, chars = after_prefix, start[-1], list(prefix)
             while len(chars) < max_length:
-                state, _ = self.cell.step_forward(self.params, self.eye[:, i:i + 1], state)
+                state, _ = self.cell.step_forward(self.params, self.columns([[i]])[0], state)
                 i = int(draw(self.head(state[0])[:, 0], temperature, rng))
                 if i == 0:
                     break

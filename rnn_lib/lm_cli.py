@@ -13,8 +13,8 @@ import math
 
 import numpy as np
 
-from .cli_args import (EXIT_INTERRUPTED, SaveRefused, _error, _positive_float, _positive_int, _say, _seed,
-                       checked_save_path, partial_path, saved_partly_trained)
+from .cli_args import (SaveRefused, _error, _positive_float, _positive_int, _say, _seed,
+                       checked_save_path, save_after_interrupt, save_model)
 from .base import as_rng
 from .model import MODELS
 from .serialization import check_writable, expected_size
@@ -106,7 +106,6 @@ def _lm_train(args, out, err):
     from .baselines import Bigram
     from .datasets import load_names
     from .lm import RECIPE, CharLM, evaluate_lm, train_lm
-    from .serialization import save
     try:
         save_path = checked_save_path(args.save, err)
     except SaveRefused:
@@ -137,16 +136,7 @@ def _lm_train(args, out, err):
             train_lm(model, ds.train, ds.validation, epochs=args.epochs, rng=rng, callback=progress)
     except KeyboardInterrupt:
         bar.close()
-        stopped = f"interrupted: stopped after {last['epoch']} of {args.epochs} epochs"
-        if save_path is None or last["weights"] is None:
-            why = "no --save given" if save_path is None else "no epoch was complete"
-            _say(f"{stopped}; nothing was saved ({why})", err)
-            return EXIT_INTERRUPTED
-        _say(stopped, err)
-        model.flat[...] = last["weights"]
-        status = _save_lm(save, partial_path(save_path), model, out, err,
-                          saved_partly_trained(last["epoch"], args.epochs), save_path)
-        return EXIT_INTERRUPTED if status == 0 else status
+        return save_after_interrupt(model, None, last["epoch"], args.epochs, last["weights"], save_path, out, err)
     except (ValueError, ArithmeticError) as e:
         bar.close()
         _error(f"{e}{'; nothing was saved' if save_path else ''}", err)
@@ -156,20 +146,7 @@ def _lm_train(args, out, err):
     bigram = Bigram(ds.train, ds.alphabet).loss(ds.validation)
     _say(f"val loss {val:.3f} nats/char (bigram baseline {bigram:.3f})", out)
     if save_path is not None:
-        return _save_lm(save, save_path, model, out, err, "the language model")
-    return 0
-
-
-def _save_lm(save, path, model, out, err, what, instead_of=None):
-    try:
-        path = save(path, model)
-    except KeyboardInterrupt:
-        _error(f"interrupted while saving: nothing was saved (any earlier file at {path} is unchanged)", err)
-        return EXIT_INTERRUPTED
-    except (ValueError, TypeError, OSError) as e:
-        _error(e, err)
-        return 1
-    _say(f"saved {what} to {path}" + (f", not to {instead_of} (kept for finished models)" if instead_of else ""), out)
+        return save_model(save_path, model, None, out, err, "the language model")
     return 0
 
 

@@ -168,7 +168,8 @@ class NameSampler(FigureWidget):
         self.update()
 
     def _first_char_probs(self, temperature):
-        h, _ = self.model.cell.step_forward(self.model.params, self.model.eye[:, :1], self.model.zero_state(1))
+        x = self.model.columns([[0]])[0]  # the start token "." through the model's input layer, (V, 1)
+        h, _ = self.model.cell.step_forward(self.model.params, x, self.model.zero_state(1))
         return softmax(self.model.head(h[0])[:, 0] / temperature)
 
     def _update(self):
