@@ -44,6 +44,7 @@ from .data import test_data as TEST_DATA
 from .data import train_data as TRAIN_DATA
 from .base import as_rng
 from .batching import RECOMMENDED_BATCH_SIZE, Phrases, make_batches
+from .labels import POSITIVE
 from .losses import column_softmax_cross_entropy, softmax
 from .model import HIDDEN_SIZE, make_model
 from .optim import CLIP, LEARN_RATE, clip_global_norm, make_optimizer, sgd_update
@@ -52,7 +53,6 @@ from .vocab import Vocabulary
 EPOCHS = 1000
 SEED = 0
 REPORT_EVERY = 100
-POSITIVE, NEGATIVE = 1, 0  # output rows: index 1 is "positive", as int(True) == 1
 
 
 class TrainingDiverged(FloatingPointError):

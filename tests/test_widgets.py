@@ -12,7 +12,7 @@ import rnn_lib
 from rnn_lib import RNN, Vocabulary, evaluate, predict_proba, test_data, train_data
 from rnn_lib.analysis import hidden_grad_norms, step_outputs
 from rnn_lib.labels import CLASS_NAMES
-from rnn_lib.widgets import LABELS, MAX_WORDS, GradientViewer, LiveTrainer, PhraseExplorer, TimeStepper, read_phrase
+from rnn_lib.widgets import MAX_WORDS, GradientViewer, LiveTrainer, PhraseExplorer, TimeStepper, read_phrase
 
 VOCAB = Vocabulary.from_texts(train_data)
 PHRASE = "i am not happy"
@@ -397,5 +397,5 @@ def test_diverged_live_training_is_reported(model):
 
 
 def test_class_names_are_the_librarys():
-    assert LABELS == CLASS_NAMES == ("negative", "positive")
-    assert CLASS_NAMES[rnn_lib.training.POSITIVE] == "positive"
+    assert CLASS_NAMES == ("negative", "positive")
+    assert CLASS_NAMES[rnn_lib.labels.POSITIVE] == "positive"

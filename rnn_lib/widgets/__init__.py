@@ -37,11 +37,8 @@ from .phrase_explorer import PhraseExplorer
 from .time_stepper import TimeStepper
 from .trajectories import TrajectoryViewer
 
-#: The class names, as ``rnn_lib.labels.CLASS_NAMES`` (kept under the name the widgets gave them first).
-LABELS = CLASS_NAMES
-
 __all__ = [
-    "CLASS_NAMES", "DPI", "GateStepper", "LABELS", "MAX_WORDS", "GradientViewer", "LiveTrainer", "NameSampler",
+    "CLASS_NAMES", "DPI", "GateStepper", "MAX_WORDS", "GradientViewer", "LiveTrainer", "NameSampler",
     "NextCharExplorer", "PhraseExplorer", "PhraseInput", "TimeStepper", "TrajectoryViewer", "phrase_options",
     "read_phrase", "resolve_data",
 ]

@@ -6,7 +6,7 @@ import numpy as np
 from .. import plots
 from ..analysis import step_outputs
 from ..labels import CLASS_NAMES
-from ..training import POSITIVE
+from ..labels import POSITIVE
 from ._base import NONFINITE, FigureWidget, plain, read_phrase, weights_finite
 
 
