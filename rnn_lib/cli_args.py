@@ -1,4 +1,5 @@
-"""What the command lines (``cli`` and ``lm_cli``) share: the checked option types and the one-line messages."""
+"""What the commands (``cli_train``, ``cli_predict``, ``cli_lm``) share: the checked option types, the one-line
+messages, saving a model and the one save after Ctrl-C."""
 
 import argparse
 import math

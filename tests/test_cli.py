@@ -10,6 +10,7 @@ import pytest
 
 import rnn_lib
 import rnn_lib.cli
+import rnn_lib.cli_train
 from rnn_lib.cli import main
 
 from helpers import unwritable_folder
@@ -162,7 +163,7 @@ def test_train_checks_the_save_path_before_training(tmp_path, monkeypatch, where
               "folder": tmp_path,
               "unwritable": lambda: os.path.join(unwritable_folder(tmp_path), "model.npz")}[where]
     target = target() if callable(target) else target
-    monkeypatch.setattr(rnn_lib.cli, "train", _must_not_train)
+    monkeypatch.setattr(rnn_lib.cli_train, "train", _must_not_train)
     status, out, err = call("train", "--save", str(target))
     assert status == 2 and out == ""
     assert err.startswith("error: cannot save to ") and len(err.splitlines()) == 1, err
@@ -213,7 +214,7 @@ def _interrupt_after(epoch):
 
 def test_ctrl_c_during_train_saves_the_last_complete_epoch_and_says_so(tmp_path, monkeypatch):
     """Ctrl-C used to print a 25-36-line traceback and keep nothing."""
-    monkeypatch.setattr(rnn_lib.cli, "train", _interrupt_after(5))
+    monkeypatch.setattr(rnn_lib.cli_train, "train", _interrupt_after(5))
     path = tmp_path / "m.npz"
     status, out, err = call("train", "--epochs", "1000", "--hidden", "6", "--save", str(path))
     assert status == 130
@@ -230,7 +231,7 @@ def test_ctrl_c_never_replaces_a_finished_model(tmp_path, monkeypatch):
     good = tmp_path / "good.NPZ"
     rnn_lib.save(good, *rnn_lib.fit(seed=1, epochs=2, hidden_size=3)[:2])
     before = good.read_bytes()
-    monkeypatch.setattr(rnn_lib.cli, "train", _interrupt_after(3))
+    monkeypatch.setattr(rnn_lib.cli_train, "train", _interrupt_after(3))
     status, out, err = call("train", "--epochs", "50", "--hidden", "6", "--save", str(good))
     assert status == 130 and good.read_bytes() == before
     assert out.endswith(f"to {tmp_path / 'good.partial.npz'}, not to {good} (kept for finished models)\n")
@@ -238,7 +239,7 @@ def test_ctrl_c_never_replaces_a_finished_model(tmp_path, monkeypatch):
 
 
 def test_ctrl_c_without_save_or_before_an_epoch_saves_nothing_and_says_so(tmp_path, monkeypatch):
-    monkeypatch.setattr(rnn_lib.cli, "train", _interrupt_after(2))
+    monkeypatch.setattr(rnn_lib.cli_train, "train", _interrupt_after(2))
     status, out, err = call("train", "--epochs", "10", "--hidden", "4")
     assert status == 130 and out == ""
     assert err == "interrupted: stopped after 2 of 10 epochs; nothing was saved (no --save given)\n"
@@ -246,7 +247,7 @@ def test_ctrl_c_without_save_or_before_an_epoch_saves_nothing_and_says_so(tmp_pa
     def interrupted_at_once(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(rnn_lib.cli, "train", interrupted_at_once)
+    monkeypatch.setattr(rnn_lib.cli_train, "train", interrupted_at_once)
     status, out, err = call("train", "--epochs", "10", "--save", str(tmp_path / "m.npz"))
     assert status == 130 and out == "" and os.listdir(tmp_path) == []
     assert err == "interrupted: stopped after 0 of 10 epochs; nothing was saved (no epoch was complete)\n"
@@ -288,7 +289,7 @@ def test_a_training_error_is_one_line_and_nothing_is_saved(tmp_path, monkeypatch
         raise FloatingPointError("the loss became nan at epoch 3: the learning rate is too large\n"
                                  "(or clipping is off)")
 
-    monkeypatch.setattr(rnn_lib.cli, "train", diverging)
+    monkeypatch.setattr(rnn_lib.cli_train, "train", diverging)
     status, out, err = call("train", "--lr", "1e6", "--save", str(tmp_path / "m.npz"))
     assert status == 1 and out == "" and os.listdir(tmp_path) == []
     assert err == ("error: the loss became nan at epoch 3: the learning rate is too large (or clipping is off); "
@@ -533,14 +534,14 @@ def test_a_file_too_small_for_a_validation_split_is_refused_before_training(tmp_
 def test_a_dangling_symlink_is_refused_before_training(tmp_path, monkeypatch):
     link = tmp_path / "link.npz"
     link.symlink_to(tmp_path / "nowhere" / "m.npz")
-    monkeypatch.setattr(rnn_lib.cli, "train", _must_not_train)
+    monkeypatch.setattr(rnn_lib.cli_train, "train", _must_not_train)
     status, out, err = call("train", "--save", str(link))
     assert status == 2 and out == "" and len(err.splitlines()) == 1 and "does not exist" in err
 
 
 @POSIX_ONLY
 def test_save_to_a_device_is_refused_before_training(monkeypatch):
-    monkeypatch.setattr(rnn_lib.cli, "train", _must_not_train)
+    monkeypatch.setattr(rnn_lib.cli_train, "train", _must_not_train)
     status, out, err = call("train", "--save", "/dev/full")
     assert status == 2 and out == "" and err.startswith("error: cannot save to '/dev/full'") and "regular" in err
     assert not os.path.exists("/dev/full.npz")
@@ -551,7 +552,7 @@ def test_too_little_free_space_is_refused_before_training(tmp_path, monkeypatch)
     import rnn_lib.serialization
     usage = collections.namedtuple("usage", "total used free")
     monkeypatch.setattr(rnn_lib.files.shutil, "disk_usage", lambda p: usage(10 ** 9, 10 ** 9, 100))
-    monkeypatch.setattr(rnn_lib.cli, "train", _must_not_train)
+    monkeypatch.setattr(rnn_lib.cli_train, "train", _must_not_train)
     status, out, err = call("train", "--save", str(tmp_path / "m.npz"))
     assert status == 2 and out == "" and "only 100 bytes free" in err and len(err.splitlines()) == 1
 
