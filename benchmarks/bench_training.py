@@ -42,7 +42,8 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402  (after the thread settings, which numpy reads on import)
 
 import rnn_lib  # noqa: E402
-from rnn_lib.fast import RECOMMENDED_BATCH_SIZE, FastEngine, make_batches
+from rnn_lib.fast import RECOMMENDED_BATCH_SIZE, make_batches
+from rnn_lib.optim import SGD
 
 SEED = 0
 HIDDEN = rnn_lib.HIDDEN_SIZE
@@ -380,12 +381,12 @@ def growth(torch_ok, quick=False, repeats=5):
             phrases = [rng.integers(0, V, size=T) for _ in range(16)]
             labels = rng.integers(0, 2, size=16)
             model = rnn_lib.RNN(V, 2, H, rng=rng, init="xavier")
-            engine = FastEngine(model, LR, rnn_lib.CLIP)
-            items = [(p[:, None], labels[i:i + 1]) for i, p in enumerate(phrases)]
+            sgd = SGD(model.flat, LR, rnn_lib.CLIP)
+            items = [(p[:, None], labels[i:i + 1], None) for i, p in enumerate(phrases)]
 
-            def run_fast(n):
+            def run_fast(n):  # the trainer's step: the model's batched loss (the vanilla kernel), then SGD
                 for k in range(n):
-                    engine.update(*items[k % 16])
+                    sgd.update(model.batch_loss(items[k % 16])[1].flat)
 
             t_fast = _per_call(run_fast, budget, repeats)
             row = f"| {H} | {T} | {t_fast * 1e6:.1f} |"
