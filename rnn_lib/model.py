@@ -8,8 +8,12 @@ Shapes (V words, H hidden units, O outputs):
     x_t (V, 1) one-hot column, h_t (H, 1), y (O, 1).
 
 The first line is the cell's (``rnn_lib.cells``, the vanilla cell by default);
-the time loop is ``rnn_lib.sequence``'s; this module adds what makes the model
-a classifier, the output head ``y = Why h_T + by``, and owns the parameters.
+the time loop is ``rnn_lib.sequence``'s; the parameters, the input layer and
+the head ``y = Why h + by`` are the contract every model shares
+(``rnn_lib.base.SequenceModel``). This module makes it a classifier: the head
+reads h_T only, ``forward``/``backward``/``loss`` take one phrase with the
+article's names (checked where they enter), and ``batch_loss`` takes B phrases
+(the vanilla cell through its written-out kernel, ``rnn_lib.fast``).
 ``LSTM`` and ``GRU`` are this same model with the LSTM or GRU cell fixed
 (``MODELS`` maps a cell's name to its class).
 ``backward`` returns gradients and never changes the weights: updating them is
