@@ -81,6 +81,7 @@ def check_inputs(params, s_prev, hs, mask=None):
         raise ValueError(f"attention parameters must be Wa (A, S), Ua (A, H), v (A, 1), "
                          f"got {Wa.shape}, {Ua.shape}, {v.shape}")
     S, H = Wa.shape[1], Ua.shape[1]
+    s_prev, hs = np.asarray(s_prev), np.asarray(hs)
     if s_prev.ndim != 2 or s_prev.shape[0] != S:
         raise ValueError(f"s_prev must be the decoder state, ({S}, B) columns, got shape {s_prev.shape}")
     B = s_prev.shape[1]
@@ -89,9 +90,11 @@ def check_inputs(params, s_prev, hs, mask=None):
     if mask is None:
         return None
     m = np.asarray(mask, dtype=np.float64)
-    if m.shape != (hs.shape[0], B) or not np.isin(m, (0.0, 1.0)).all():
-        raise ValueError(f"mask must be ({hs.shape[0]}, {B}) of 1 (a real step) and 0 (padding), "
-                         f"got shape {m.shape}")
+    if m.shape != (hs.shape[0], B):
+        raise ValueError(f"mask must be ({hs.shape[0]}, {B}), one row per encoder step, got shape {m.shape}")
+    if not np.isin(m, (0.0, 1.0)).all():
+        raise ValueError("mask must hold 1 (a real step) and 0 (padding) only, got "
+                         f"{sorted(set(np.unique(m).tolist()) - {0.0, 1.0})[:3]}")
     if not m.any(axis=0).all():
         raise ValueError("mask leaves a sequence with no step to attend to: every column needs a 1")
     return m
@@ -105,7 +108,7 @@ def keys_forward(params, hs):
 def keys_backward(d_keys, cache):
     """``(d_hs, {"Ua": ...})`` from d_keys (T, A, B): d_h_j = U_a^T d_k_j, d_U_a = Σ_j d_k_j h_j^T."""
     Ua, hs = cache
-    d_Ua = np.einsum("tab,thb->ah", d_keys, hs)
+    d_Ua = np.tensordot(d_keys, hs, axes=([0, 2], [0, 2]))  # Σ over steps j and columns: one matrix product
     return Ua.T @ d_keys, {"Ua": d_Ua}
 
 

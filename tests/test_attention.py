@@ -159,8 +159,8 @@ def test_backward_changes_nothing_it_is_given():
     (lambda p, s, h, m: (p, s[:2], h, m), r"s_prev must be the decoder state, \(3, B\) columns"),
     (lambda p, s, h, m: (p, s, h[:, :3], m), r"hs must be the encoder states, time-major \(T, 4, 2\)"),
     (lambda p, s, h, m: ({**p, "v": p["v"][:, 0]}, s, h, m), r"attention parameters must be Wa \(A, S\)"),
-    (lambda p, s, h, m: (p, s, h, m[:4]), r"mask must be \(5, 2\) of 1 \(a real step\) and 0"),
-    (lambda p, s, h, m: (p, s, h, 0.5 * m), r"mask must be \(5, 2\) of 1"),
+    (lambda p, s, h, m: (p, s, h, m[:4]), r"mask must be \(5, 2\), one row per encoder step, got shape \(4, 2\)"),
+    (lambda p, s, h, m: (p, s, h, 0.5 * m), r"mask must hold 1 \(a real step\) and 0 \(padding\) only, got \[0.5\]"),
     (lambda p, s, h, m: (p, s, h, m * [1, 0]), "mask leaves a sequence with no step to attend to"),
 ])
 def test_bad_inputs_are_one_line_errors(change, message):
@@ -174,6 +174,7 @@ def test_bad_inputs_are_one_line_errors(change, message):
 def test_good_inputs_pass_the_check():
     params, s_prev, hs, _ = case()
     assert att.check_inputs(params, s_prev, hs) is None
+    assert att.check_inputs(params, s_prev.tolist(), hs.tolist()) is None
     np.testing.assert_array_equal(att.check_inputs(params, s_prev, hs, padded_mask() > 0), padded_mask())
 
 
