@@ -59,7 +59,8 @@ import numpy as np
 
 from . import checks
 from .base import Grads, SequenceModel, as_rng
-from .cells import get_cell
+from .cells import CELLS, get_cell
+from .embedding import Embedding, embedding_backward, vanilla_input_grads
 from .batching import pad
 from .losses import log_softmax, logsumexp
 from .sequence import bptt
@@ -101,9 +102,13 @@ class CharLM(SequenceModel):
         init: ``"xavier"`` (default), ``"article"`` or a positive scale, as ``RNN``.
         cell: ``"rnn"`` (the vanilla cell, default), ``"lstm"``, ``"gru"`` or a
             cell object whose steps take (V, B) columns (``columns = True``).
+        embed_dim: ``None`` (default: one-hot inputs) or D: each character's
+            input is then a learned row of E (V, D) (``rnn_lib.embedding``),
+            for the vanilla cell.
 
     Parameters: the cell's (vanilla: Wxh (H, V), Whh (H, H), bh (H, 1)) and the
-    head Why (V, H), by (V, 1), views into ``model.flat`` as the classifier's.
+    head Why (V, H), by (V, 1), views into ``model.flat`` as the classifier's;
+    with ``embed_dim`` D, first E (V, D), and the cell reads D inputs (Wxh (H, D)).
     """
 
     #: The head reads every step: a prediction after every character.
@@ -111,7 +116,8 @@ class CharLM(SequenceModel):
     #: ``batch_loss`` takes names of different lengths, padded at the end with a mask.
     takes_padding = True
 
-    def __init__(self, alphabet=ALPHABET, hidden_size=RECIPE.hidden_size, rng=None, init="xavier", cell="rnn"):
+    def __init__(self, alphabet=ALPHABET, hidden_size=RECIPE.hidden_size, rng=None, init="xavier", cell="rnn",
+                 embed_dim=None):
         self.alphabet = checks.alphabet(alphabet, END)
         self.index = {c: i for i, c in enumerate(alphabet)}
         V = len(alphabet)
@@ -120,16 +126,21 @@ class CharLM(SequenceModel):
         if not getattr(cell_object, "columns", False):
             raise ValueError(f"the language model runs B names at once: its cell must take (V, B) columns "
                              f"(columns = True, as 'rnn', 'lstm' and 'gru'), got {cell_object!r}")
-        self._build(V, V, H, cell_object, rng, init)
+        self.embed_dim = None if embed_dim is None else checks.positive_int(embed_dim, "embed_dim")
+        if self.embed_dim is not None and not isinstance(cell_object, CELLS["rnn"]):
+            raise ValueError(f"embed_dim works with the vanilla cell 'rnn' only, not {cell_object!r}")
+        # the input layer: one-hot columns, or the embedding's rows E[w_t] (its E drawn first)
+        self._build(V, V, H, cell_object, rng, init, None if self.embed_dim is None else Embedding(V, self.embed_dim))
         self.last_state = None
 
     def __repr__(self):
+        embed = "" if self.embed_dim is None else f", embed_dim={self.embed_dim}"
         return (f"CharLM(alphabet={self.alphabet!r}, hidden_size={self.hidden_size}, "
-                f"cell={getattr(self.cell, 'name', self.cell)!r})")
+                f"cell={getattr(self.cell, 'name', self.cell)!r}{embed})")
 
     def copy(self):
         """An independent copy with the same weights and cell."""
-        other = CharLM(self.alphabet, self.hidden_size, rng=0, cell=self.cell)
+        other = CharLM(self.alphabet, self.hidden_size, rng=0, cell=self.cell, embed_dim=self.embed_dim)
         other.flat[...] = self.flat
         return other
 
@@ -231,7 +242,10 @@ class CharLM(SequenceModel):
             d_y *= m[:, None, :]
         Why = self.params["Why"]
         d_hs = Why.T @ d_y  # (T, H, B): the first path into h_t, from its own output
-        cell_grads, _ = bptt(self.cell, self.params, caches, d_hs)  # adds the second, Whh^T d_a_{t+1}
+        cell_grads, d_states = bptt(self.cell, self.params, caches, d_hs)  # adds the second, Whh^T d_a_{t+1}
+        if self.embed_dim is not None:  # on to the inputs x_t = E[w_t]: dx_t = Wxh^T da_t, scattered into dE
+            d_xs = vanilla_input_grads(self.params["Wxh"], hs, np.stack([d[0] for d in d_states[1:]]))
+            cell_grads["E"] = embedding_backward(d_xs, (idx, V))
         head = {"Why": (d_y @ hs.transpose(0, 2, 1)).sum(axis=0), "by": d_y.sum(axis=(0, 2))[:, None]}
         self.last_state = states[-1]
         grads = {n: cell_grads[n] if n in cell_grads else head[n] for n in self.shapes}
