@@ -205,3 +205,16 @@ def test_every_model_checks_its_batch_gradients_through_the_contract(cell):
         assert check_batch_gradients(clf, phrases.get([0, 1, 2])).passed()
     lm = CharLM("." + "abc", 4, rng=2, cell=cell)
     assert check_batch_gradients(lm, pad_names(lm, ["ab", "cab", "c"]) + (None,)).passed()
+
+
+def test_an_input_layer_with_parameters_checks_through_the_contract():
+    """The embedding is the language model's input layer: its E is a parameter like any other."""
+    from rnn_lib import CharLM
+    from rnn_lib.embedding import Embedding
+    from rnn_lib.gradcheck import check_batch_gradients
+    from rnn_lib.lm import pad_names
+
+    lm = CharLM("." + "abc", 4, rng=3, embed_dim=2)
+    assert isinstance(lm.input_layer, Embedding) and list(lm.shapes)[0] == "E"
+    report = check_batch_gradients(lm, pad_names(lm, ["ab", "cab"]) + (None,))
+    assert report.passed() and "E" in report
