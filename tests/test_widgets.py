@@ -399,3 +399,28 @@ def test_diverged_live_training_is_reported(model):
 def test_class_names_are_the_librarys():
     assert CLASS_NAMES == ("negative", "positive")
     assert CLASS_NAMES[rnn_lib.labels.POSITIVE] == "positive"
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_every_classifier_widget_shows_every_cell(cell):
+    """The widgets read a model through the contract (cell, head, states): any cell is drawn."""
+    from rnn_lib.widgets import GateStepper, TrajectoryViewer
+    model = rnn_lib.make_model(len(VOCAB), 2, 8, rng=0, init="xavier", cell=cell)
+    explorer = PhraseExplorer(model, VOCAB)
+    assert explorer.shown["message"] == ""
+    stepper = TimeStepper(model, VOCAB)
+    assert stepper.shown["T"] >= 1
+    assert TrajectoryViewer(model, VOCAB).shown["message"] == ""
+    assert GateStepper(model, VOCAB).shown["T"] >= 1
+
+
+@pytest.mark.parametrize("cell,embed", [("rnn", None), ("lstm", None), ("gru", None), ("rnn", 3)])
+def test_the_language_model_widgets_show_every_cell_and_the_embedding(cell, embed):
+    from rnn_lib import CharLM
+    from rnn_lib.widgets import NameSampler, NextCharExplorer
+    model = CharLM(hidden_size=8, rng=0, cell=cell, embed_dim=embed)
+    sampler = NameSampler(model, n=3)
+    assert len(sampler.shown["names"]) == 3
+    probs = sampler._first_char_probs(1.0)
+    np.testing.assert_allclose(probs, model.next_probs(""), rtol=1e-12)  # the same input layer and head
+    assert NextCharExplorer(model, prefix="jo").shown["prefix"] == "jo"
