@@ -9,7 +9,7 @@ from .datasets import (DATASETS, RECIPES, TEXT_DATASETS, Dataset, NamesDataset, 
                        probe_accuracy, split_validation)
 from .fast import RECOMMENDED_BATCH_SIZE, FastEngine, batch_gradients
 from .baselines import Bigram, Unigram
-from .gradcheck import check_gradients, check_loss_gradients, numerical_gradient, rel_error
+from .gradcheck import check_batch_gradients, check_gradients, check_loss_gradients, numerical_gradient, rel_error
 from .losses import cross_entropy, softmax, softmax_cross_entropy
 from .model import GRU, HIDDEN_SIZE, LSTM, MODELS, PARAM_NAMES, RNN, make_model
 from .lm import CharLM, evaluate_lm, train_lm
@@ -28,7 +28,8 @@ __all__ = [
     "CELLS", "CLIP", "EPOCHS", "GRU", "HIDDEN_SIZE", "LEARN_RATE", "LSTM", "MODELS", "PARAM_NAMES",
     "RECOMMENDED_BATCH_SIZE", "RNN", "SEED", "FastEngine", "GRUCell", "History", "LSTMCell",
     "RNNCell", "TrainingDiverged", "batch_gradients", "from_torch", "make_model", "to_torch",
-    "ModelFileError", "Vocabulary", "check_gradients", "clip_gradients", "cross_entropy", "evaluate",
+    "ModelFileError", "Vocabulary", "check_batch_gradients", "check_gradients", "clip_gradients", "cross_entropy",
+    "evaluate",
     "fit", "load", "load_dataset", "numerical_gradient", "predict_proba", "rel_error", "save",
     "sgd_step", "softmax", "softmax_cross_entropy", "split_words", "step_backward", "step_forward",
     "test_data", "train", "train_data",

@@ -106,7 +106,8 @@ def gate_values(model, inputs, h0=None):
     cell = model.cell
     names = gate_names(cell)
     fields, state = tuple(getattr(cell, "CACHE", ())), tuple(getattr(cell, "STATE", ("h",)))
-    missing = [g for g in names if g not in state and g not in fields] or ([] if hasattr(cell, "STATE") else ["STATE"])
+    missing = [g for g in names if g not in state and g not in fields]
+    missing = missing or ([] if hasattr(cell, "STATE") else ["STATE"])
     if missing:
         raise ValueError(f"gate_values reads a cell's GATES, STATE and CACHE names; this model's cell "
                          f"{cell!r} does not name {', '.join(missing)}")

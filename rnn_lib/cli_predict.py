@@ -1,4 +1,7 @@
-"""``python -m rnn_lib predict MODEL TEXT...``: a saved classifier's P(positive) for each text (``rnn_lib.cli`` dispatches)."""
+"""``python -m rnn_lib predict MODEL TEXT...``: a saved classifier's P(positive) for each text.
+
+``rnn_lib.cli`` builds the parser and dispatches here.
+"""
 
 from .cli_args import _error, _say
 from .serialization import load
