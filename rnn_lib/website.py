@@ -32,6 +32,10 @@ REPO = Path(__file__).resolve().parents[1]
 TEMPLATE_DIR = REPO / "website" / "templates"
 CSS = REPO / "website" / "site.css"
 MATHJAX_SOURCE = REPO / "website" / "node_modules" / "mathjax" / "es5" / "tex-svg-full.js"
+REVEAL_SOURCE = REPO / "website" / "node_modules" / "reveal.js"
+#: What the slides need of reveal.js (its "white" theme loads its fonts from beside it).
+REVEAL_FILES = ["LICENSE", "dist/reveal.js", "dist/reveal.css", "dist/reset.css", "dist/theme/white.css",
+                "dist/theme/fonts/source-sans-pro"]
 ASSETS = "_assets"
 MATHJAX_PATH = f"{ASSETS}/mathjax/tex-svg-full.js"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -57,6 +61,10 @@ def notebook_title(nb, fallback):
 
 def page_name(path):
     return Path(path).stem + ".html"
+
+
+def slides_name(path):
+    return Path(path).stem + ".slides.html"
 
 
 def _site_links(text):
@@ -158,18 +166,40 @@ def _binder_repo():
     return match.group(1) if match else None
 
 
-def _exporter():
-    from nbconvert import HTMLExporter
+def _exporters():
+    """nbconvert's exporters for a page and for a deck of slides, with the course's templates."""
+    from nbconvert import HTMLExporter, SlidesExporter
 
-    exporter = HTMLExporter(template_name="site", extra_template_basedirs=[str(TEMPLATE_DIR)])
-    exporter.exclude_input_prompt = False
-    return exporter
+    page = HTMLExporter(template_name="site", extra_template_basedirs=[str(TEMPLATE_DIR)])
+    deck = SlidesExporter(template_name="site-slides", extra_template_basedirs=[str(TEMPLATE_DIR)],
+                          extra_template_paths=[str(TEMPLATE_DIR / "site")],  # site_mathjax.html.j2
+                          reveal_url_prefix=f"{ASSETS}/reveal", reveal_theme="white",
+                          exclude_input_prompt=True, exclude_output_prompt=True)
+    return page, deck
 
 
-def build(source="notebooks", out="site", readme=None, binder_repo=None, mathjax=MATHJAX_SOURCE):
-    """Write ``out/index.html``, ``out/NN_*.html`` and ``out/_assets``; returns the written pages.
+def _copy_assets(out, mathjax, reveal):
+    (out / ASSETS / "mathjax").mkdir(parents=True)
+    shutil.copy2(mathjax, out / MATHJAX_PATH)
+    if (mathjax.parents[1] / "LICENSE").exists():
+        shutil.copy2(mathjax.parents[1] / "LICENSE", out / ASSETS / "mathjax" / "LICENSE")
+    shutil.copy2(CSS, out / ASSETS / "site.css")
+    for name in REVEAL_FILES:
+        source, target = reveal / name, out / ASSETS / "reveal" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy2(source, target)
 
-    ``mathjax`` is the MathJax bundle copied into the site (``tex-svg-full.js``, installed by ``npm ci``).
+
+def build(source="notebooks", out="site", readme=None, binder_repo=None, mathjax=MATHJAX_SOURCE,
+          reveal=REVEAL_SOURCE):
+    """Write ``out/index.html``, ``out/NN_*.html``, ``out/NN_*.slides.html`` and ``out/_assets``; returns
+    the written pages.
+
+    ``mathjax`` is the MathJax bundle copied into the site (``tex-svg-full.js``) and ``reveal`` the
+    reveal.js package, both installed by ``npm ci --prefix website``.
     """
     from nbconvert.filters.markdown import markdown2html
 
@@ -177,10 +207,11 @@ def build(source="notebooks", out="site", readme=None, binder_repo=None, mathjax
     paths = sorted(source.glob(student.NOTEBOOK_GLOB))
     if not paths:
         raise FileNotFoundError(f"no notebooks {student.NOTEBOOK_GLOB} in {source}")
-    mathjax = Path(mathjax)
-    if not mathjax.exists():
-        raise FileNotFoundError(f"MathJax is not installed ({mathjax}): run `make site`, "
-                                "which runs `npm ci --prefix website` first")
+    mathjax, reveal = Path(mathjax), Path(reveal)
+    for needed in (mathjax, reveal / "dist" / "reveal.js"):
+        if not needed.exists():
+            raise FileNotFoundError(f"{needed} is not installed: run `make site`, which runs "
+                                    "`npm ci --prefix website` first")
     readme = Path(readme) if readme else source.resolve().parent / "README.md"
     table = course_table(readme.read_text(encoding="utf-8"))
     notebooks = [(path, student.read_notebook(path)) for path in paths]
@@ -189,23 +220,23 @@ def build(source="notebooks", out="site", readme=None, binder_repo=None, mathjax
 
     if out.exists():
         shutil.rmtree(out)
-    (out / ASSETS / "mathjax").mkdir(parents=True)
-    shutil.copy2(mathjax, out / MATHJAX_PATH)
-    if (mathjax.parents[1] / "LICENSE").exists():
-        shutil.copy2(mathjax.parents[1] / "LICENSE", out / ASSETS / "mathjax" / "LICENSE")
-    shutil.copy2(CSS, out / ASSETS / "site.css")
+    _copy_assets(out, mathjax, reveal)
 
-    exporter, written = _exporter(), []
+    (exporter, deck), written = _exporters(), []
     for i, (path, nb) in enumerate(notebooks):
         nav = {"index": "index.html",
                "previous": (page_name(paths[i - 1]), titles[i - 1]) if i > 0 else None,
                "next": (page_name(paths[i + 1]), titles[i + 1]) if i + 1 < len(paths) else None,
                "lab_url": LAB_URL.format(name=path.name), "notebook": f"notebooks/{path.name}",
+               "slides": slides_name(path),
                "binder_url": BINDER_URL.format(repo=binder_repo, name=path.name) if binder_repo else None}
         resources = {"metadata": {"name": titles[i]}, "site": nav, "mathjax_path": MATHJAX_PATH}
-        body, _ = exporter.from_notebook_node(_as_node(site_version(nb, path.name)), resources=resources)
+        node = _as_node(site_version(nb, path.name))
+        body, _ = exporter.from_notebook_node(node, resources=resources)
         (out / page_name(path)).write_text(body, encoding="utf-8")
-        written.append(out / page_name(path))
+        slides, _ = deck.from_notebook_node(node, resources=dict(resources))
+        (out / slides_name(path)).write_text(slides, encoding="utf-8")
+        written += [out / page_name(path), out / slides_name(path)]
 
     index = INDEX.format(table=markdown2html(table), css=f"{ASSETS}/site.css",
                          binder=_binder_line(binder_repo))
@@ -234,6 +265,7 @@ INDEX = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>RNNs from Scratch</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="{css}">
 </head>
 <body class="site-index">

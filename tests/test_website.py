@@ -24,8 +24,22 @@ def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("site") / "site"
     fake = tmp_path_factory.mktemp("mathjax") / "tex-svg-full.js"
     fake.write_text("/* stand-in */\n")
-    website.build(website.REPO / "notebooks", out, binder_repo="example/rnns", mathjax=fake)
+    website.build(website.REPO / "notebooks", out, binder_repo="example/rnns", mathjax=fake,
+                  reveal=_fake_reveal(tmp_path_factory.mktemp("reveal")))
     return out
+
+
+def _fake_reveal(folder):
+    """A stand-in for the reveal.js package: the files the site copies, empty."""
+    for name in website.REVEAL_FILES:
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if "." in path.name:
+            path.write_text("/* stand-in */\n")
+        else:
+            path.mkdir()
+            (path / "font.css").write_text("/* stand-in */\n")
+    return folder
 
 
 def test_the_index_links_every_notebook_in_order(site):
@@ -33,6 +47,8 @@ def test_the_index_links_every_notebook_in_order(site):
     links = re.findall(r'href="(\d\d_[\w-]+\.html)"', index)
     assert links == [website.page_name(p) for p in NOTEBOOKS]
     assert all((site / link).exists() for link in links)
+    assert sorted(p.name for p in site.glob("*.html")) == sorted(
+        ["index.html"] + links + [website.slides_name(p) for p in NOTEBOOKS])
     assert "https://mybinder.org/v2/gh/example/rnns/HEAD?labpath=notebooks%2F01_preprocessing.ipynb" in index
 
 
@@ -51,6 +67,7 @@ def test_every_page_has_previous_next_and_the_links_to_run_it(site):
         assert f'href="http://localhost:8888/lab/tree/notebooks/{path.name}"' in page
         assert f"https://mybinder.org/v2/gh/example/rnns/HEAD?labpath=notebooks%2F{path.name}" in page
         assert 'class="site-learn"' in page and "You will learn" in page, path.name
+        assert f'href="{website.slides_name(path)}"' in page
         assert not re.search(r'href="[^"]*\.ipynb"', page.replace(website.LAB_URL.format(name=path.name), "")
                              .replace(f"notebooks%2F{path.name}", "")), f"{path.name}: a link to a notebook file left"
 
@@ -66,9 +83,11 @@ def test_no_page_fetches_anything_from_another_host(site):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem[:2])
-def test_exercises_show_the_student_version(site, path):
+@pytest.mark.parametrize("kind", ["page", "slides"])
+def test_exercises_show_the_student_version(site, path, kind):
     nb = student.read_notebook(path)
-    page = (site / website.page_name(path)).read_text(encoding="utf-8")
+    name = website.page_name(path) if kind == "page" else website.slides_name(path)
+    page = (site / name).read_text(encoding="utf-8")
     n_solutions = len(student.solution_texts(nb))
     n_checks = sum(1 for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade"))
     assert student.BEGIN not in page and student.END not in page and "HIDDEN TESTS" not in page
@@ -106,3 +125,6 @@ def test_links_between_notebooks_become_links_between_pages():
 def test_a_missing_mathjax_is_one_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="npm ci"):
         website.build(website.REPO / "notebooks", tmp_path / "site", mathjax=tmp_path / "none.js")
+    with pytest.raises(FileNotFoundError, match="reveal.js is not installed: run `make site`"):
+        website.build(website.REPO / "notebooks", tmp_path / "site", mathjax=website.REPO / "README.md",
+                      reveal=tmp_path)

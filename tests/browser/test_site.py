@@ -1,12 +1,13 @@
 """The offline website (``make site``) in Chromium: every page loads with nothing from another host.
 
-The site is built once for this module (``rnn_lib.website.build``, with the MathJax that ``make site``
-and ``make test`` install from npm) and served by a local HTTP server on 127.0.0.1; the index and one
+The site is built once for this module (``rnn_lib.website.build``, with the MathJax and reveal.js that
+``make site`` and ``make test`` install from npm) and served by a local HTTP server on 127.0.0.1; the index and one
 notebook page are also opened from disk (``file://``). Every request the browser makes is recorded:
 each must go to the local server, be a ``file://`` address inside the site or a ``data:`` URI. On
 every page: the page answers 200, every image has loaded (``naturalWidth > 0``), MathJax has typeset
 the maths (at least one formula on a notebook page, no TeX error, no ``$`` or ``\\(`` delimiter left in
-the prose), and there is no page error and no console error.
+the prose), and there is no page error and no console error. Each notebook's static deck
+(``NN_*.slides.html``) has as many slides as its slide metadata says.
 Without MathJax installed (no npm) the test is skipped with a line saying so; with ``CI=true`` it fails.
 """
 
@@ -19,7 +20,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from rnn_lib import website
+from rnn_lib import slides, student, website
 
 pytestmark = pytest.mark.browser
 
@@ -34,6 +35,7 @@ TYPESET = """async () => {
     };
 }"""
 ARTIFACTS = website.REPO / "artifacts" / "browser"
+NOTEBOOKS = sorted((website.REPO / "notebooks").glob(student.NOTEBOOK_GLOB))
 IMAGES = """() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 80))"""
 
 
@@ -68,13 +70,18 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _check_page(page, problems, url, notebook):
+def _has_figures(path):
+    return any("image/png" in o.get("data", {}) for c in student.read_notebook(path)["cells"]
+               for o in c.get("outputs", []))
+
+
+def _check_page(page, problems, url, notebook, figures=False):
     response = page.goto(url, wait_until="load")
     if url.startswith("http"):
         assert response is not None and response.status == 200, f"{url}: {response and response.status}"
     assert page.evaluate(IMAGES) == [], f"{url}: images that did not load"
     if notebook:
-        assert page.locator(".jp-OutputArea-output img").count() > 0 or "08_" in url, f"{url}: no figure"
+        assert page.locator(".jp-OutputArea-output img").count() > 0 or not figures, f"{url}: no figure"
         maths = page.evaluate(TYPESET)
         assert maths["formulas"] > 0, f"{url}: no formula typeset ({maths})"
         assert maths["errors"] == 0, f"{url}: TeX errors"
@@ -86,12 +93,17 @@ def test_every_page_of_the_site_loads_offline(site, site_server, browser_page):
     page, problems = browser_page
     requests = []
     page.on("request", lambda request: requests.append(request.url))
-    pages = ["index.html"] + [website.page_name(p) for p in
-                              sorted((website.REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
-    for name in pages:
-        _check_page(page, problems, f"{site_server}/{name}", notebook=name != "index.html")
+    _check_page(page, problems, f"{site_server}/index.html", notebook=False)
+    for path in NOTEBOOKS:
+        _check_page(page, problems, f"{site_server}/{website.page_name(path)}", notebook=True,
+                    figures=_has_figures(path))
     for name in ("index.html", "03_loss_and_gradients.html"):
         _check_page(page, problems, (site / name).as_uri(), notebook=name != "index.html")
+    for path in NOTEBOOKS:  # the static decks: as many slides as the slide metadata says
+        _check_page(page, problems, f"{site_server}/{website.slides_name(path)}", notebook=True,
+                    figures=_has_figures(path))
+        total = page.evaluate("() => Reveal.isReady() ? Reveal.getTotalSlides() : -1")
+        assert total == slides.count_slides(student.read_notebook(path)), f"{path.name}: {total} slides"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "site-03.png"))
 
