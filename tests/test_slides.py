@@ -1,6 +1,6 @@
 """The slide metadata (``rnn_lib.slides``): written by its rules, up to date in every notebook, metadata only.
 
-The deck itself is checked in a browser by tests/browser/test_slides.py.
+The deck itself is checked in a browser by tests/browser/test_lab_slides.py.
 """
 
 import copy
