@@ -207,6 +207,9 @@ def build(source="notebooks", out="site", readme=None, binder_repo=None, mathjax
     paths = sorted(source.glob(student.NOTEBOOK_GLOB))
     if not paths:
         raise FileNotFoundError(f"no notebooks {student.NOTEBOOK_GLOB} in {source}")
+    if not TEMPLATE_DIR.is_dir():
+        raise FileNotFoundError(f"the website's templates are not at {TEMPLATE_DIR}: build the site from a clone "
+                                "of the repository (`make site`), not from an installed package")
     mathjax, reveal = Path(mathjax), Path(reveal)
     for needed in (mathjax, reveal / "dist" / "reveal.js"):
         if not needed.exists():

@@ -15,7 +15,6 @@ presents it. The test checks that
 A screenshot of one slide (BPTT's derivation) is saved as artifacts/browser/slides-03.png.
 """
 
-import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -53,10 +52,11 @@ SLIDE_STATE = """() => {
             .filter(s => !s.querySelector('section')).indexOf(slide),
         raw: (prose.match(/\\$[^$\\n]+\\$/g) || []).slice(0, 3),
         formulas: slide.querySelectorAll('mjx-container').length,
-        dollars: (slide.innerText.match(/\\$/g) || []).length,
         unrendered: slide.querySelectorAll('.jp-MarkdownCell:not(.jp-mod-rendered)').length,
     };
 }"""
+SLIDE_READY = f"() => {{ const s = ({SLIDE_STATE})(); return s && !s.unrendered && !s.raw.length; }}"
+SLIDE_TIMEOUT_MS = 20_000
 LEAF_SLIDES = """() => [...document.querySelectorAll('.reveal .slides section')]
     .filter(s => !s.querySelector('section')).length"""
 
@@ -67,6 +67,8 @@ def _unexpected(problems):
 
 
 def test_notebook_03_as_a_slide_deck(lab, browser_page):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # installed: the fixtures checked
+
     server, path = lab(NOTEBOOK)
     page, problems = browser_page
     requests = []
@@ -81,11 +83,12 @@ def test_notebook_03_as_a_slide_deck(lab, browser_page):
 
     visited, typeset = set(), 0
     for _ in range(4 * expected):  # slides and fragments, one key press each
+        try:  # RISE renders a slide's markdown, and MathJax its maths, when the slide is shown
+            page.wait_for_function(SLIDE_READY, timeout=SLIDE_TIMEOUT_MS)
+        except PlaywrightTimeout:
+            pass  # the assertion below says what is missing
         state = page.evaluate(SLIDE_STATE)
         assert state is not None, "no slide is shown"
-        if state["unrendered"] or (state["dollars"] and not state["formulas"]):
-            time.sleep(0.5)  # RISE renders a slide's markdown when it is shown
-            state = page.evaluate(SLIDE_STATE)
         assert state["raw"] == [] and state["unrendered"] == 0, f"slide {state['index']}: maths not typeset: {state}"
         typeset += state["formulas"] > 0
         visited.add(state["index"])
