@@ -55,7 +55,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import checks
-from .cells import get_cell
+from .cells import CELLS, get_cell
+from .embedding import embedding_backward, embedding_forward, vanilla_input_grads
 from .losses import logsumexp
 from .model import ParamModel, as_rng, flat_views
 from .optim import Adam, clip_global_norm
@@ -107,12 +108,17 @@ class CharLM(ParamModel):
         init: ``"xavier"`` (default), ``"article"`` or a positive scale, as ``RNN``.
         cell: ``"rnn"`` (the vanilla cell, default), ``"lstm"``, ``"gru"`` or a
             cell object whose steps take (V, B) columns (``columns = True``).
+        embed_dim: ``None`` (default: one-hot inputs) or D: each character's
+            input is then a learned row of E (V, D) (``rnn_lib.embedding``),
+            for the vanilla cell.
 
     Parameters: the cell's (vanilla: Wxh (H, V), Whh (H, H), bh (H, 1)) and the
-    head Why (V, H), by (V, 1), views into ``model.flat`` as the classifier's.
+    head Why (V, H), by (V, 1), views into ``model.flat`` as the classifier's;
+    with ``embed_dim`` D, first E (V, D), and the cell reads D inputs (Wxh (H, D)).
     """
 
-    def __init__(self, alphabet=ALPHABET, hidden_size=RECIPE.hidden_size, rng=None, init="xavier", cell="rnn"):
+    def __init__(self, alphabet=ALPHABET, hidden_size=RECIPE.hidden_size, rng=None, init="xavier", cell="rnn",
+                 embed_dim=None):
         self.alphabet = check_alphabet(alphabet)
         self.index = {c: i for i, c in enumerate(alphabet)}
         V = self.input_size = self.output_size = len(alphabet)
@@ -121,23 +127,28 @@ class CharLM(ParamModel):
         if not getattr(self.cell, "columns", False):
             raise ValueError(f"the language model runs B names at once: its cell must take (V, B) columns "
                              f"(columns = True, as 'rnn', 'lstm' and 'gru'), got {self.cell!r}")
-        cell_shapes = self.cell.shapes(V, H)
-        if {"Why", "by"} & set(cell_shapes):
-            raise ValueError(f"the cell's parameters {sorted(cell_shapes)} must not use the head's names Why, by")
+        self.embed_dim = None if embed_dim is None else checks.positive_int(embed_dim, "embed_dim")
+        if self.embed_dim is not None and not isinstance(self.cell, CELLS["rnn"]):
+            raise ValueError(f"embed_dim works with the vanilla cell 'rnn' only, not {self.cell!r}")
+        cell_shapes = self.cell.shapes(V if self.embed_dim is None else self.embed_dim, H)
+        if {"Why", "by", "E"} & set(cell_shapes):
+            raise ValueError(f"the cell's parameters {sorted(cell_shapes)} must not use the names Why, by, E")
         biases = tuple(getattr(self.cell, "biases", ()))
         weights = {n: s for n, s in cell_shapes.items() if n not in biases}
+        weights = weights if self.embed_dim is None else {"E": (V, self.embed_dim), **weights}
         weights["Why"] = (V, H)
         self._init_params({**weights, **{n: cell_shapes[n] for n in biases}, "by": (V, 1)}, rng, init, weights)
         self.eye = np.eye(V)
         self.last_state = None
 
     def __repr__(self):
+        embed = "" if self.embed_dim is None else f", embed_dim={self.embed_dim}"
         return (f"CharLM(alphabet={self.alphabet!r}, hidden_size={self.hidden_size}, "
-                f"cell={getattr(self.cell, 'name', self.cell)!r})")
+                f"cell={getattr(self.cell, 'name', self.cell)!r}{embed})")
 
     def copy(self):
         """An independent copy with the same weights and cell."""
-        other = CharLM(self.alphabet, self.hidden_size, rng=0, cell=self.cell)
+        other = CharLM(self.alphabet, self.hidden_size, rng=0, cell=self.cell, embed_dim=self.embed_dim)
         other.flat[...] = self.flat
         return other
 
@@ -206,11 +217,17 @@ class CharLM(ParamModel):
     def _forward(self, idx, state0):
         B = idx.shape[1]
         state0 = self.zero_state(B) if state0 is None else state0
-        xs = self.eye[idx].transpose(0, 2, 1)  # (T, V, B): x_t as B one-hot columns
+        xs = self._inputs(idx)
         states, caches = unroll(self.cell, self.params, xs, state0)
         hs = np.stack([s[0] for s in states[1:]])  # (T, H, B)
         ys = self.params["Why"] @ hs + self.params["by"]  # (T, V, B): the head at every step
         return ys, states, caches, hs
+
+    def _inputs(self, idx):
+        """x_t for indices (T, B): one-hot columns (T, V, B), or the embedding's rows as columns (T, D, B)."""
+        if self.embed_dim is None:
+            return self.eye[idx].transpose(0, 2, 1)
+        return embedding_forward(self.params["E"], idx)[0]
 
     def loss(self, inputs, targets, mask=None, state0=None):
         """Summed cross-entropy of the next character at every (unmasked) step, and its gradients.
@@ -244,7 +261,10 @@ class CharLM(ParamModel):
             d_y *= m[:, None, :]
         Why = self.params["Why"]
         d_hs = Why.T @ d_y  # (T, H, B): the first path into h_t, from its own output
-        cell_grads, _ = bptt(self.cell, self.params, caches, d_hs)  # adds the second, Whh^T d_a_{t+1}
+        cell_grads, d_states = bptt(self.cell, self.params, caches, d_hs)  # adds the second, Whh^T d_a_{t+1}
+        if self.embed_dim is not None:  # on to the inputs x_t = E[w_t]: dx_t = Wxh^T da_t, scattered into dE
+            d_xs = vanilla_input_grads(self.params["Wxh"], hs, np.stack([d[0] for d in d_states[1:]]))
+            cell_grads["E"] = embedding_backward(d_xs, (idx, V))
         head = {"Why": (d_y @ hs.transpose(0, 2, 1)).sum(axis=0), "by": d_y.sum(axis=(0, 2))[:, None]}
         self.last_state = states[-1]
         grads = {n: cell_grads[n] if n in cell_grads else head[n] for n in self.shapes}
@@ -278,12 +298,12 @@ class CharLM(ParamModel):
         start = [0] + self.indices(prefix, "prefix")
         after_prefix = self.zero_state(1)  # the state before the prefix's last character: the same for every name
         for i in start[:-1]:
-            after_prefix, _ = self.cell.step_forward(self.params, self.eye[:, i:i + 1], after_prefix)
+            after_prefix, _ = self.cell.step_forward(self.params, self._inputs([[i]])[0], after_prefix)
         names = []
         for _ in range(n):
             state, i, chars = after_prefix, start[-1], list(prefix)
             while len(chars) < max_length:
-                state, _ = self.cell.step_forward(self.params, self.eye[:, i:i + 1], state)
+                state, _ = self.cell.step_forward(self.params, self._inputs([[i]])[0], state)
                 i = int(draw((self.params["Why"] @ state[0] + self.params["by"])[:, 0], temperature, rng))
                 if i == 0:
                     break

@@ -77,6 +77,9 @@ def add_lm_parser(sub):
                    help=f"passes over the training names (default {RECIPE.epochs})")
     t.add_argument("--hidden", type=_positive_int, default=RECIPE.hidden_size,
                    help=f"hidden size H (default {RECIPE.hidden_size})")
+    t.add_argument("--embed", type=_positive_int, default=None, metavar="D",
+                   help="read each character as a learned D-vector (an embedding) instead of a one-hot "
+                        "column (vanilla cell only; default: one-hot)")
     t.add_argument("--save", metavar="PATH",
                    help="write the trained model to PATH (.npz appended if missing), checked before training; "
                         "Ctrl-C saves the model of the last complete epoch beside it, as PATH.partial.npz")
@@ -106,6 +109,9 @@ def _lm_train(args, out, err):
     from .datasets import load_names
     from .lm import RECIPE, CharLM, evaluate_lm, train_lm
     from .serialization import save_lm
+    if args.embed is not None and args.cell != "rnn":
+        _error(f"--embed works with --cell rnn only, not {args.cell}", err)
+        return 2
     try:
         save_path = checked_save_path(args.save, err)
     except SaveRefused:
@@ -113,7 +119,7 @@ def _lm_train(args, out, err):
     ds = load_names()
     rng = as_rng(args.seed)  # one generator: the initial weights, then the shuffles
     try:
-        model = CharLM(ds.alphabet, args.hidden, rng=rng, init=RECIPE.init, cell=args.cell)
+        model = CharLM(ds.alphabet, args.hidden, rng=rng, init=RECIPE.init, cell=args.cell, embed_dim=args.embed)
     except MemoryError:
         _error(f"not enough memory for a model with hidden size {args.hidden}", err)
         return 2

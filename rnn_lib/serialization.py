@@ -283,7 +283,9 @@ def load_lm(path):
     if Why is None or Why.ndim != 2 or min(Why.shape) < 1:
         raise ModelFileError(f"{path!r}: Why must be a non-empty matrix")
     try:
-        model = CharLM(str(alphabet), Why.shape[1], rng=0, cell=str(cell))
+        E = data.get("E")  # a learned embedding (V, D), if the model has one; a wrong shape fails below
+        model = CharLM(str(alphabet), Why.shape[1], rng=0, cell=str(cell),
+                       embed_dim=E.shape[1] if E is not None and E.ndim == 2 else None)
     except ValueError as e:
         raise ModelFileError(f"{path!r}: {e}") from None
     names = set(model.shapes)

@@ -48,6 +48,7 @@ The exercises and their signatures (as the notebooks write them):
   validation accuracy, the smallest setting on a tie);
 * notebook 06: ``check_masked_loss(masked_loss)``, ``masked_loss(ys, targets, mask) -> (L, d_ys)`` (the mean over
   the real steps); ``check_sample_next(sample_next)``, ``sample_next(y, temperature, rng) -> index``;
+  ``check_embedding_backward(embedding_backward)``, ``embedding_backward(d_xs, idx, V) -> dE`` (V, D);
 * notebook 07: ``check_lstm_step_backward(lstm_step_backward)``,
   ``lstm_step_backward(d_h, d_c, cache, P) -> (d_h_prev, d_c_prev, grads)``;
   ``check_gru_step_backward(gru_step_backward)``, ``gru_step_backward(d_h, cache, P) -> (d_h_prev, grads)``;
@@ -55,6 +56,7 @@ The exercises and their signatures (as the notebooks write them):
 """
 
 from ._core import CHECKER_OF, REFERENCES, STRICT_ENV, CheckFailed, CheckResult, NotWritten, use  # noqa: F401
+from .embedding import check_embedding_backward, reference_embedding_backward
 from .forward_pass import check_forward, check_step_forward, reference_forward, reference_step_forward
 from .language_model import check_masked_loss, check_sample_next, reference_masked_loss, reference_sample_next
 from .loss_and_gradients import (check_bptt, check_bptt_many_to_many, check_bptt_step, check_softmax_cross_entropy,
@@ -68,10 +70,11 @@ from .what_did_it_learn import check_choose_setting, reference_choose_setting
 
 __all__ = [
     "CheckFailed", "CheckResult", "NotWritten", "REFERENCES", "check_bptt", "check_bptt_many_to_many",
-    "check_bptt_step", "check_choose_setting", "check_encode", "check_forward", "check_gru_step_backward",
+    "check_bptt_step", "check_choose_setting", "check_embedding_backward", "check_encode", "check_forward", "check_gru_step_backward",
     "check_lstm_step_backward", "check_masked_loss", "check_one_hot", "check_sample_next",
     "check_softmax_cross_entropy", "check_step_forward", "check_to_torch_state", "check_train_epoch",
-    "reference_bptt", "reference_bptt_many_to_many", "reference_choose_setting", "reference_encode",
+    "reference_bptt", "reference_bptt_many_to_many", "reference_choose_setting", "reference_embedding_backward",
+    "reference_encode",
     "reference_forward", "reference_gru_step_backward", "reference_lstm_step_backward", "reference_masked_loss",
     "reference_one_hot", "reference_sample_next", "reference_step_forward", "reference_train_epoch", "use",
 ]

@@ -274,10 +274,12 @@ class NextCharExplorer(FigureWidget):
         self._ax_p = fig.add_axes((0.06, 0.2, 0.5, 0.68))
         self._bars = _char_bars(self._ax_p, self.model.alphabet, "")
         self._ax_p.set_xlabel("next character")
-        self._ax_h = fig.add_axes((0.64, 0.2, 0.34, 0.68))
+        self._ax_h = fig.add_axes((0.63, 0.2, 0.27, 0.68))
         plots.plot_hidden_states(self._ax_h, np.zeros((1, H)), ["?"], t=0, colorbar=False)
         self._ax_h.set_xlabel("time step t (input)")
         self._im_h = self._ax_h.images[-1]
+        fig.colorbar(self._im_h, cax=fig.add_axes((0.915, 0.2, 0.012, 0.68)), label="$h_t[j]$",
+                     ticks=(-1, -0.5, 0, 0.5, 1))
         self._frame = self._ax_h.add_patch(Rectangle((-0.5, -0.5), 1, H, fill=False, lw=2.5,
                                                      edgecolor=plots.HIGHLIGHT_EDGE, visible=False))
         self._animate(*self._bars, self._ax_p.title, self._im_h, self._frame, self._ax_h.title)

@@ -1,0 +1,71 @@
+r"""A learned embedding layer: each character's input is a row of a trained table E, not a one-hot column.
+
+With a one-hot input x_t = e_{w_t} (V, 1), the first product of the cell,
+``Wxh @ x_t``, only picks column w_t of Wxh: a V-symbol alphabet costs H * V
+input weights, one H-vector per symbol. An embedding puts a smaller table in
+front of the cell (CS231n's ``word_embedding_forward``, makemore's ``C[ix]``,
+PyTorch's ``nn.Embedding``):
+
+    x_t = E[w_t]            E (V, D), one learned D-vector per symbol, D < V
+    h_t = tanh(Wxh x_t + Whh h_{t-1} + bh)      Wxh now (H, D)
+
+The lookup is a product with the one-hot, ``E[w] = E^T e_w``, so its backward
+is ``dE = sum_t e_{w_t} dx_t^T``: the gradient of row w is the sum of dx_t over
+every step that read w. Written as a scatter, ``np.add.at(dE, idx, dx)``.
+``dE[idx] += dx`` is *not* the same when a symbol repeats in ``idx``: numpy
+runs it as ``dE[idx] = dE[idx] + dx``, which writes a repeated row once per
+occurrence, each write from the old value, so the last one wins and the
+others' gradients are lost (notebook 6 shows the difference).
+
+Shapes follow the language model (``rnn_lib.lm``): ``idx`` (T, B) time-major
+indices, inputs as columns ``xs`` (T, D, B).
+"""
+
+import numpy as np
+
+
+def embedding_forward(E, idx):
+    """The lookup x_t = E[w_t] for a batch: ``(xs, cache)``.
+
+    Args:
+        E: (V, D) the embedding table, one row per symbol.
+        idx: (T, B) int indices in 0..V-1 (time-major, as ``rnn_lib.lm.pad_names``).
+    Returns:
+        ``xs`` (T, D, B): step t's inputs as B columns, and the cache
+        ``(idx, V)`` for ``embedding_backward``.
+    """
+    idx = np.asarray(idx)
+    return E[idx].transpose(0, 2, 1), (idx, E.shape[0])
+
+
+def embedding_backward(d_xs, cache):
+    """dL/dE from dL/dxs (T, D, B): row w is the sum of the d_x columns of every step that read w.
+
+    Args:
+        d_xs: (T, D, B) gradient of the loss with respect to ``embedding_forward``'s xs.
+        cache: from ``embedding_forward``.
+    Returns:
+        ``dE`` (V, D). ``np.add.at`` adds once per occurrence, so a symbol read
+        at several steps (or by several names) gets all of their gradients.
+    """
+    idx, V = cache
+    d_xs = np.asarray(d_xs, dtype=np.float64)
+    dE = np.zeros((V, d_xs.shape[1]))
+    np.add.at(dE, idx, d_xs.transpose(0, 2, 1))  # dE[idx[t, b]] += d_xs[t, :, b], repeats included
+    return dE
+
+
+def vanilla_input_grads(Wxh, hs, d_hs):
+    """dL/dx_t of the vanilla cell at every step: ``Wxh^T da_t`` with ``da_t = (1 - h_t^2) * dL/dh_t``.
+
+    Args:
+        Wxh: (H, D); hs: (T, H, B) the states h_1..h_T; d_hs: (T, H, B) the
+            total gradient reaching each h_t (both paths: ``rnn_lib.sequence.bptt``'s
+            ``d_states[1:]``).
+    Returns:
+        (T, D, B): the gradient reaching each step's input x_t.
+    """
+    return Wxh.T @ ((1 - hs**2) * d_hs)
+
+
+__all__ = ["embedding_backward", "embedding_forward", "vanilla_input_grads"]
