@@ -1,7 +1,7 @@
 """How much does notebook 07's long-range comparison depend on the start? The full sweep.
 
-    python benchmarks/bench_longrange_init.py            # about 5 minutes on a busy 2-core machine
-    python benchmarks/bench_longrange_init.py --quick    # k = 20 and 30, the vanilla RNN and the LSTM, seeds 0-2
+    python benchmarks/bench_longrange_init.py            # about 20 minutes on a busy 2-core machine
+    python benchmarks/bench_longrange_init.py --quick    # under a minute: notebook 07's table (k = 20, 30; RNN, LSTM; seeds 0-2)
 
 Notebook 07 trains the vanilla RNN, the LSTM and the GRU on ``rnn_lib.longrange``'s
 task (one deciding word, then k neutral words) with one recipe: weights
