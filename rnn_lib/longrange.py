@@ -60,7 +60,7 @@ class LongRangeTask:
 
 
 def _draw_phrases(rng, k, per_class, phrases, seen):
-    """Extend ``phrases[label]`` to ``per_class`` new distinct phrases per label, positive ones drawn first."""
+    """Extend each ``phrases[label]`` to ``per_class`` distinct phrases (none in ``seen[label]``), positive ones first."""
     for label, words in ((True, POSITIVE_WORDS), (False, NEGATIVE_WORDS)):
         while len(phrases[label]) < per_class:
             text = " ".join([words[rng.integers(len(words))]]
