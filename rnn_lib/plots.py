@@ -589,9 +589,9 @@ def plot_accuracy_vs_distance(ax, table, title=None):
     ax.set_xticks(k)
     ax.set_ylim(0.4, 1.03)
     ax.set_xlabel("distance k: neutral words after the deciding word")
-    ax.set_ylabel("best test accuracy")
+    ax.set_ylabel("test accuracy (weights chosen on validation)")
     ax.set_title(title or f"remembering one word across k steps ({len(table.seeds)} seeds: dots; mean: line)")
-    ax.legend(loc="lower left")
+    ax.legend(loc="center left")  # the lower left holds the "chance" label
 
 
 #: Colours of things that are not classes (runs, phrases), Okabe and Ito's colour-blind-safe palette,

@@ -311,7 +311,7 @@ def test_accuracy_vs_distance_one_line_per_cell_in_its_colour(ax):
     np.testing.assert_allclose(lines[1].get_xdata(), [5, 30])
     assert lines[1].get_color() == plots.CELL_COLORS["lstm"]
     assert len(ax.collections) == 4  # one set of dots per cell and seed
-    assert "distance k" in ax.get_xlabel() and ax.get_ylabel() == "best test accuracy"
+    assert "distance k" in ax.get_xlabel() and ax.get_ylabel() == "test accuracy (weights chosen on validation)"
 
 
 # --- notebook 05: probe accuracy, occlusion, trajectories, learning curve -------------------------
