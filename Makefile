@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test bench install clean student grading course
+.PHONY: lab test bench install clean student grading course site
 
 # The course's JupyterLab settings (jupyter-config/README.md): no news popup, no news feed and no
 # update check, since a classroom is often offline. Copied into the environment, for `make lab`.
@@ -36,7 +36,7 @@ lab: install
 
 # Every test, the ones marked slow included (`pytest -m "not slow"` is for quick iterations only), in two
 # processes (pytest-xdist) that share out the test files: a notebook's cells run in order in one kernel.
-test: install
+test: install $(if $(shell command -v npm),$(SITE_DEPS))
 	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 # Student versions of the notebooks (docs/TEACHING.md): student/NN_*.ipynb without the solutions
@@ -53,9 +53,20 @@ course: $(STAMP)
 	$(if $(COURSE),,$(error give the course folder: make course COURSE=../rnn-course))
 	$(BIN)/python -m rnn_lib.grading --course $(COURSE)
 
+# The course as an offline website (docs/SITE.md): site/index.html and one page per notebook, from the
+# stored outputs (nothing is executed). MathJax comes from npm (website/package-lock.json), copied into site/.
+SITE_DEPS := website/node_modules/.package-lock.json
+
+$(SITE_DEPS): website/package.json website/package-lock.json
+	@command -v npm >/dev/null || { echo "error: make site needs node and npm (apt-get install npm)" >&2; exit 1; }
+	npm ci --prefix website --no-audit --no-fund
+
+site: $(STAMP) $(SITE_DEPS)
+	$(BIN)/python -m rnn_lib.website --source notebooks --out site $(if $(BINDER_REPO),--binder-repo $(BINDER_REPO))
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_training.py
 	$(BIN)/python benchmarks/bench_lm.py
 
 clean:
-	rm -rf $(VENV) artifacts .pytest_cache student
+	rm -rf $(VENV) artifacts .pytest_cache student site website/node_modules

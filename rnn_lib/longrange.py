@@ -9,12 +9,17 @@ drawn at random from a neutral list, for example, with k = 4:
 The label is the sentiment of the first word, so the network must carry one
 bit of information across k steps of random inputs that say nothing about it:
 the gradient that teaches it to do so must travel back k steps, too. Phrases
-are seeded, half positive and half negative, distinct, and no test phrase is
-a training phrase; the vocabulary is the same for every k (``VOCABULARY``).
+are seeded, half positive and half negative, distinct, and no phrase is in two
+of the training, validation and test sets; the vocabulary is the same for
+every k (``VOCABULARY``).
 
-    make_task(k, rng)              -> LongRangeTask(train, test, vocab, distance)
-    train_on_task(task, cell, seed) -> (model, history): the batched engine, stopping at 100% test accuracy
-    accuracy_vs_distance(...)      -> AccuracyTable: the best test accuracy per cell, distance and seed
+The validation phrases make every choice (when to stop, which epoch's weights
+to keep); the test phrases are read once, by the trained model.
+
+    make_task(k, rng)               -> LongRangeTask(distance, train, test, vocab, validation)
+    train_on_task(task, cell, seed) -> (model, history): the batched engine, stopping and choosing on validation
+    accuracy_on_test(model, task)   -> the test accuracy, measured once
+    accuracy_vs_distance(...)       -> AccuracyTable: the test accuracy per cell, distance and seed
 """
 
 from dataclasses import dataclass, field
@@ -24,7 +29,7 @@ import numpy as np
 from . import checks
 from .base import as_rng
 from .model import make_model
-from .training import train
+from .training import evaluate, train
 from .vocab import Vocabulary
 
 POSITIVE_WORDS = ("good", "great", "happy")
@@ -34,7 +39,7 @@ NEUTRAL_WORDS = ("a", "and", "it", "movie", "so", "the", "then", "very", "was", 
 #: All the words of the task, sorted: one vocabulary for every distance.
 VOCABULARY = Vocabulary(sorted(POSITIVE_WORDS + NEGATIVE_WORDS + NEUTRAL_WORDS))
 
-N_TRAIN, N_TEST = 100, 100
+N_TRAIN, N_VALID, N_TEST = 100, 100, 100
 #: The recipe of ``train_on_task``: the batched engine (the notebook's and the tests').
 EPOCHS, BATCH_SIZE, HIDDEN_SIZE = 150, 16, 32
 #: The initial weights' scale: standard normal times 0.1 (W_hh's spectral radius near 0.1 √H = 0.57).
@@ -46,48 +51,60 @@ CELL_NAMES = ("rnn", "lstm", "gru")
 
 @dataclass
 class LongRangeTask:
-    """Training and test phrases (``{text: True for positive}``) of one distance, and the task's vocabulary."""
+    """Training, test and validation phrases (``{text: True for positive}``) of one distance, and the vocabulary."""
 
     distance: int
     train: dict
     test: dict
     vocab: Vocabulary = field(default_factory=lambda: VOCABULARY)
+    validation: dict = field(default_factory=dict)
 
 
-def make_task(distance, rng=None, n_train=N_TRAIN, n_test=N_TEST):
-    """``n_train + n_test`` distinct phrases: a sentiment word, then ``distance`` neutral words.
+def _draw_phrases(rng, k, per_class, phrases, seen):
+    """Extend each ``phrases[label]`` to ``per_class`` distinct phrases (none in ``seen[label]``), positive ones first."""
+    for label, words in ((True, POSITIVE_WORDS), (False, NEGATIVE_WORDS)):
+        while len(phrases[label]) < per_class:
+            text = " ".join([words[rng.integers(len(words))]]
+                            + [NEUTRAL_WORDS[j] for j in rng.integers(len(NEUTRAL_WORDS), size=k)])
+            if text not in seen[label]:
+                seen[label].add(text)
+                phrases[label].append(text)
+
+
+def make_task(distance, rng=None, n_train=N_TRAIN, n_test=N_TEST, n_valid=N_VALID):
+    """``n_train + n_test + n_valid`` distinct phrases: a sentiment word, then ``distance`` neutral words.
 
     Args:
         distance: k >= 0, the number of neutral words after the deciding word
             (the phrase has k + 1 words; the deciding word is k steps before the last).
         rng: ``None`` (seed 0), an int seed or a Generator.
         n_train, n_test: phrase counts, each even (half positive, half negative).
+        n_valid: validation phrases, even, ``0`` for none. They are drawn after the
+            training and test phrases, so these do not depend on ``n_valid``.
     Returns:
         A ``LongRangeTask``. Raises ValueError if there are fewer distinct
         phrases of this length than asked for (k = 0 has 6, k = 1 has 60).
     """
     k = checks.int_at_least(distance, "distance", 0)
     n_train, n_test = checks.positive_int(n_train, "n_train"), checks.positive_int(n_test, "n_test")
-    if n_train % 2 or n_test % 2:
-        raise ValueError(f"n_train and n_test must be even (half positive, half negative), got {n_train}, {n_test}")
+    n_valid = checks.int_at_least(n_valid, "n_valid", 0)
+    if n_train % 2 or n_test % 2 or n_valid % 2:
+        raise ValueError(f"n_train, n_test and n_valid must be even (half positive, half negative), "
+                         f"got {n_train}, {n_test}, {n_valid}")
     per_class = len(POSITIVE_WORDS) * len(NEUTRAL_WORDS) ** k
-    if (n_train + n_test) // 2 > per_class:
+    if (n_train + n_test + n_valid) // 2 > per_class:
         raise ValueError(f"distance {k} has only {per_class} distinct phrases per class: ask for at most "
                          f"{2 * per_class} phrases in all, or use a longer distance")
     rng = as_rng(rng)
-    phrases = {True: [], False: []}
-    for label, words in ((True, POSITIVE_WORDS), (False, NEGATIVE_WORDS)):
-        seen = set()
-        while len(phrases[label]) < (n_train + n_test) // 2:
-            text = " ".join([words[rng.integers(len(words))]]
-                            + [NEUTRAL_WORDS[j] for j in rng.integers(len(NEUTRAL_WORDS), size=k)])
-            if text not in seen:
-                seen.add(text)
-                phrases[label].append(text)
-    half = n_train // 2  # positive and negative phrases alternate; the first n_train go to training
-    train_set = {phrases[label][i]: label for i in range(half) for label in (True, False)}
-    test_set = {phrases[label][i]: label for i in range(half, half + n_test // 2) for label in (True, False)}
-    return LongRangeTask(k, train_set, test_set)
+    phrases, seen = {True: [], False: []}, {True: set(), False: set()}
+    _draw_phrases(rng, k, (n_train + n_test) // 2, phrases, seen)
+    _draw_phrases(rng, k, (n_train + n_test + n_valid) // 2, phrases, seen)
+
+    def labelled(start, stop):  # positive and negative phrases alternate
+        return {phrases[label][i]: label for i in range(start, stop) for label in (True, False)}
+
+    a, b = n_train // 2, (n_train + n_test) // 2
+    return LongRangeTask(k, labelled(0, a), labelled(a, b), validation=labelled(b, b + n_valid // 2))
 
 
 #: The bias that the gate keeping a gated cell's memory starts with (``keep_memory_bias``).
@@ -115,36 +132,74 @@ def keep_memory_bias(model, bias=KEEP_BIAS):
     return model
 
 
-def _solved(history):
-    """Stop (``True``) after the first epoch with test accuracy 1.0."""
-    return history.test_acc[-1] >= 1.0
+class _KeepBestOnValidation:
+    """A training callback: remembers the weights of the epoch with the highest validation accuracy (the first
+    of equals); ``restore()`` puts them back into the model (the initial weights if no epoch ran)."""
+
+    def __init__(self, model, then=None):
+        self.model, self.then = model, then
+        self.best, self.weights = -1.0, model.flat.copy()
+
+    def __call__(self, history):
+        if history.validation_acc[-1] > self.best:
+            self.best, self.weights = history.validation_acc[-1], self.model.flat.copy()
+        return self.then(history) if self.then is not None else None
+
+    def restore(self):
+        self.model.flat[...] = self.weights
 
 
 def train_on_task(task, cell="rnn", seed=0, epochs=EPOCHS, hidden_size=HIDDEN_SIZE, batch_size=BATCH_SIZE,
-                  init=INIT_SCALE, keep_bias=KEEP_BIAS, **train_options):
-    """Train a fresh model of ``cell`` on ``task``; return ``(model, history)``.
+                  init=INIT_SCALE, keep_bias=KEEP_BIAS, callback=None, **train_options):
+    """Train a fresh model of ``cell`` on ``task``, choosing on its validation phrases; return ``(model, history)``.
 
     One ``np.random.default_rng(seed)`` draws the weights, then the shuffles.
     Mini-batches of ``batch_size`` phrases (``engine="batched"``), the course's
-    learning rate and clipping, stopping at the first epoch with test accuracy
-    1.0 (a measurement of how soon the cell solves the task, made with a
-    callback: ``stop_at`` is for choices and reads a validation set). The weights start as standard normal times ``init`` (0.1: the
-    article's randn/1000 leaves a gated cell with almost no signal to learn
-    from for hundreds of epochs), and the gated cells' memory gate bias at
-    ``keep_bias`` (``keep_memory_bias``; ``0`` leaves it at zero).
+    learning rate and clipping. The validation phrases make both choices:
+    training stops after the first epoch with validation accuracy 1.0
+    (``stop_at=1.0``), and the model returned holds the weights of the epoch
+    with the highest validation accuracy (``kept_epoch(history)``; the last
+    one if it stopped). The test phrases are not read: ``accuracy_on_test`` measures them once.
+    The weights start as standard normal times ``init`` (0.1: the article's
+    randn/1000 leaves a gated cell with almost no signal to learn from for
+    hundreds of epochs; ``"xavier"`` is the other choice), and the gated
+    cells' memory gate bias at ``keep_bias`` (``keep_memory_bias``; ``0``
+    leaves it at zero). ``callback(history)`` is called after every epoch, too.
     """
+    if not task.validation:
+        raise ValueError("train_on_task chooses on validation phrases and this task has none: "
+                         "make it with make_task(k, n_valid=100)")
     rng = as_rng(seed)
     model = keep_memory_bias(make_model(len(task.vocab), 2, hidden_size, rng=rng, init=init, cell=cell), keep_bias)
-    options = {"engine": "batched", "batch_size": batch_size, "callback": _solved, **train_options}
-    history = train(model, task.vocab, task.train, task.test, epochs=epochs, rng=rng, **options)
+    keep = _KeepBestOnValidation(model, callback)
+    options = {"engine": "batched", "batch_size": batch_size, "stop_at": 1.0, **train_options}
+    history = train(model, task.vocab, task.train, None, epochs=epochs, rng=rng, callback=keep,
+                    validation_data=task.validation, **options)
+    keep.restore()
     return model, history
+
+
+def kept_epoch(history):
+    """The epoch whose weights ``train_on_task`` returns: the first with the highest validation accuracy (0: none ran)."""
+    return int(np.argmax(history.validation_acc)) + 1 if len(history) else 0
+
+
+def first_epoch_solved(history):
+    """The first epoch with validation accuracy 1.0, where ``train_on_task`` stops; 0 if none."""
+    return next((e for e, a in zip(history.epoch, history.validation_acc) if a >= 1.0), 0)
+
+
+def accuracy_on_test(model, task):
+    """The accuracy of ``model`` on the task's test phrases: measured once, after every choice is made."""
+    return evaluate(model, task.vocab, task.test)[1]
 
 
 @dataclass
 class AccuracyTable:
-    """``accuracy[cell][i, j]``: best test accuracy of ``cell`` at ``distances[i]`` with ``seeds[j]``.
+    """``accuracy[cell][i, j]``: test accuracy of ``cell`` at ``distances[i]`` with ``seeds[j]``, measured once.
 
-    ``epochs[cell][i, j]`` is the first epoch reaching 1.0 (0 if never);
+    Each run is ``train_on_task``'s: stopped and chosen on validation phrases.
+    ``epochs[cell][i, j]`` is the first epoch with validation accuracy 1.0 (0 if never);
     ``models[cell, k, seed]`` the trained model (``accuracy_vs_distance`` keeps them).
     """
 
@@ -155,7 +210,7 @@ class AccuracyTable:
     models: dict = field(default_factory=dict)
 
     def mean(self, cell):
-        """Mean over the seeds of the best test accuracy, one entry per distance."""
+        """Mean over the seeds of the test accuracy, one entry per distance."""
         return self.accuracy[cell].mean(axis=1)
 
     def solved(self, cell, threshold=0.95):
@@ -183,9 +238,10 @@ def accuracy_vs_distance(distances, cells=CELL_NAMES, seeds=(0, 1, 2), task_seed
     """Train every cell on the task of every distance with every seed; return an ``AccuracyTable``.
 
     The phrases of distance k are ``make_task(k, task_seed)`` for every cell
-    and seed (the seed draws the weights and the shuffles only). The accuracy
-    recorded is the best test accuracy over the epochs (training stops at 1.0);
-    the trained models are kept in the table's ``models``.
+    and seed (the seed draws the weights and the shuffles only). Each run
+    stops and chooses its weights on the validation phrases
+    (``train_on_task``); the accuracy recorded is the chosen model's test
+    accuracy, measured once. The trained models are kept in the table's ``models``.
     ``train_options`` go to ``train_on_task`` (epochs, hidden_size, ...).
     """
     distances = tuple(checks.int_at_least(k, "distance", 0) for k in distances)
@@ -202,6 +258,51 @@ def accuracy_vs_distance(distances, cells=CELL_NAMES, seeds=(0, 1, 2), task_seed
         for i, k in enumerate(distances):
             for j, s in enumerate(seeds):
                 models[c, k, s], history = train_on_task(tasks[k], c, s, **train_options)
-                accuracy[c][i, j] = max(history.test_acc)
-                epochs[c][i, j] = history.first_epoch_reaching(1.0) or 0
+                accuracy[c][i, j] = accuracy_on_test(models[c, k, s], tasks[k])
+                epochs[c][i, j] = first_epoch_solved(history)
     return AccuracyTable(distances, seeds, accuracy, epochs, models)
+
+
+#: The starts that ``accuracy_by_init`` compares: the recipe's N(0, 0.1²) weights and Xavier's.
+INITS = (INIT_SCALE, "xavier")
+
+
+def init_label(init):
+    """A start as a table shows it: ``"N(0, 0.1²)"`` or ``"xavier"``."""
+    return init if isinstance(init, str) else f"N(0, {init:g}²)"
+
+
+@dataclass
+class InitTable:
+    """``tables[init]``: the ``AccuracyTable`` of every cell trained from the start ``init``; one row per cell and start."""
+
+    tables: dict
+    keep_bias: float = KEEP_BIAS
+
+    def __str__(self):
+        first = next(iter(self.tables.values()))
+        width = 8 + 6 * len(first.seeds)
+        seeds = " ".join(f"s{s}" for s in first.seeds)
+        lines = [f"{'cell':<6}{'weights':<12}" + "".join(f"{f'k = {k}':>{width}}" for k in first.distances),
+                 f"{'':<18}" + "".join(f"{'mean | ' + seeds:>{width}}" for _ in first.distances)]
+        for c in first.accuracy:
+            for init, table in self.tables.items():
+                row = f"{c:<6}{init_label(init):<12}"
+                for acc in table.accuracy[c]:
+                    row += f"{acc.mean():>7.2f} " + "".join(f"{a:>6.2f}" for a in acc)
+                lines.append(row)
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(str(self))
+
+
+def accuracy_by_init(distances, cells=CELL_NAMES, inits=INITS, seeds=SEEDS, keep_bias=KEEP_BIAS, **train_options):
+    """``accuracy_vs_distance`` once per start in ``inits`` (a scale or ``"xavier"``); return an ``InitTable``.
+
+    Everything else is the recipe's (``train_on_task``), the gated cells' memory gate bias ``keep_bias`` included.
+    """
+    if not inits:
+        raise ValueError("give at least one start (a scale such as 0.1, or 'xavier')")
+    return InitTable({init: accuracy_vs_distance(distances, cells, seeds, init=init, keep_bias=keep_bias,
+                                                 **train_options) for init in inits}, keep_bias)

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .label_layout import label_offsets
 from .labels import CLASS_NAMES
 
 #: Colormap and limits for hidden states (tanh outputs lie in [-1, 1]).
@@ -588,9 +589,9 @@ def plot_accuracy_vs_distance(ax, table, title=None):
     ax.set_xticks(k)
     ax.set_ylim(0.4, 1.03)
     ax.set_xlabel("distance k: neutral words after the deciding word")
-    ax.set_ylabel("best test accuracy")
+    ax.set_ylabel("test accuracy (weights chosen on validation)")
     ax.set_title(title or f"remembering one word across k steps ({len(table.seeds)} seeds: dots; mean: line)")
-    ax.legend(loc="lower left")
+    ax.legend(loc="center left")  # the lower left holds the "chance" label
 
 
 #: Colours of things that are not classes (runs, phrases), Okabe and Ito's colour-blind-safe palette,
@@ -629,13 +630,15 @@ def plot_probe_accuracy(ax, results, title=None):
             values = np.asarray(run[g], dtype=float)
             ax.plot(np.full(len(values), x[i] + offset), values, "o", ms=3.5, color="0.15", zorder=3)
     ax.axhline(CHANCE, color="0.4", lw=1, ls="--")
-    ax.text(len(groups) - 0.5, CHANCE + 0.01, "chance", ha="right", va="bottom", fontsize=8, color="0.3")
+    # outside the axes, just right of the line's end: no bar can hide it
+    ax.text(1.01, CHANCE, "chance", transform=ax.get_yaxis_transform(), ha="left", va="center", fontsize=8,
+            color="0.3")
     ax.set_xticks(x, groups)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("accuracy (bar: mean, dot: seed)")
-    ax.set_xlabel("phrases")
+    ax.set_xlabel("phrases: the test set, then the probe set by construction")
     ax.set_title(title or "accuracy on the test set and on new compositions (probe)")
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), fontsize=8)  # below the axes: it hides no bar
     return ax
 
 
@@ -692,6 +695,7 @@ def plot_trajectories(ax, paths, explained=None, title=None):
     if not paths:
         raise ValueError("paths is empty: give at least one (words, points, probs)")
     ax = _axes(ax, figsize=(6.5, 5.0))
+    labels = {}  # (x, y, word) -> the paths through that point: a shared point is labelled once, in grey
     for k, (words, points, probs) in enumerate(paths):
         words, points = _check_words(words), np.asarray(points, dtype=float)
         if points.shape != (len(words) + 1, 2):
@@ -700,12 +704,19 @@ def plot_trajectories(ax, paths, explained=None, title=None):
         ax.plot(points[:, 0], points[:, 1], "o" + ("-", "--", ":")[k % 3], color=colour, lw=2.5 - 0.7 * (k % 3), ms=5,
                 label=f"“{' '.join(words)}”: P(positive) = {float(probs[-1]):.2f}")
         for t, word in enumerate(words, start=1):
-            ax.annotate(word, points[t], textcoords="offset points", xytext=(5, 4 + 9 * k), fontsize=8,
-                        color=colour)
+            labels.setdefault((*points[t], word), []).append(k)
         ax.plot(*points[-1], "o", ms=14, mfc="none", mew=2.5, color=CLASS_COLORS[int(probs[-1] > 0.5)])
     start = np.asarray(paths[0][1], dtype=float)[0]
     ax.plot(*start, "s", color="black", ms=7)
-    ax.annotate("$h_0$", start, textcoords="offset points", xytext=(-14, -12), fontsize=9)
+    where = [start] + [key[:2] for key in labels]
+    texts = ["$h_0$"] + [key[2] for key in labels]
+    lines = [np.asarray(points, dtype=float) for _, points, _ in paths]
+    ends = [line[-1] for line in lines]
+    for i, offset in enumerate(label_offsets(ax, where, [" h0"] + texts[1:], fontsize=8, segments=lines, rings=ends)):
+        ks = labels[(*where[i], texts[i])] if i else None
+        colour = "black" if i == 0 else (SERIES_COLORS[ks[0] % len(SERIES_COLORS)] if len(ks) == 1 else "0.25")
+        ax.annotate(texts[i], where[i], textcoords="offset points", xytext=offset, fontsize=9 if i == 0 else 8,
+                    color=colour, ha="left", va="bottom")
     parts = [f" ({100 * e:.0f}% of the variance)" for e in explained] if explained is not None else ["", ""]
     ax.set_xlabel("principal component 1" + parts[0])
     ax.set_ylabel("principal component 2" + parts[1])

@@ -311,7 +311,7 @@ def test_accuracy_vs_distance_one_line_per_cell_in_its_colour(ax):
     np.testing.assert_allclose(lines[1].get_xdata(), [5, 30])
     assert lines[1].get_color() == plots.CELL_COLORS["lstm"]
     assert len(ax.collections) == 4  # one set of dots per cell and seed
-    assert "distance k" in ax.get_xlabel() and ax.get_ylabel() == "best test accuracy"
+    assert "distance k" in ax.get_xlabel() and ax.get_ylabel() == "test accuracy (weights chosen on validation)"
 
 
 # --- notebook 05: probe accuracy, occlusion, trajectories, learning curve -------------------------
@@ -366,3 +366,58 @@ def test_probe_learning_curve_is_the_mean_over_seeds(ax):
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), [0, 50, 100])
     with pytest.raises(ValueError, match="accuracies"):
         plots.plot_probe_learning_curve(Figure().add_subplot(), [0, 1], [0.5, 0.6])
+
+
+def _drawn(ax):
+    """Draw ``ax``'s figure on an Agg canvas, so that text extents are real."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(ax.figure).draw()
+    return ax.figure.canvas.get_renderer()
+
+
+def test_probe_accuracy_chance_label_sits_outside_the_axes_and_the_legend_below(ax):
+    plots.plot_probe_accuracy(ax, {"a": {"test": [1.0], "plain": [1.0]}, "b": {"test": [1.0], "plain": [1.0]}})
+    renderer = _drawn(ax)
+    chance = [t for t in ax.texts if t.get_text() == "chance"]
+    assert len(chance) == 1
+    axes_box = ax.get_window_extent(renderer)
+    assert chance[0].get_window_extent(renderer).x0 >= axes_box.x1  # right of the axes: no bar hides it
+    assert ax.get_legend().get_window_extent(renderer).y1 <= axes_box.y0  # below the axes: it hides no bar
+
+
+def test_trajectories_label_a_shared_point_once_in_grey_and_keep_h0_off_the_first_point(ax):
+    shared = np.array([[0, 0], [-0.06, -0.06], [1, 0]])  # h_0, then "i" just below left of it, then "am"
+    a = (["i", "am", "bad"], np.vstack([shared, [[2, 1.0]]]), np.array([0.5, 0.5, 0.5, 0.1]))
+    b = (["i", "am", "good"], np.vstack([shared, [[2, -1.0]]]), np.array([0.5, 0.5, 0.5, 0.9]))
+    plots.plot_trajectories(ax, [a, b])
+    texts = {t.get_text(): t for t in ax.texts}
+    assert [t.get_text() for t in ax.texts].count("am") == 1 and to_hex(texts["am"].get_color()) == to_hex("0.25")
+    assert to_hex(texts["bad"].get_color()) == plots.SERIES_COLORS[0]
+    assert to_hex(texts["good"].get_color()) == plots.SERIES_COLORS[1]
+    renderer = _drawn(ax)
+    boxes = {name: t.get_window_extent(renderer) for name, t in texts.items()}
+    first = ax.transData.transform(shared[1])
+    assert not boxes["$h_0$"].contains(*first)  # the h_0 label leaves the "i" point visible
+    names = sorted(boxes)
+    for p, q in [(p, q) for i, p in enumerate(names) for q in names[i + 1:]]:
+        assert not boxes[p].overlaps(boxes[q]), f"labels {p!r} and {q!r} overlap"
+
+
+def test_label_offsets_keep_crowded_labels_apart():
+    from rnn_lib.label_layout import label_offsets
+
+    fig_ax = Figure(figsize=(4, 3)).add_subplot()
+    points = np.array([[0, 0], [0.02, 0.0], [0.0, 0.02], [0.02, 0.02], [1, 1]])
+    fig_ax.plot(points[:, 0], points[:, 1], "o")
+    texts = ["one", "two", "three", "four", "far"]
+    offsets = label_offsets(fig_ax, points, texts, fontsize=8)
+    assert len(offsets) == 5 and len(set(offsets[:4])) == 4  # four points in a clump: four different places
+    for p, t, o in zip(points, texts, offsets):
+        fig_ax.annotate(t, p, textcoords="offset points", xytext=o, fontsize=8, ha="left", va="bottom")
+    renderer = _drawn(fig_ax)
+    boxes = [t.get_window_extent(renderer) for t in fig_ax.texts]
+    assert not any(boxes[i].overlaps(boxes[j]) for i in range(5) for j in range(i + 1, 5))
+    assert label_offsets(fig_ax, np.zeros((0, 2)), []) == []
+    with pytest.raises(ValueError, match="2 points but 1 labels"):
+        label_offsets(fig_ax, points[:2], ["one"])
