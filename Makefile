@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# MathJax and reveal.js for the offline website, from npm (website/package-lock.json); `make test` installs them
+# when npm is there, for the site's browser test (defined here, before the rules that name it).
+SITE_DEPS := website/node_modules/.package-lock.json
 
 .PHONY: lab test bench install clean student grading course site
 
@@ -55,8 +58,6 @@ course: $(STAMP)
 
 # The course as an offline website (docs/SITE.md): site/index.html and one page per notebook, from the
 # stored outputs (nothing is executed). MathJax comes from npm (website/package-lock.json), copied into site/.
-SITE_DEPS := website/node_modules/.package-lock.json
-
 $(SITE_DEPS): website/package.json website/package-lock.json
 	@command -v npm >/dev/null || { echo "error: make site needs node and npm (apt-get install npm)" >&2; exit 1; }
 	npm ci --prefix website --no-audit --no-fund
