@@ -1,5 +1,4 @@
-"""The picture of a recurrent network unrolled over the words of a phrase.
-"""
+"""The picture of a recurrent network unrolled over the words of a phrase."""
 
 import numpy as np
 

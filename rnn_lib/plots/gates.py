@@ -1,5 +1,4 @@
-"""Heatmaps of the gates of the LSTM and the GRU (and of their states) over time.
-"""
+"""Heatmaps of the gates of the LSTM and the GRU (and of their states) over time."""
 
 import numpy as np
 

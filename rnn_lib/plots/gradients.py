@@ -1,5 +1,4 @@
-"""How much gradient reaches each hidden state (vanishing and exploding gradients).
-"""
+"""How much gradient reaches each hidden state (vanishing and exploding gradients)."""
 
 import numpy as np
 

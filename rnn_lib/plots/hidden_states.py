@@ -1,5 +1,4 @@
-"""Heatmaps of the hidden states over time, of one phrase or of several side by side.
-"""
+"""Heatmaps of the hidden states over time, of one phrase or of several side by side."""
 
 import numpy as np
 

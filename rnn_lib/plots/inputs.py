@@ -1,5 +1,4 @@
-"""What the network reads: the phrases' lengths, the one-hot inputs of a phrase, one input column.
-"""
+"""What the network reads: the phrases' lengths, the one-hot inputs of a phrase, one input column."""
 
 from collections.abc import Mapping
 

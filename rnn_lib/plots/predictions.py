@@ -1,5 +1,4 @@
-"""What the network predicts: the output probabilities, and P(positive) word by word.
-"""
+"""What the network predicts: the output probabilities, and P(positive) word by word."""
 
 import numpy as np
 

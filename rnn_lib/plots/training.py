@@ -1,5 +1,4 @@
-"""The results of training: learning curves, and accuracy against the distance a cell must remember.
-"""
+"""The results of training: learning curves, and accuracy against the distance a cell must remember."""
 
 import numpy as np
 
