@@ -405,7 +405,7 @@ def test_trajectories_label_a_shared_point_once_in_grey_and_keep_h0_off_the_firs
 
 
 def test_label_offsets_keep_crowded_labels_apart():
-    from rnn_lib.label_layout import label_offsets
+    from rnn_lib.plots.label_layout import label_offsets
 
     fig_ax = Figure(figsize=(4, 3)).add_subplot()
     points = np.array([[0, 0], [0.02, 0.0], [0.0, 0.02], [0.02, 0.02], [1, 1]])

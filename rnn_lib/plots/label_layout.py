@@ -1,6 +1,6 @@
 """Word labels next to the points of a figure, placed where they cover as little as possible.
 
-A small stand-in for adjustText, used by ``plots.plot_trajectories``: each label
+A small stand-in for adjustText, used by ``plot_trajectories`` (``what_it_learned``): each label
 tries a few offsets around its point (right, left, above, below, then farther
 out) and takes the one whose text box covers the fewest already placed labels,
 point markers and line segments, and stays inside the axes. Sizes are estimated
