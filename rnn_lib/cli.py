@@ -1,4 +1,4 @@
-"""Command line: ``python -m rnn_lib train ...``, ``predict MODEL TEXT...`` and ``lm train|sample`` (names).
+"""Command line: ``python -m rnn_lib train ...``, ``predict MODEL TEXT...``, ``lm train|sample`` (names), ``dates``.
 
 A user's mistake never ends in a traceback: it is one line on stderr starting
 with ``error:`` (or argparse's usage and error lines for a bad option) and a
@@ -56,7 +56,7 @@ def build_parser():
         prog="python -m rnn_lib",
         description="Train and use the course's RNN sentiment classifier (vanilla, LSTM or GRU cell).",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{train,predict,lm}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{train,predict,lm,dates}")
     t = sub.add_parser(
         "train", help="train on the course dataset, printing the loss and accuracy every 100 epochs",
         description="Train a fresh RNN on the course dataset with per-example SGD (gradients clipped "
@@ -110,6 +110,8 @@ def build_parser():
     p.add_argument("texts", metavar="TEXT", nargs="+", help="phrases to classify (quote each one)")
     from .lm_cli import add_lm_parser
     add_lm_parser(sub)
+    from .dates_cli import add_dates_parser
+    add_dates_parser(sub)
     return parser
 
 
@@ -366,6 +368,9 @@ def main(argv=None, out=None, err=None):
         if args.command == "lm":
             from .lm_cli import run_lm
             return run_lm(args, out, err)
+        if args.command == "dates":
+            from .dates_cli import run_dates
+            return run_dates(args, out, err)
         return _predict(args, out, err)
     except KeyboardInterrupt:  # e.g. Ctrl-C while a model loads; training handles its own
         _say("interrupted", err)

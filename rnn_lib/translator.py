@@ -1,0 +1,163 @@
+"""Training, measuring, saving and loading the date translator (``rnn_lib.seq2seq.Seq2Seq``).
+
+``train_translator`` is ``rnn_lib.training.run_epochs`` (the library's one
+epoch loop) with ``ModelEngine``: every epoch shuffles the training dates,
+groups dates of one input length into batches of ``batch_size`` (so most need
+no padding), and makes one Adam update per batch on the summed
+cross-entropy of the teacher-forced output characters, the gradient clipped to
+global norm ``clip_norm``. ``RECIPE`` is the measured recipe; the same recipe
+trains the bottleneck baseline (``attention=False``) for the comparison.
+
+``exact_match`` (in ``rnn_lib.seq2seq``) decodes greedily: a date counts only
+if all ten characters are right. ``by_length`` splits it by input length: the
+bottleneck shows there.
+
+``save_translator`` writes one ``.npz`` file atomically (as ``rnn_lib.save``:
+a temporary file, fsync, rename) with ``kind = "dates"``, the cell, the
+character sets, the sizes and the weights; ``load_translator`` checks
+everything before it builds the model and raises ``ModelFileError``.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import checks
+from .base import as_rng
+from .cells import CELLS
+from .optim import make_optimizer
+from .seq2seq import DatePairs, Seq2Seq, exact_match
+from .serialization import (FORMAT_VERSION, ModelFileError, _check_version, _fill_params, _finite_params,
+                            _read_arrays, _resolve_for_loading, _write)
+from .training import ModelEngine, run_epochs
+
+#: The ``kind`` array of a translator's file.
+DATES_KIND = "dates"
+
+
+@dataclass(frozen=True)
+class TranslatorRecipe:
+    """How ``python -m rnn_lib dates train`` trains: cell, hidden size, Adam's rate, dates per batch, epochs."""
+
+    cell: str = "gru"
+    hidden_size: int = 32
+    learn_rate: float = 0.02
+    batch_size: int = 64
+    epochs: int = 3
+    clip_norm: float = 5.0
+    init: str = "xavier"
+
+
+#: The measured recipe (the notebook and the command line train with it).
+RECIPE = TranslatorRecipe()
+
+
+def make_translator(data, attention=True, recipe=RECIPE, rng=None):
+    """A fresh ``Seq2Seq`` for ``data`` (a ``DatesData``) with the recipe's cell and sizes."""
+    return Seq2Seq(data.input_chars, data.output_chars, hidden_size=recipe.hidden_size, attention=attention,
+                   cell=recipe.cell, rng=rng, init=recipe.init)
+
+
+def train_translator(model, train, validation=None, *, epochs=RECIPE.epochs, learn_rate=RECIPE.learn_rate,
+                     batch_size=RECIPE.batch_size, clip_norm=RECIPE.clip_norm, rng=None, callback=None,
+                     optimizer="adam"):
+    """Train ``model`` in place on the date examples ``train``; return the ``History``.
+
+    The history's losses are per output character; ``train_acc``/``test_acc``
+    the teacher-forced character accuracies (``test_*`` on ``validation``).
+    ``callback(history)`` runs after every epoch (``True`` stops).
+    """
+    epochs = checks.int_at_least(epochs, "epochs", 0)
+    learn_rate = checks.positive_number(learn_rate, "learn_rate")
+    batch_size = checks.positive_int(batch_size, "batch_size")
+    clip_norm = None if clip_norm is None else checks.positive_number(clip_norm, "clip_norm")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function of the history (or None), got {type(callback).__name__}")
+    train_set = DatePairs(model, train)
+    val_set = None if validation is None else DatePairs(model, validation)
+    engine = ModelEngine(model, make_optimizer(optimizer, model, learn_rate, clip_norm=clip_norm))
+    with np.errstate(over="ignore", under="ignore"):
+        return run_epochs(model, engine, train_set, val_set, train_set.lengths, epochs=epochs, rng=as_rng(rng),
+                          batch_size=batch_size, callback=callback, learn_rate=learn_rate, clip=clip_norm,
+                          per=train_set.count)
+
+
+def by_length(examples, predictions, edges=(0, 12, 16, 20, 24, 100)):
+    """Exact match by input length: a list of ``(low, high, count, fraction right)``, lengths low..high-1."""
+    rows = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        right = [p == ex[1] for p, ex in zip(predictions, examples) if lo <= len(ex[0]) < hi]
+        if right:
+            rows.append((lo, hi, len(right), float(np.mean(right))))
+    return rows
+
+
+def errors(examples, predictions, n=10):
+    """The first ``n`` wrong translations: ``(text, predicted, target)`` triples."""
+    wrong = [(ex[0], p, ex[1]) for p, ex in zip(predictions, examples) if p != ex[1]]
+    return wrong[:n]
+
+
+__all__ = ["DATES_KIND", "RECIPE", "TranslatorRecipe", "by_length", "errors", "exact_match", "load_translator",
+           "make_translator", "save_translator", "train_translator"]
+
+
+# --- saving and loading -------------------------------------------------------------------------
+def save_translator(path, model):
+    """Write a ``Seq2Seq`` to ``path`` atomically (".npz" appended if missing); return the path written."""
+    if not isinstance(model, Seq2Seq):
+        raise TypeError(f"model must be an rnn_lib.seq2seq.Seq2Seq, got {type(model).__name__}")
+    cell = getattr(model.enc_cell, "name", None)
+    if cell not in CELLS:
+        raise ValueError(f"save_translator writes the cells {', '.join(map(repr, CELLS))}; this model's cell "
+                         f"is {model.enc_cell!r}")
+    arrays = _finite_params(model)
+    sizes = np.array([model.hidden_size, model.attention_size, model.output_length, int(model.attention)])
+    return _write(path, format_version=np.array(FORMAT_VERSION), kind=np.array(DATES_KIND), cell=np.array(cell),
+                  input_chars=np.array(model.input_chars), output_chars=np.array(model.output_chars),
+                  sizes=sizes, **arrays)
+
+
+def _string(path, data, name):
+    a = data.pop(name, None)
+    if a is None or a.shape != () or a.dtype.kind != "U":
+        raise ModelFileError(f"{path!r}: {name} must be one string: it was not written by save_translator")
+    return str(a)
+
+
+def load_translator(path):
+    """Read a file written by ``save_translator``; return the ``Seq2Seq``. Every problem is one ``ModelFileError``."""
+    try:
+        path = _resolve_for_loading(path)
+    except ValueError as e:
+        raise ModelFileError(str(e)) from None
+    data = _read_arrays(path)
+    kind = data.pop("kind", None)
+    if kind is None or kind.shape != () or kind.dtype.kind != "U" or str(kind) != DATES_KIND:
+        what = "a classifier" if kind is None else f"a model of kind {' '.join(str(kind.tolist()).split())[:40]!r}"
+        raise ModelFileError(f"{path!r} holds {what}, not a date translator: train one with "
+                             "'python -m rnn_lib dates train --save PATH'")
+    _check_version(path, data)
+    cell = _string(path, data, "cell")
+    if cell not in CELLS:
+        raise ModelFileError(f"{path!r}: the cell must be one of {', '.join(map(repr, CELLS))}, got {cell[:40]!r}")
+    input_chars, output_chars = _string(path, data, "input_chars"), _string(path, data, "output_chars")
+    sizes = data.pop("sizes", None)
+    if sizes is None or sizes.shape != (4,) or sizes.dtype.kind not in "iu" or sizes[:3].min() < 1 \
+            or sizes[3] not in (0, 1) or sizes[:3].max() > 100_000:
+        raise ModelFileError(f"{path!r}: sizes must be four whole numbers (hidden, attention, output length, "
+                             "attention on): it was not written by save_translator")
+    H, A, L, on = (int(s) for s in sizes)
+    try:
+        model = Seq2Seq(input_chars, output_chars, hidden_size=H, attention=bool(on), attention_size=A,
+                        cell=cell, output_length=L, rng=0)
+    except ValueError as e:
+        raise ModelFileError(f"{path!r}: {e}") from None
+    missing = [k for k in ("format_version", *model.shapes) if k not in data]
+    if missing:
+        raise ModelFileError(f"{path!r} lacks {', '.join(missing)}: it was not written by save_translator")
+    unexpected = sorted(set(data) - set(model.shapes) - {"format_version"})
+    if unexpected:
+        raise ModelFileError(f"{path!r} has arrays {', '.join(unexpected)} that this translator does not have")
+    _fill_params(path, model, data, f"hidden size {H}, attention size {A}")
+    return model
