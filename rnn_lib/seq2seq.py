@@ -10,9 +10,10 @@ in both cells, V_in input characters, V_out output characters):
     decoder   s_t = cell_dec([e(y_{t-1}); c_t], s_{t-1})   t = 1..L; e(y_0) the start token's one-hot
     head      z_t = Why s_t + by                   (V_out, B): scores of the t-th output character
 
-Without attention (``attention=False``, the bottleneck baseline) the decoder's
-input is e(y_{t-1}) alone: everything it knows of the input is in s_0 = h_T,
-H numbers.
+Without attention (``attention=False``, the bottleneck baseline) the context
+is the encoder's last state at every step, c_t = h_T (Cho et al., 2014): the
+same decoder, fed the same way, but everything it knows of the input is in
+h_T, H numbers, whatever the input's length.
 
 The output has a fixed length: every ISO date is ``YYYY-MM-DD``, L = 10
 characters. So the decoder runs exactly L steps: no end token, no beam, and a
@@ -124,7 +125,7 @@ class Seq2Seq(ParamModel):
                              f"(columns = True, as 'rnn', 'lstm' and 'gru'), got {self.enc_cell!r}")
         V_in, V_dec = len(input_chars), len(output_chars) + 1
         self.dec_eye, self.enc_eye = np.eye(V_dec), np.eye(V_in)
-        D = V_dec + (H if self.attention else 0)
+        D = V_dec + H  # the previous character and the context
         enc, dec = self.enc_cell.shapes(V_in, H), self.dec_cell.shapes(D, H)
         first = next(iter(dec))
         if dec[first][1:] != (D,):
@@ -202,11 +203,11 @@ class Seq2Seq(ParamModel):
         ys, alphas, outputs, steps = [], [], [], []
         for t in range(L):
             x = self.dec_eye[:, prev]  # (V_dec, B)
-            a_cache = None
+            a_cache, context = None, s0[0]  # without attention: c_t = h_T
             if self.attention:
                 context, alpha, a_cache = att.attend_forward(self.att_params, state[0], hs, keys, mask)
-                x = np.vstack([x, context])
                 alphas.append(alpha)
+            x = np.vstack([x, context])
             state, cache = self.dec_cell.step_forward(self.dec_params, x, state)
             y = self.params["Why"] @ state[0] + self.params["by"]
             ys.append(y)
@@ -236,11 +237,12 @@ class Seq2Seq(ParamModel):
         d_hs = np.zeros((T, H, B))
         d_keys = np.zeros((T, self.attention_size, B)) if self.attention else None
         n_tok = len(self.output_chars) + 1
+        d_last = np.zeros((H, B))  # without attention: what every c_t = h_T sends back to h_T
         for t in range(len(steps) - 1, -1, -1):
             cache, a_cache, _ = steps[t]
             d = (carry[0] + d_ss[t],) + tuple(carry[1:])
+            d_prev, grads, d_x = input_backward(self.dec_cell, self.dec_params, d, cache)
             if self.attention:
-                d_prev, grads, d_x = input_backward(self.dec_cell, self.dec_params, d, cache)
                 d_s, d_hs_t, d_keys_t, a_grads = att.attend_backward(d_x[n_tok:], a_cache)
                 d_prev = (d_prev[0] + d_s,) + tuple(d_prev[1:])
                 d_hs += d_hs_t
@@ -248,10 +250,11 @@ class Seq2Seq(ParamModel):
                 for n, a in a_grads.items():
                     g[n] += a
             else:
-                d_prev, grads = self.dec_cell.step_backward(self.dec_params, d, cache)
+                d_last += d_x[n_tok:]
             for n, a in grads.items():
                 g["dec_" + n] += a
             carry = d_prev
+        carry = (carry[0] + d_last,) + tuple(carry[1:])
         if self.attention:
             d_hs_keys, k_grads = att.keys_backward(d_keys, k_cache)
             d_hs += d_hs_keys
