@@ -35,7 +35,8 @@ def plot_attention_map(ax, alphas, text, output, t=None, colorbar=True, title=No
         shown.mask[t:] = True
     image = ax.imshow(shown, cmap=SEQUENTIAL_CMAP, vmin=0.0, vmax=1.0, aspect="auto", interpolation="nearest")
     ax.set_xticks(range(T), char_ticks(text), fontfamily="monospace")
-    ax.set_yticks(range(L), [f"{c}  ({i})" for i, c in enumerate(output, start=1)], fontfamily="monospace")
+    labels = [f"{c if t is None or i <= t else '·'}  ({i})" for i, c in enumerate(output, start=1)]
+    ax.set_yticks(range(L), labels, fontfamily="monospace")  # rows after t: not written yet
     ax.set_xlabel("input character (read by the encoder)")
     ax.set_ylabel("output character (step t)")
     if t is not None:
@@ -54,12 +55,13 @@ def plot_exact_match_by_length(ax, rows, title=None):
         rows: ``{model name: [(low, high, count, fraction), ...]}`` as
             ``rnn_lib.translator.by_length`` gives them.
     """
-    for name, model_rows in rows.items():
-        centres = [(lo + hi - 1) / 2 for lo, hi, _, _ in model_rows]
-        ax.plot(centres, [f for *_, f in model_rows], "o-", color=MODEL_COLORS.get(name), label=name)
     first = next(iter(rows.values()))
-    ax.set_xticks([(lo + hi - 1) / 2 for lo, hi, _, _ in first],
-                  [f"{lo}–{hi - 1}\n({n})" for lo, hi, n, _ in first])
+    groups = [(lo, hi) for lo, hi, _, _ in first]
+    for name, model_rows in rows.items():
+        if [(lo, hi) for lo, hi, _, _ in model_rows] != groups:
+            raise ValueError("every model's rows must have the same length groups")
+        ax.plot(range(len(groups)), [f for *_, f in model_rows], "o-", color=MODEL_COLORS.get(name), label=name)
+    ax.set_xticks(range(len(groups)), [f"{lo}–{hi - 1}\n({n})" for lo, hi, n, _ in first])
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("input length in characters (number of test dates)")
     ax.set_ylabel("exact match (all 10 characters right)")
