@@ -48,6 +48,8 @@ class TranslatorRecipe:
     epochs: int = 3
     clip_norm: float = 5.0
     init: str = "xavier"
+    #: The learning rate is multiplied by this after every epoch.
+    decay: float = 0.3
 
 
 #: The measured recipe (the notebook and the command line train with it).
@@ -77,12 +79,17 @@ def make_translator(data, attention=True, recipe=RECIPE, rng=None):
 
 def train_translator(model, train, validation=None, *, epochs=RECIPE.epochs, learn_rate=RECIPE.learn_rate,
                      batch_size=RECIPE.batch_size, clip_norm=RECIPE.clip_norm, rng=None, callback=None,
-                     optimizer="adam"):
+                     optimizer="adam", decay=RECIPE.decay):
     """Train ``model`` in place on the date examples ``train``; return the ``History``.
 
     The history's losses are per output character; ``train_acc``/``test_acc``
     the teacher-forced character accuracies (``test_*`` on ``validation``).
-    ``callback(history)`` runs after every epoch (``True`` stops).
+    ``callback(history)`` runs after every epoch (``True`` stops). After every
+    epoch the learning rate is multiplied by ``decay`` (1: constant). The
+    decay is what makes a run repeatable: at a constant 0.02, Adam's steps near
+    the solution amplify rounding differences (another BLAS kernel's order of
+    summation) from 1e-11 to 0.1 within the second epoch; decayed, they stay
+    below 1e-8 (measured on the weights after each epoch).
     """
     epochs = checks.int_at_least(epochs, "epochs", 0)
     learn_rate = checks.positive_number(learn_rate, "learn_rate")
@@ -92,10 +99,16 @@ def train_translator(model, train, validation=None, *, epochs=RECIPE.epochs, lea
         raise TypeError(f"callback must be a function of the history (or None), got {type(callback).__name__}")
     train_set = DatePairs(model, train)
     val_set = None if validation is None else DatePairs(model, validation)
+    decay = checks.positive_number(decay, "decay")
     engine = ModelEngine(model, make_optimizer(optimizer, model, learn_rate, clip_norm=clip_norm))
+
+    def after_epoch(history):
+        engine.optimizer.learn_rate *= decay
+        return None if callback is None else callback(history)
+
     with np.errstate(over="ignore", under="ignore"), one_blas_thread():
         return run_epochs(model, engine, train_set, val_set, train_set.lengths, epochs=epochs, rng=as_rng(rng),
-                          batch_size=batch_size, callback=callback, learn_rate=learn_rate, clip=clip_norm,
+                          batch_size=batch_size, callback=after_epoch, learn_rate=learn_rate, clip=clip_norm,
                           per=train_set.count)
 
 
