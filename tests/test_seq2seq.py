@@ -176,3 +176,19 @@ def test_loss_and_gradients_match_pytorch_autograd(cell, attention):
     assert float(total.detach()) == pytest.approx(loss, rel=1e-12)
     for n in model.shapes:
         assert np.allclose(g[n], P[n].grad.numpy(), rtol=1e-9, atol=1e-12), n
+
+
+def test_the_learning_rate_decays_every_epoch_and_training_learns():
+    from rnn_lib.translator import by_length, exact_match, train_translator
+    model = small("gru", seed=0, init="xavier")
+    data = EXAMPLES * 4
+    seen = []
+    history = train_translator(model, data, epochs=3, batch_size=3, learn_rate=0.05, decay=0.5, rng=0,
+                               callback=lambda h: seen.append(h.train_loss[-1]))
+    assert len(history) == 3 and seen[-1] < seen[0]
+    score, predictions = exact_match(model, EXAMPLES)
+    rows = by_length(EXAMPLES, predictions, edges=(1, 3, None))
+    assert [(lo, hi, n) for lo, hi, n, _ in rows] == [(1, 3, 1), (3, 7, 2)]
+    assert sum(n * f for *_, n, f in rows) == pytest.approx(3 * score)
+    with pytest.raises(ValueError, match="decay"):
+        train_translator(model, data, decay=0)
