@@ -66,5 +66,5 @@ def plot_exact_match_by_length(ax, rows, title=None):
     ax.set_xlabel("input length in characters (number of test dates)")
     ax.set_ylabel("exact match (all 10 characters right)")
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower left")
+    ax.legend(loc="lower right")
     ax.set_title(title or "Test dates: exact match against input length")
