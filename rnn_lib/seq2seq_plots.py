@@ -7,7 +7,7 @@ from .plots import HIGHLIGHT_EDGE, SEQUENTIAL_CMAP
 #: How a space is shown on an axis of characters.
 SPACE = "␣"
 #: The colours of the two models in comparisons.
-MODEL_COLORS = {"attention": "#1b9e77", "no attention": "#999999"}
+MODEL_COLORS = {"attention": "#1b9e77", "no attention": "#999999", "no attention, 9 epochs": "#d95f02"}
 
 
 def char_ticks(text):
