@@ -38,6 +38,26 @@ def test_the_whole_model_passes_the_centred_difference_check(cell, attention):
     assert max(worst.values()) < 1e-7, worst
 
 
+@pytest.mark.parametrize("attention", [True, False])
+def test_the_contracts_gradient_check_and_engine_take_the_translator(attention):
+    """The library's own tools for any model (rnn_lib.gradcheck, training.ModelEngine, optim) take it as it is."""
+    from rnn_lib.base import Grads, ParamModel
+    from rnn_lib.gradcheck import check_batch_gradients
+    from rnn_lib.optim import make_optimizer
+    from rnn_lib.training import ModelEngine
+    model = small("lstm", attention)
+    data = DatePairs(model, EXAMPLES)
+    report = check_batch_gradients(model, data.get([0, 1, 2]))
+    assert report.passed(), str(report)  # the library's tolerance, 1e-6 (small entries reach 1.5e-7)
+    _, grads, stats = model.batch_loss(data.get([0, 1]))
+    assert isinstance(model, ParamModel) and isinstance(grads, Grads) and grads.flat.shape == model.flat.shape
+    assert {"correct", "count", "state"} <= set(stats)
+    before = model.flat.copy()
+    engine = ModelEngine(model, make_optimizer("adam", model, 0.01, clip_norm=5.0))
+    loss, correct = engine.step(data, [0, 1, 2])
+    assert np.isfinite(loss) and 0 <= correct <= 12 and not np.array_equal(before, model.flat)
+
+
 def test_the_gradient_check_catches_a_wrong_attention_backward(monkeypatch):
     import rnn_lib.attention as att
     real = att.attend_backward
