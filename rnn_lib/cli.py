@@ -29,7 +29,8 @@ def build_parser():
     ``cli_dates``)."""
     parser = argparse.ArgumentParser(
         prog="python -m rnn_lib",
-        description="Train and use the course's RNN sentiment classifier (vanilla, LSTM or GRU cell).",
+        description="Train and use the course's RNNs: the sentiment classifier (vanilla, LSTM or GRU cell), the "
+                    "character-level language model of names and the date translator with attention.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="{train,predict,lm,dates}")
     add_train_parser(sub)
