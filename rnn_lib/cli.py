@@ -1,7 +1,9 @@
-"""Command line: ``python -m rnn_lib train ...``, ``predict MODEL TEXT...`` and ``lm train|sample`` (names).
+"""Command line: ``python -m rnn_lib train ...``, ``predict MODEL TEXT...``, ``lm train|sample`` (names) and
+``dates train|translate``.
 
 One module per command: ``cli_train`` (``train``), ``cli_predict``
-(``predict``), ``cli_lm`` (``lm train|sample``); ``cli_args`` holds what they
+(``predict``), ``cli_lm`` (``lm train|sample``), ``cli_dates`` (``dates
+train|translate``); ``cli_args`` holds what they
 share (the checked option types, the one-line messages, saving and the one
 save after Ctrl-C). This module builds the parser and dispatches.
 
@@ -23,16 +25,20 @@ from .cli_predict import add_predict_parser, run_predict
 from .cli_train import add_train_parser, run_train
 
 def build_parser():
-    """The parser of ``python -m rnn_lib``: one subcommand per module (``cli_train``, ``cli_predict``, ``cli_lm``)."""
+    """The parser of ``python -m rnn_lib``: one subcommand per module (``cli_train``, ``cli_predict``, ``cli_lm``,
+    ``cli_dates``)."""
     parser = argparse.ArgumentParser(
         prog="python -m rnn_lib",
-        description="Train and use the course's RNN sentiment classifier (vanilla, LSTM or GRU cell).",
+        description="Train and use the course's RNNs: the sentiment classifier (vanilla, LSTM or GRU cell), the "
+                    "character-level language model of names and the date translator with attention.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{train,predict,lm}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{train,predict,lm,dates}")
     add_train_parser(sub)
     add_predict_parser(sub)
     from .cli_lm import add_lm_parser
     add_lm_parser(sub)
+    from .cli_dates import add_dates_parser
+    add_dates_parser(sub)
     return parser
 
 
@@ -89,6 +95,9 @@ def main(argv=None, out=None, err=None):
         if args.command == "lm":
             from .cli_lm import run_lm
             return run_lm(args, out, err)
+        if args.command == "dates":
+            from .cli_dates import run_dates
+            return run_dates(args, out, err)
         return run_predict(args, out, err)
     except KeyboardInterrupt:  # e.g. Ctrl-C while a model loads; training handles its own
         _say("interrupted", err)

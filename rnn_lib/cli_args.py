@@ -1,5 +1,5 @@
-"""What the commands (``cli_train``, ``cli_predict``, ``cli_lm``) share: the checked option types, the one-line
-messages, saving a model and the one save after Ctrl-C."""
+"""What the commands (``cli_train``, ``cli_predict``, ``cli_lm``, ``cli_dates``) share: the checked option types,
+the one-line messages, saving a model and the one save after Ctrl-C."""
 
 import argparse
 import math

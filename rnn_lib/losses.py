@@ -114,3 +114,25 @@ def rows_cross_entropy(y, targets):
     correct = int(np.count_nonzero(y.argmax(axis=1) == targets))
     return loss, correct
 
+
+def sequence_cross_entropy(ys, targets, mask=None):
+    """Cross-entropy at every (unmasked) step, summed: the date translator's loss (``rnn_lib.seq2seq``).
+
+    Args:
+        ys: (T, V, B) scores; targets: (T, B) token indices; mask: (T, B) of
+            1.0 on real steps and 0.0 on padding, or ``None``.
+    Returns:
+        ``(loss, p, d_y)``: the summed loss (a float), the (T, V, B)
+        probabilities and ``d_y = mask * (p - e_c)`` (T, V, B).
+    """
+    T, V, B = ys.shape
+    lse = logsumexp(ys, axis=1)  # (T, B)
+    t_ix, b_ix = np.meshgrid(np.arange(T), np.arange(B), indexing="ij")
+    step_loss = lse - ys[t_ix, targets, b_ix]  # (T, B): -ln p_t[c_t]
+    d_y = np.exp(ys - lse[:, None, :])  # p_t, (T, V, B)
+    p = d_y.copy()
+    d_y[t_ix, targets, b_ix] -= 1.0  # d_y_t = p_t - e_{c_t}
+    if mask is not None:
+        step_loss = step_loss * mask
+        d_y *= mask[:, None, :]
+    return float(step_loss.sum()), p, d_y

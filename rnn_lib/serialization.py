@@ -5,7 +5,9 @@ The file holds the model's parameters by name, its cell's name (``"rnn"``,
 without one, written before the gated cells, holds a vanilla ``"rnn"``) and a
 format version; a classifier's file also holds the vocabulary as a unicode
 array, a language model's (``rnn_lib.lm.CharLM``) ``kind = "lm"`` and its
-alphabet. ``load`` reads either and says which it found. The guarantees
+alphabet, a date translator's (``rnn_lib.seq2seq.Seq2Seq``) ``kind = "dates"``,
+its two character sets and its sizes. ``load`` reads every one of them and
+says which it found. The guarantees
 (docs/RELIABILITY.md):
 
 - ``save`` is atomic: it writes a temporary file in the target's folder, flushes
@@ -69,8 +71,9 @@ def save(path, model, vocab=None):
     """Write ``model`` (and a classifier's ``vocab``) to ``path`` atomically (".npz" is appended if missing).
 
     ``model`` is a classifier (``RNN``, ``LSTM``, ``GRU``), saved with the
-    ``Vocabulary`` that encodes its phrases, or a ``CharLM``, which carries its
-    alphabet (``vocab`` stays ``None``). Its cell must be one ``load`` can
+    ``Vocabulary`` that encodes its phrases, a ``CharLM``, which carries its
+    alphabet, or a date translator ``Seq2Seq``, which carries its characters
+    (``vocab`` stays ``None`` for both). Its cell must be one ``load`` can
     rebuild: a cell of ``rnn_lib.cells.CELLS``, found by name.
 
     The file appears complete or not at all: it is written to a temporary file in
@@ -83,6 +86,9 @@ def save(path, model, vocab=None):
     Returns the path written.
     """
     from .lm import CharLM
+    from .seq2seq import Seq2Seq
+    if isinstance(model, Seq2Seq):
+        return _save_dates(path, model, vocab)
     if isinstance(model, CharLM):
         if vocab is not None:
             raise TypeError("a language model carries its alphabet: save(path, model), without a vocabulary")
@@ -90,7 +96,7 @@ def save(path, model, vocab=None):
         return _write(path, format_version=np.array(FORMAT_VERSION), kind=np.array(LM_KIND), cell=np.array(cell),
                       alphabet=np.array(model.alphabet), **_finite_params(model))
     if not isinstance(model, RNN):
-        raise TypeError(f"model must be an rnn_lib RNN, LSTM, GRU or CharLM, got {type(model).__name__}")
+        raise TypeError(f"model must be an rnn_lib RNN, LSTM, GRU, CharLM or Seq2Seq, got {type(model).__name__}")
     if not isinstance(vocab, Vocabulary):
         raise TypeError(f"vocab must be an rnn_lib Vocabulary, got {type(vocab).__name__}")
     if len(vocab) != model.input_size:
@@ -101,12 +107,13 @@ def save(path, model, vocab=None):
                   vocab=np.array(vocab.words, dtype=str), **arrays)
 
 
-def _cell_name(model):
+def _cell_name(model, cell_object=None):
     """The model's cell's name, if ``CELLS`` rebuilds exactly that cell from it; else a ``ValueError``."""
-    cell = getattr(model.cell, "name", None)
-    if not isinstance(cell, str) or CELLS.get(cell) is not type(model.cell):
+    cell_object = model.cell if cell_object is None else cell_object
+    cell = getattr(cell_object, "name", None)
+    if not isinstance(cell, str) or CELLS.get(cell) is not type(cell_object):
         raise ValueError(f"save writes the cells of rnn_lib.cells.CELLS ({', '.join(map(repr, CELLS))}); this "
-                         f"model's cell is {model.cell!r}, which load could not rebuild: register its class "
+                         f"model's cell is {cell_object!r}, which load could not rebuild: register its class "
                          f"with rnn_lib.cells.register_cell first")
     return cell
 
@@ -174,14 +181,16 @@ def _reason(e):
 
 
 def load(path, expect=None):
-    """Read a file written by ``save``, a classifier's or a language model's; return ``(model, encoder)``.
+    """Read any file written by ``save`` (a classifier's, a language model's, a translator's); ``(model, encoder)``.
 
     For a classifier's file the model is an ``RNN``, ``LSTM`` or ``GRU``, as
     the file's cell says (``RNN(cell=name)`` for another registered cell), and
     ``encoder`` its ``Vocabulary``; for a language model's file the model is a
-    ``CharLM`` and ``encoder`` its alphabet (a str). ``expect`` refuses a file
-    holding another kind of model: ``"lm"`` (or ``CharLM``) for a language
-    model, ``"classifier"`` for a classifier of any cell, a cell name or one of
+    ``CharLM`` and ``encoder`` its alphabet (a str); for a date translator's the
+    model is a ``Seq2Seq`` and ``encoder`` the characters it reads (a str).
+    ``expect`` refuses a file holding another kind of model: ``"lm"`` (or
+    ``CharLM``) for a language model, ``"dates"`` (or ``Seq2Seq``) for a date
+    translator, ``"classifier"`` for a classifier of any cell, a cell name or one of
     ``RNN``, ``LSTM``, ``GRU`` for a classifier of that cell (e.g.
     ``load(path, expect=rnn_lib.LSTM)``).
     ``load(path)`` finds what ``save(path)`` wrote: if ``path`` does not exist
@@ -193,18 +202,31 @@ def load(path, expect=None):
     ``TypeError`` if ``path`` is not a path.
     """
     from .lm import CharLM
-    if expect is CharLM:
-        expect = LM_KIND
+    from .seq2seq import Seq2Seq
+    expect = {CharLM: LM_KIND, Seq2Seq: DATES_KIND}.get(expect, expect) if isinstance(expect, type) else expect
     if expect is not None:
         expect = next((c for c, cls in MODELS.items() if expect is cls), expect)
-        if expect not in (*CELLS, LM_KIND, CLASSIFIER):
-            raise ValueError(f"expect must be one of {', '.join(map(repr, (*CELLS, LM_KIND, CLASSIFIER)))}, RNN, "
-                             f"LSTM, GRU or CharLM, got {expect!r}")
+        if expect not in (*CELLS, LM_KIND, DATES_KIND, CLASSIFIER):
+            raise ValueError(f"expect must be one of "
+                             f"{', '.join(map(repr, (*CELLS, LM_KIND, DATES_KIND, CLASSIFIER)))}, RNN, "
+                             f"LSTM, GRU, CharLM or Seq2Seq, got {expect!r}")
     try:
         path = _resolve_for_loading(path)
     except ValueError as e:
         raise ModelFileError(str(e)) from None
     data = _read_arrays(path)
+    kind = data.get("kind")
+    if kind is not None and kind.shape == () and kind.dtype.kind == "U" and str(kind) == DATES_KIND:
+        if expect is not None and expect != DATES_KIND:
+            raise ModelFileError(f"{path!r} holds a date translator, not a "
+                                 f"{'character language model' if expect == LM_KIND else 'classifier'}: "
+                                 "'python -m rnn_lib dates translate' reads it")
+        model = _load_dates(path, data)
+        return model, model.input_chars
+    if expect == DATES_KIND:
+        what = "a character language model" if kind is not None else "a classifier"
+        raise ModelFileError(f"{path!r} holds {what}, not a date translator: train one with "
+                             "'python -m rnn_lib dates train --save PATH'")
     if "kind" in data:
         if expect is not None and expect != LM_KIND:
             raise ModelFileError(f"{path!r} holds a character language model, not a classifier: "
@@ -322,4 +344,57 @@ def _load_lm(path, data):
         raise ModelFileError(f"{path!r} has arrays {', '.join(unexpected)} that a {str(cell)!r} language model "
                              "does not have")
     _fill_params(path, model, data, f"alphabet of {len(model.alphabet)}, hidden size {model.hidden_size}")
+    return model
+
+
+# --- the date translator (rnn_lib.seq2seq) ------------------------------------------------------
+#: The ``kind`` array of a date translator's file.
+DATES_KIND = "dates"
+
+
+def _save_dates(path, model, vocab):
+    """``save`` for a ``Seq2Seq``: its cell, its two character sets, its sizes and its weights."""
+    if vocab is not None:
+        raise TypeError("a date translator carries its characters: save(path, model), without a vocabulary")
+    cell = _cell_name(model, model.enc_cell)
+    sizes = np.array([model.hidden_size, model.attention_size, model.output_length, int(model.attention)])
+    return _write(path, format_version=np.array(FORMAT_VERSION), kind=np.array(DATES_KIND), cell=np.array(cell),
+                  input_chars=np.array(model.input_chars), output_chars=np.array(model.output_chars),
+                  sizes=sizes, **_finite_params(model))
+
+
+def _string(path, data, name):
+    a = data.pop(name, None)
+    if a is None or a.shape != () or a.dtype.kind != "U":
+        raise ModelFileError(f"{path!r}: {name} must be one string: it was not written by rnn_lib.save")
+    return str(a)
+
+
+def _load_dates(path, data):
+    """The ``Seq2Seq`` of a date translator's file (``kind = "dates"``), every array checked first."""
+    from .seq2seq import Seq2Seq
+    data.pop("kind")
+    _check_version(path, data)
+    cell = _string(path, data, "cell")
+    if cell not in CELLS:
+        raise ModelFileError(f"{path!r}: the cell must be one of {', '.join(map(repr, CELLS))}, got {cell[:40]!r}")
+    input_chars, output_chars = _string(path, data, "input_chars"), _string(path, data, "output_chars")
+    sizes = data.pop("sizes", None)
+    if sizes is None or sizes.shape != (4,) or sizes.dtype.kind not in "iu" or sizes[:3].min() < 1 \
+            or sizes[3] not in (0, 1) or sizes[:3].max() > 100_000:
+        raise ModelFileError(f"{path!r}: sizes must be four whole numbers (hidden, attention, output length, "
+                             "attention on): it was not written by rnn_lib.save")
+    H, A, L, on = (int(s) for s in sizes)
+    try:
+        model = Seq2Seq(input_chars, output_chars, hidden_size=H, attention=bool(on), attention_size=A,
+                        cell=cell, output_length=L, rng=0)
+    except ValueError as e:
+        raise ModelFileError(f"{path!r}: {e}") from None
+    missing = [k for k in ("format_version", *model.shapes) if k not in data]
+    if missing:
+        raise ModelFileError(f"{path!r} lacks {', '.join(missing)}: it was not written by rnn_lib.save")
+    unexpected = sorted(set(data) - set(model.shapes) - {"format_version"})
+    if unexpected:
+        raise ModelFileError(f"{path!r} has arrays {', '.join(unexpected)} that this translator does not have")
+    _fill_params(path, model, data, f"hidden size {H}, attention size {A}")
     return model

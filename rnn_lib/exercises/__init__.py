@@ -52,10 +52,15 @@ The exercises and their signatures (as the notebooks write them):
 * notebook 07: ``check_lstm_step_backward(lstm_step_backward)``,
   ``lstm_step_backward(d_h, d_c, cache, P) -> (d_h_prev, d_c_prev, grads)``;
   ``check_gru_step_backward(gru_step_backward)``, ``gru_step_backward(d_h, cache, P) -> (d_h_prev, grads)``;
-* notebook 08: ``check_to_torch_state(to_torch_state)``, ``to_torch_state(cell, params) -> {"weight_ih_l0": ...}``.
+* notebook 08: ``check_to_torch_state(to_torch_state)``, ``to_torch_state(cell, params) -> {"weight_ih_l0": ...}``;
+* notebook 09: ``check_attention_forward(attention_forward)``,
+  ``attention_forward(s_prev, hs, P, mask=None) -> (context, alphas, cache)``;
+  ``check_attention_backward(attention_backward)``, ``attention_backward(d_context, cache, P) -> (d_s, d_hs, grads)``.
 """
 
 from ._core import CHECKER_OF, REFERENCES, STRICT_ENV, CheckFailed, CheckResult, NotWritten, use  # noqa: F401
+from .attention import (check_attention_backward, check_attention_forward, reference_attention_backward,
+                        reference_attention_forward)
 from .embedding import check_embedding_backward, reference_embedding_backward
 from .forward_pass import check_forward, check_step_forward, reference_forward, reference_step_forward
 from .language_model import check_masked_loss, check_sample_next, reference_masked_loss, reference_sample_next
@@ -69,12 +74,12 @@ from .to_pytorch import check_to_torch_state
 from .what_did_it_learn import check_choose_setting, reference_choose_setting
 
 __all__ = [
-    "CheckFailed", "CheckResult", "NotWritten", "REFERENCES", "check_bptt", "check_bptt_many_to_many",
-    "check_bptt_step", "check_choose_setting", "check_embedding_backward", "check_encode", "check_forward", "check_gru_step_backward",
-    "check_lstm_step_backward", "check_masked_loss", "check_one_hot", "check_sample_next",
-    "check_softmax_cross_entropy", "check_step_forward", "check_to_torch_state", "check_train_epoch",
-    "reference_bptt", "reference_bptt_many_to_many", "reference_choose_setting", "reference_embedding_backward",
-    "reference_encode",
+    "CheckFailed", "CheckResult", "NotWritten", "REFERENCES", "check_attention_backward", "check_attention_forward",
+    "check_bptt", "check_bptt_many_to_many", "check_bptt_step", "check_choose_setting", "check_embedding_backward",
+    "check_encode", "check_forward", "check_gru_step_backward", "check_lstm_step_backward", "check_masked_loss",
+    "check_one_hot", "check_sample_next", "check_softmax_cross_entropy", "check_step_forward", "check_to_torch_state",
+    "check_train_epoch", "reference_attention_backward", "reference_attention_forward", "reference_bptt",
+    "reference_bptt_many_to_many", "reference_choose_setting", "reference_embedding_backward", "reference_encode",
     "reference_forward", "reference_gru_step_backward", "reference_lstm_step_backward", "reference_masked_loss",
     "reference_one_hot", "reference_sample_next", "reference_step_forward", "reference_train_epoch", "use",
 ]

@@ -8,6 +8,7 @@
     TrajectoryViewer two phrases' hidden-state trajectories h_t in one 2-D projection (PCA)
     NameSampler      the language model's names at a temperature slider's value, a Sample button
     NextCharExplorer type a prefix, step through it: P(next character) as bars and the hidden states
+    AttentionExplorer type a date: its ISO translation and the attention map, one output character at a time
 
 One module per widget, over ``_base`` (the figure widget, the phrase input that
 TimeStepper and GradientViewer share, reading a typed phrase, the messages).
@@ -29,6 +30,7 @@ The computations come from ``rnn_lib.analysis``; the widgets only draw.
 
 from ..labels import CLASS_NAMES
 from ._base import DPI, MAX_WORDS, PhraseInput, phrase_options, read_phrase, resolve_data
+from .attention_map import AttentionExplorer
 from .gates import GateStepper
 from .gradient_viewer import GradientViewer
 from .live_trainer import LiveTrainer
@@ -38,7 +40,8 @@ from .time_stepper import TimeStepper
 from .trajectories import TrajectoryViewer
 
 __all__ = [
-    "CLASS_NAMES", "DPI", "GateStepper", "MAX_WORDS", "GradientViewer", "LiveTrainer", "NameSampler",
+    "AttentionExplorer", "CLASS_NAMES", "DPI", "GateStepper", "MAX_WORDS", "GradientViewer", "LiveTrainer",
+    "NameSampler",
     "NextCharExplorer", "PhraseExplorer", "PhraseInput", "TimeStepper", "TrajectoryViewer", "phrase_options",
     "read_phrase", "resolve_data",
 ]

@@ -32,7 +32,10 @@ Each test checks
     slider changes its readout, the names and the plot;
   - next-character explorer: typing a prefix + Enter replaces the plot and the readout; ArrowRight on
     the time slider steps the readout and replaces the figure; a character outside the alphabet shows
-    the friendly message naming it and the alphabet, no traceback.
+    the friendly message naming it and the alphabet, no traceback;
+  - attention explorer: typing a date + Enter replaces the map and the readout; Home and ArrowRight on
+    the output-step slider step the readout and replace the figure; an unknown character shows the
+    friendly message naming it, no traceback, and a good date brings the map back.
 
 A screenshot of each notebook (and one of each widget) is saved in artifacts/browser/, with the
 time from a key press to the new figure being shown (``<name>-round-trips.json``).
@@ -62,6 +65,7 @@ WIDGET_CLASSES = {
     "GateStepper": "rnn-gate-stepper",
     "NameSampler": "rnn-name-sampler",
     "NextCharExplorer": "rnn-next-char",
+    "AttentionExplorer": "rnn-attention-map",
 }
 UNKNOWN_WORD = "joyful"
 BAD_PREFIX_CHARACTER = "3"
@@ -102,6 +106,11 @@ HARNESS = {
                    "_ = train_lm(lm, names.train, epochs=1, rng=0)\n"
                    "NameSampler(lm, train_names=names.train, n=10, temperature=1.0, seed=0)",
     "NextCharExplorer": 'NextCharExplorer(lm, prefix="jon")',
+    # as notebook 09: a date translator with attention (untrained here), at output step 6
+    "AttentionExplorer": "from rnn_lib.dates import input_characters\n"
+                         "from rnn_lib.seq2seq import Seq2Seq\n"
+                         "translator = Seq2Seq(input_characters(), rng=0)\n"
+                         'AttentionExplorer(translator, "tuesday, 10 march 2009", t=6)',
 }
 
 
@@ -522,6 +531,47 @@ def check_next_char_explorer(page, root):
     wait_inside(root, ".rnn-next-char-readout", "text.startsWith('t = 4 of 4: read .jon')")
 
 
+def check_attention_explorer(page, root):
+    wait_figure_loaded(root)
+    wait_inside(root, ".rnn-attention-readout", "text.startsWith('t = 6 of 10: writes')")
+    box = root.locator("input[type=text]").first
+    readout = slider(root).locator(".widget-readout")
+    old_src = figure(root).get_attribute("src")
+    box.fill("1 May 2001")
+    start = time.perf_counter()
+    box.press("Enter")
+    wait_figure_replaced(root, old_src)
+    ROUND_TRIPS_MS["AttentionExplorer: Enter -> new figure shown"] = 1000 * (time.perf_counter() - start)
+    wait_inside(root, ".rnn-attention-readout", "text.startsWith('t = 10 of 10: writes')")
+    wait_text(readout, "text.trim() === '10'")
+    slider(root).locator(".noUi-handle").focus()
+    old_src = figure(root).get_attribute("src")
+    page.keyboard.press("Home")
+    wait_text(readout, "text.trim() === '1'")
+    wait_figure_replaced(root, old_src)
+    wait_inside(root, ".rnn-attention-readout", "text.startsWith('t = 1 of 10: writes')")
+    old_src = figure(root).get_attribute("src")
+    start = time.perf_counter()
+    page.keyboard.press("ArrowRight")
+    wait_text(readout, "text.trim() === '2'")
+    wait_figure_replaced(root, old_src)
+    ROUND_TRIPS_MS["AttentionExplorer: ArrowRight -> new figure shown"] = 1000 * (time.perf_counter() - start)
+    wait_inside(root, ".rnn-attention-readout", "text.startsWith('t = 2 of 10: writes')")
+    box.fill("3 июля 2021")
+    box.press("Enter")
+    message = root.locator(".rnn-message")
+    message.wait_for()
+    text = message.inner_text()
+    assert "are not characters the model read in training" in text and "“и”" in text, text
+    assert "Traceback" not in root.inner_text() and "Error" not in root.inner_text()
+    assert not figure(root).is_visible()
+    box.fill("2 june 1999")
+    box.press("Enter")
+    message.wait_for(state="detached")
+    figure(root).wait_for(state="visible")
+    wait_inside(root, ".rnn-attention-readout", "text.startsWith('t = 10 of 10: writes')")
+
+
 CHECKS = {
     "TimeStepper": check_time_stepper,
     "PhraseExplorer": check_phrase_explorer,
@@ -531,6 +581,7 @@ CHECKS = {
     "GateStepper": check_gate_stepper,
     "NameSampler": check_name_sampler,
     "NextCharExplorer": check_next_char_explorer,
+    "AttentionExplorer": check_attention_explorer,
 }
 
 
@@ -544,6 +595,7 @@ def test_the_course_notebooks_build_their_widgets():
     assert built.get("05") == ["TrajectoryViewer"]
     assert built.get("06") == ["NameSampler", "NextCharExplorer"]
     assert built.get("07") == ["GateStepper"]
+    assert built.get("09") == ["AttentionExplorer"]
     imported = set().union(*(widgets_imported_in(p) for p in course_notebooks()))
     assert imported >= {"TimeStepper", "PhraseExplorer", "GradientViewer", "LiveTrainer"}, imported
     missing = imported - set(HARNESS)
