@@ -557,6 +557,7 @@ def check_attention_explorer(page, root):
     wait_figure_replaced(root, old_src)
     ROUND_TRIPS_MS["AttentionExplorer: ArrowRight -> new figure shown"] = 1000 * (time.perf_counter() - start)
     wait_inside(root, ".rnn-attention-readout", "text.startsWith('t = 2 of 10: writes')")
+    old_src = figure(root).get_attribute("src")
     box.fill("3 июля 2021")
     box.press("Enter")
     message = root.locator(".rnn-message")
@@ -569,6 +570,7 @@ def check_attention_explorer(page, root):
     box.press("Enter")
     message.wait_for(state="detached")
     figure(root).wait_for(state="visible")
+    wait_figure_replaced(root, old_src)  # the new date's picture, not the one from before the error
     wait_inside(root, ".rnn-attention-readout", "text.startsWith('t = 10 of 10: writes')")
 
 
