@@ -197,6 +197,28 @@ def input_columns(inputs, V):
     return columns
 
 
+def optional_clip_norm(value):
+    """``None`` (no clipping) or a positive float: the global norm gradients are clipped to."""
+    return None if value is None else positive_number(value, "clip_norm")
+
+
+def callback(value):
+    """``None`` or a function of the training history (called after every epoch)."""
+    if value is not None and not callable(value):
+        raise TypeError(f"callback must be a function of the history (or None), got {type(value).__name__}")
+    return value
+
+
+def batch_training(epochs, learn_rate, batch_size, clip_norm, on_epoch):
+    """The arguments every batched trainer takes (``train_lm``, ``train_translator``), checked at once.
+
+    Returns ``(epochs, learn_rate, batch_size, clip_norm, on_epoch)`` as ints and floats, or raises a
+    one-line error naming the first argument that is wrong and what it may be.
+    """
+    return (int_at_least(epochs, "epochs", 0), positive_number(learn_rate, "learn_rate"),
+            positive_int(batch_size, "batch_size"), optional_clip_norm(clip_norm), callback(on_epoch))
+
+
 def epochs_from_one(epochs, most):
     """``epochs`` as an int in 1..most, or a one-line ``ValueError`` saying what is allowed (the LiveTrainer's box)."""
     if isinstance(epochs, (bool, np.bool_)) or not isinstance(epochs, (int, np.integer)) \

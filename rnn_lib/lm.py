@@ -401,12 +401,8 @@ def train_lm(model, train_names, val_names=None, *, epochs=RECIPE.epochs, learn_
     ``val_names`` after it; ``train_acc``/``test_acc`` are next-character
     accuracies. ``callback(history)`` runs after every epoch (``True`` stops).
     """
-    epochs = checks.int_at_least(epochs, "epochs", 0)
-    learn_rate = checks.positive_number(learn_rate, "learn_rate")
-    batch_size = checks.positive_int(batch_size, "batch_size")
-    clip_norm = None if clip_norm is None else checks.positive_number(clip_norm, "clip_norm")
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be a function of the history (or None), got {type(callback).__name__}")
+    epochs, learn_rate, batch_size, clip_norm, callback = checks.batch_training(
+        epochs, learn_rate, batch_size, clip_norm, callback)
     train_set = Names(model, name_list(train_names, "train_names"))
     val_set = None if val_names is None else Names(model, name_list(val_names, "val_names"))
     engine = ModelEngine(model, make_optimizer(optimizer, model, learn_rate, clip_norm=clip_norm))
@@ -449,7 +445,7 @@ def tbptt_epoch(model, stream, chunk_length, optimizer=None, clip_norm=None):
     list of per-chunk gradients (flat arrays) before clipping.
     """
     K = checks.positive_int(chunk_length, "chunk_length")
-    clip_norm = None if clip_norm is None else checks.positive_number(clip_norm, "clip_norm")
+    clip_norm = checks.optional_clip_norm(clip_norm)
     chunks = Chunks(stream, K)
     engine = ModelEngine(model, optimizer, clip_norm=clip_norm, keep_grads=True)
     loss = run_in_order(engine, chunks)

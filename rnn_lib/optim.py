@@ -108,7 +108,7 @@ class Optimizer:
         self.shapes = None if shapes is None else dict(shapes)
         self.learn_rate = checks.positive_number(learn_rate, "learn_rate")
         self.clip = checks.clip_limit(clip)
-        self.clip_norm = None if clip_norm is None else checks.positive_number(clip_norm, "clip_norm")
+        self.clip_norm = checks.optional_clip_norm(clip_norm)
 
     def update(self, g):
         """Clip ``g`` (in place) and update ``flat`` with it, unchecked."""

@@ -310,8 +310,7 @@ def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EP
             raise ValueError("stop_at needs validation_data: it stops at a validation accuracy, never at a "
                              "test accuracy (split some training phrases off with "
                              "rnn_lib.split_validation(train_data))")
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be a function of the history (or None), got {type(callback).__name__}")
+    callback = checks.callback(callback)
     rng = as_rng(rng)
     seqs, targets = _encode(vocab, train_data, "train_data")
     check_both_classes(targets, "train_data")

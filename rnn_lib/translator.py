@@ -85,12 +85,8 @@ def train_translator(model, train, validation=None, *, epochs=RECIPE.epochs, lea
     summation) from 1e-11 to 0.1 within the second epoch; decayed, they stay
     below 1e-8 (measured on the weights after each epoch).
     """
-    epochs = checks.int_at_least(epochs, "epochs", 0)
-    learn_rate = checks.positive_number(learn_rate, "learn_rate")
-    batch_size = checks.positive_int(batch_size, "batch_size")
-    clip_norm = None if clip_norm is None else checks.positive_number(clip_norm, "clip_norm")
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be a function of the history (or None), got {type(callback).__name__}")
+    epochs, learn_rate, batch_size, clip_norm, callback = checks.batch_training(
+        epochs, learn_rate, batch_size, clip_norm, callback)
     train_set = DatePairs(model, train)
     val_set = None if validation is None else DatePairs(model, validation)
     decay = checks.positive_number(decay, "decay")

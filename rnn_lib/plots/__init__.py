@@ -15,11 +15,13 @@ The modules, by what the figure shows:
     * ``gradients``: the gradient reaching each hidden state;
     * ``training``: learning curves, accuracy against the distance to remember;
     * ``what_it_learned``: probe accuracy, occlusion, trajectories, the probe's learning curve;
+    * ``attention``: notebook 9's attention map and exact match against input length;
     * ``label_layout``: word labels placed clear of each other and of the lines.
 
 Every name is importable from here: ``plots.plot_hidden_states(...)``.
 """
 
+from .attention import char_ticks, plot_attention_map, plot_exact_match_by_length
 from .diagram import draw_unrolled_rnn
 from .gates import GATE_LIMITS, GATE_TITLES, SIGMOID_GATES, gate_style, plot_gate_values
 from .gradients import plot_hidden_grad_norms
@@ -34,8 +36,8 @@ from .what_it_learned import plot_occlusion, plot_probe_accuracy, plot_probe_lea
 __all__ = [
     "CELL_COLORS", "CELL_LABELS", "CHANCE", "CLASS_COLORS", "CLASS_TEXT_COLORS", "GATE_LIMITS", "GATE_TITLES",
     "HIDDEN_CMAP", "HIDDEN_LIMITS", "HIGHLIGHT_EDGE", "SEQUENTIAL_CMAP", "SERIES_COLORS", "SIGMOID_GATES",
-    "draw_unrolled_rnn", "gate_style", "plot_accuracy_vs_distance", "plot_gate_values", "plot_hidden_grad_norms",
-    "plot_hidden_state_comparison", "plot_hidden_states", "plot_input_vector", "plot_learning_curves",
+    "char_ticks", "draw_unrolled_rnn", "gate_style", "plot_accuracy_vs_distance", "plot_attention_map", "plot_gate_values", "plot_hidden_grad_norms",
+    "plot_hidden_state_comparison", "plot_hidden_states", "plot_input_vector", "plot_exact_match_by_length", "plot_learning_curves",
     "plot_length_histogram", "plot_occlusion", "plot_one_hot", "plot_output_probabilities",
     "plot_probability_over_words", "plot_probe_accuracy", "plot_probe_learning_curve", "plot_trajectories",
     "time_labels",

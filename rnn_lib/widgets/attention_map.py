@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from ..seq2seq_plots import char_ticks, plot_attention_map
+from ..plots import char_ticks, plot_attention_map
 from ._base import NONFINITE, FigureWidget, plain, weights_finite
 
 #: The longest text the explorer reads (the longest date of the data has 29 characters).
@@ -43,7 +43,7 @@ class AttentionExplorer(FigureWidget):
     """A typed date, its translation, and the attention map row by row.
 
     Controls: ``text`` (read on Enter), ``slider`` (t = 1 .. L). Shown at step
-    t: the rows 1..t of the map (``seq2seq_plots.plot_attention_map``), row t
+    t: the rows 1..t of the map (``plots.plot_attention_map``), row t
     framed, and a readout: the characters written so far and the three input
     characters step t weighs most.
 

@@ -1,8 +1,8 @@
-"""Figures of notebook 09: the attention map, and exact match against input length with and without attention."""
+"""Notebook 9's figures: the attention map, and exact match against input length with and without attention."""
 
 import numpy as np
 
-from .plots import HIGHLIGHT_EDGE, SEQUENTIAL_CMAP
+from .style import HIGHLIGHT_EDGE, SEQUENTIAL_CMAP
 
 #: How a space is shown on an axis of characters.
 SPACE = "␣"
