@@ -29,7 +29,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402  (after the thread settings, which numpy reads on import)
 
 from rnn_lib.baselines import baselines  # noqa: E402
-from rnn_lib.datasets import load_names  # noqa: E402
+from rnn_lib.data.names import load_names  # noqa: E402
 from rnn_lib.fast import make_batches  # noqa: E402
 from rnn_lib.lm import RECIPE, CharLM, Names, evaluate_lm, perplexity, train_lm  # noqa: E402
 

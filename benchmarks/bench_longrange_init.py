@@ -3,7 +3,7 @@
     python benchmarks/bench_longrange_init.py            # about 20 minutes on a busy 2-core machine
     python benchmarks/bench_longrange_init.py --quick    # under a minute: notebook 07's table (k = 20, 30; RNN, LSTM; seeds 0-2)
 
-Notebook 07 trains the vanilla RNN, the LSTM and the GRU on ``rnn_lib.longrange``'s
+Notebook 07 trains the vanilla RNN, the LSTM and the GRU on ``rnn_lib.data.longrange``'s
 task (one deciding word, then k neutral words) with one recipe: weights
 N(0, 0.1²) and the gated cells' memory gate (the LSTM's forget gate, the
 GRU's update gate) starting with bias 2. This script trains every cell from
@@ -16,7 +16,7 @@ every combination of
   cell has no such gate);
 
 at k = 10, 20, 30 with seeds 0-4, every run as the notebook's
-(``longrange.train_on_task``: mini-batches of 16, at most 150 epochs,
+(``longrange_training.train_on_task``: mini-batches of 16, at most 150 epochs,
 stopped and chosen on the validation phrases), and prints the test accuracy
 of each run, measured once, with the mean over the seeds. Notebook 07 shows
 the smaller table printed by ``--quick`` for the vanilla RNN and the LSTM.
@@ -31,7 +31,8 @@ import time
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-from rnn_lib import longrange  # noqa: E402
+from rnn_lib.data import longrange  # noqa: E402
+from rnn_lib import longrange_training  # noqa: E402
 
 
 def main(argv=None):
@@ -40,18 +41,19 @@ def main(argv=None):
                         help="k = 20 and 30, the vanilla RNN and the LSTM, seeds 0-2, memory gate bias 2 only")
     args = parser.parse_args(argv)
     if args.quick:
-        distances, cells, seeds, biases = (20, 30), ("rnn", "lstm"), (0, 1, 2), (longrange.KEEP_BIAS,)
+        distances, cells, seeds, biases = (20, 30), ("rnn", "lstm"), (0, 1, 2), (longrange_training.KEEP_BIAS,)
     else:
-        distances, cells, seeds, biases = (10, 20, 30), longrange.CELL_NAMES, (0, 1, 2, 3, 4), (longrange.KEEP_BIAS, 0.0)
+        distances, seeds = (10, 20, 30), (0, 1, 2, 3, 4)
+        cells, biases = longrange_training.CELL_NAMES, (longrange_training.KEEP_BIAS, 0.0)
     print(f"# {datetime.date.today()}, {platform.machine()}, Python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.1f}")
-    print(f"# longrange recipe: H = {longrange.HIDDEN_SIZE}, batches of {longrange.BATCH_SIZE}, at most "
-          f"{longrange.EPOCHS} epochs, stopped and chosen on {longrange.N_VALID} validation phrases; "
+    print(f"# longrange recipe: H = {longrange_training.HIDDEN_SIZE}, batches of {longrange_training.BATCH_SIZE}, "
+          f"at most {longrange_training.EPOCHS} epochs, stopped and chosen on {longrange.N_VALID} validation phrases; "
           f"test accuracy on {longrange.N_TEST} test phrases, measured once per run")
     for bias in biases:
         start = time.perf_counter()
-        gated = cells if bias == longrange.KEEP_BIAS else tuple(c for c in cells if c != "rnn")
-        table = longrange.accuracy_by_init(distances, cells=gated, seeds=seeds, keep_bias=bias)
+        gated = cells if bias == longrange_training.KEEP_BIAS else tuple(c for c in cells if c != "rnn")
+        table = longrange_training.accuracy_by_init(distances, cells=gated, seeds=seeds, keep_bias=bias)
         print(f"\nmemory gate bias {bias:g} (LSTM forget gate, GRU update gate; the vanilla cell has none), "
               f"{time.perf_counter() - start:.0f} s")
         print(table)

@@ -42,8 +42,8 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 
 import rnn_lib  # noqa: E402
-from rnn_lib.grammar import (CONSTRUCTION_TITLES, CONSTRUCTIONS, construction, grammar,  # noqa: E402
-                             negation_then_time)
+from rnn_lib.data.grammar import (CONSTRUCTION_TITLES, CONSTRUCTIONS, construction, grammar,  # noqa: E402
+                                  negation_then_time)
 
 COLUMNS = [CONSTRUCTION_TITLES[c] for c in CONSTRUCTIONS]
 

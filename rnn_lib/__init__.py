@@ -4,9 +4,9 @@ from ._startup import quiet_ctrl_c_while_starting, restore_ctrl_c
 
 _STARTING = quiet_ctrl_c_while_starting()  # only for ``python -m rnn_lib``: see _startup
 from .cells import CELLS, GRUCell, LSTMCell, RNNCell, step_backward, step_forward
-from .data import test_data, train_data
-from .datasets import (DATASETS, RECIPES, TEXT_DATASETS, Dataset, NamesDataset, Recipe, load_dataset, load_names,
-                       probe_accuracy, split_validation)
+from .data import (DATASETS, TEXT_DATASETS, DataFileError, Dataset, NamesDataset, check_train_test, load_dataset,
+                   load_names, read_labelled_phrases, split_validation, test_data, train_data)
+from .recipes import RECIPES, Recipe
 from .fast import RECOMMENDED_BATCH_SIZE, FastEngine, batch_gradients
 from .baselines import Bigram, Unigram
 from .gradcheck import check_batch_gradients, check_gradients, check_loss_gradients, numerical_gradient, rel_error
@@ -16,8 +16,7 @@ from .lm import CharLM, evaluate_lm, train_lm
 from .optim import CLIP, LEARN_RATE, SGD, Adagrad, Adam, clip_global_norm, clip_gradients, sgd_step
 from .serialization import ModelFileError, load, save
 from .torch_bridge import to_torch
-from .training import EPOCHS, SEED, History, TrainingDiverged, evaluate, fit, predict_proba, train
-from .userdata import DataFileError, check_train_test, read_labelled_phrases
+from .training import EPOCHS, SEED, History, TrainingDiverged, evaluate, fit, predict_proba, probe_accuracy, train
 from .vocab import Vocabulary, split_words
 
 from_torch = RNN.from_torch

@@ -19,7 +19,7 @@ import numpy as np
 from .cells import CELLS
 from .losses import softmax, softmax_cross_entropy
 from .sequence import unroll
-from .labels import POSITIVE
+from .data.sentiment import POSITIVE
 
 
 def step_outputs(model, inputs, h0=None):

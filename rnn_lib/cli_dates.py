@@ -97,7 +97,7 @@ def _fit(model, data, train, args, err, what):
 
 
 def _train(args, out, err):
-    from .dates import make_dates
+    from .data.dates import make_dates
     from .translator import by_length, exact_match, make_translator
     try:
         save_path = checked_save_path(args.save, err)

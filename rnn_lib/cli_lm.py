@@ -107,7 +107,7 @@ def _lm_train(args, out, err):
     from tqdm import tqdm
 
     from .baselines import Bigram
-    from .datasets import load_names
+    from .data.names import load_names
     from .lm import RECIPE, CharLM, evaluate_lm, train_lm
     if args.embed is not None and args.cell != "rnn":
         _error(f"--embed works with --cell rnn only, not {args.cell}", err)

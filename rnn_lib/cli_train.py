@@ -25,16 +25,18 @@ import numpy as np
 
 from .cli_args import (SaveRefused, _accuracy, _error, _positive_float, _positive_int, _say, _seed,
                        checked_save_path, save_after_interrupt, save_model)
-from .data import test_data as TEST_DATA
-from .data import train_data as TRAIN_DATA
-from .datasets import DATASETS, RECIPES, VALIDATION_FRACTION, load_dataset, probe_accuracy, split_validation
-from .grammar import CONSTRUCTION_TITLES
 from .base import as_rng
+from .data import load_dataset
+from .data.grammar import CONSTRUCTION_TITLES
+from .data.sentiment import DATASETS, VALIDATION_FRACTION, split_validation
+from .data.sentiment import test_data as TEST_DATA
+from .data.sentiment import train_data as TRAIN_DATA
+from .data.your_files import DataFileError, check_train_test, read_labelled_phrases
 from .model import HIDDEN_SIZE, MODELS, make_model
 from .optim import CLIP, LEARN_RATE
+from .recipes import RECIPES
 from .serialization import check_writable, expected_size
-from .training import EPOCHS, REPORT_EVERY, SEED, check_both_classes, train
-from .userdata import DataFileError, check_train_test, read_labelled_phrases
+from .training import EPOCHS, REPORT_EVERY, SEED, check_both_classes, probe_accuracy, train
 from .vocab import Vocabulary
 
 #: The recipe for ``--data FILE`` (your own phrases): the one measured on the generated data.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .checks import int_at_least
 from .losses import softmax
-from .labels import POSITIVE
+from .data.sentiment import POSITIVE
 
 
 @dataclass(frozen=True)

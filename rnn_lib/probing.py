@@ -1,5 +1,6 @@
 """Measurements behind notebook 5's probe: how far new phrases are from the training phrases, where the
-negation sits in a phrase, and constructions that can be left out of training entirely.
+negation sits in a phrase, and constructions that can be left out of training entirely (a network's
+accuracy on each construction is ``training.probe_accuracy``).
 
     word_distance         the word-level edit distance between two phrases
     nearest_distances     each phrase's distance to the nearest phrase of a reference set
@@ -10,7 +11,7 @@ negation sits in a phrase, and constructions that can be left out of training en
 
 import numpy as np
 
-from .grammar import ADJECTIVES, NEGATIONS, grammar
+from .data.grammar import ADJECTIVES, NEGATIONS, grammar
 
 
 def word_distance(a, b):
@@ -82,7 +83,7 @@ HELD_OUT = {"a negation inside 'and'": negation_in_and, "X not Y": x_not_y}
 def leave_out(data, predicate):
     """``(kept, taken)``: the phrases of ``data`` ({text: label}) the predicate is false for, then true for.
 
-    Every text must be a phrase of ``rnn_lib.grammar`` (the predicate reads its structure); both
+    Every text must be a phrase of ``rnn_lib.data.grammar`` (the predicate reads its structure); both
     dicts keep the order of ``data``.
     """
     structures = grammar()

@@ -1,6 +1,6 @@
 r"""Sequence to sequence: an encoder, a decoder and additive attention between them, on the contract.
 
-The task (``rnn_lib.dates``): a human-written date in, its ISO form out,
+The task (``rnn_lib.data.dates``): a human-written date in, its ISO form out,
 ``"tuesday, 10 march 2009"`` -> ``"2009-03-10"``. The model (H hidden units
 in both cells, V_in input characters, V_out output characters):
 
@@ -53,7 +53,7 @@ from . import checks
 from .base import Grads, ParamModel
 from .batching import pad
 from .cells import get_cell
-from .dates import OUTPUT_CHARS, TARGET_LENGTH
+from .data.dates import OUTPUT_CHARS, TARGET_LENGTH
 from .losses import sequence_cross_entropy
 
 #: The decoder's first input: the start token (not an output character).
@@ -318,7 +318,7 @@ class Seq2Seq(ParamModel):
 class DatePairs:
     """Dates laid out for training: ``get(batch)`` is ``batch_loss``'s ``(src, mask, targets)`` for those numbers.
 
-    ``examples`` are ``rnn_lib.dates.DateExample`` (or (text, target) pairs);
+    ``examples`` are ``rnn_lib.data.dates.DateExample`` (or (text, target) pairs);
     ``lengths`` the input lengths (training batches group one length);
     ``count`` the number of output characters; ``batches()`` all of them in
     one padded batch.

@@ -40,11 +40,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import checks
-from .data import test_data as TEST_DATA
-from .data import train_data as TRAIN_DATA
 from .base import as_rng
 from .batching import RECOMMENDED_BATCH_SIZE, Phrases, make_batches
-from .labels import POSITIVE
+from .data.sentiment import POSITIVE
+from .data.sentiment import test_data as TEST_DATA
+from .data.sentiment import train_data as TRAIN_DATA
 from .losses import column_softmax_cross_entropy, softmax
 from .model import HIDDEN_SIZE, make_model
 from .optim import CLIP, LEARN_RATE, clip_global_norm, make_optimizer, sgd_update
@@ -215,6 +215,17 @@ def evaluate(model, vocab, data):
     items = checks.labelled_phrases(data, "data")
     engine = LoopEngine(model, 1.0, None)  # evaluates only: no update is made
     return engine.evaluate(engine.prepare([vocab.encode(t) for t, _ in items], [c for _, c in items]))
+
+
+def probe_accuracy(model, vocab, probe):
+    """Accuracy on each group of a probe set, then on all of it: ``{construction: acc, ..., "all": acc}``.
+
+    ``probe`` is ``{construction: {text: label}}`` (a ``Dataset``'s ``probe``);
+    accuracies are fractions of phrases whose larger output is their label.
+    """
+    out = {c: evaluate(model, vocab, group)[1] for c, group in probe.items()}
+    out["all"] = evaluate(model, vocab, {t: v for g in probe.values() for t, v in g.items()})[1]
+    return out
 
 
 def _encode(vocab, data, name):

@@ -85,6 +85,47 @@ def test_rnn_lib_has_no_import_cycle():
     assert cycle is None, "import cycle: " + " -> ".join(cycle)
 
 
+# --- layers --------------------------------------------------------------------------------------
+#: The bottom of the package: what the data sets may use besides each other.
+BOTTOM = {"rnn_lib.checks", "rnn_lib.vocab", "rnn_lib.files"}
+#: How long a module may grow: a reader takes one in at a sitting.
+MAX_MODULE_LINES = 500
+
+
+def import_graph(package_dir):
+    modules = module_names(package_dir)
+    return {name: imports_of(name, path, modules) for name, path in modules.items()}
+
+
+def test_the_data_sets_sit_at_the_bottom_and_use_nothing_above_them():
+    graph = import_graph(PACKAGE)
+    data = {m for m in graph if m == "rnn_lib.data" or m.startswith("rnn_lib.data.")}
+    assert {"rnn_lib.data.sentiment", "rnn_lib.data.names", "rnn_lib.data.your_files", "rnn_lib.data.grammar",
+            "rnn_lib.data.longrange", "rnn_lib.data.dates"} <= data
+    for m in sorted(data):
+        above = sorted(graph[m] - data - BOTTOM)
+        assert not above, f"{m} imports {above}: the data sets use only each other and {sorted(BOTTOM)}"
+    for m in sorted(BOTTOM):
+        assert not graph[m] - BOTTOM, f"{m} is at the bottom but imports {sorted(graph[m] - BOTTOM)}"
+
+
+def test_the_data_sets_ship_with_the_package():
+    """``pip install`` (not only an editable install) copies the JSON files of rnn_lib.data."""
+    tomllib = pytest.importorskip("tomllib", reason="reading pyproject.toml needs Python 3.11's tomllib")
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    packages = {".".join(p.parent.relative_to(PACKAGE.parent).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert packages == set(config["packages"])
+    for path in sorted(PACKAGE.rglob("*.json")):
+        owner = ".".join(path.parent.relative_to(PACKAGE.parent).parts)
+        assert any(path.match(pattern) for pattern in config["package-data"].get(owner, [])), path
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_module_is_longer_than_a_reader_takes_in_at_once(path):
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_MODULE_LINES, f"{path.relative_to(PACKAGE)} has {lines} lines: split it by job"
+
+
 def test_the_cycle_finder_sees_imports_inside_functions_and_from_the_package(tmp_path):
     pkg = tmp_path / "pkg"
     pkg.mkdir()

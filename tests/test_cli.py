@@ -353,7 +353,7 @@ def test_cli_batch_size_and_stop_at_stops_on_a_validation_split_and_says_so():
     out = io.StringIO()
     assert cli.main(["train", "--batch-size", str(RECOMMENDED_BATCH_SIZE), "--stop-at", "0.7"], out=out) == 0
     lines = out.getvalue().splitlines()
-    train, validation = rnn_lib.split_validation(rnn_lib.train_data, rnn_lib.datasets.VALIDATION_FRACTION)
+    train, validation = rnn_lib.split_validation(rnn_lib.train_data, rnn_lib.data.sentiment.VALIDATION_FRACTION)
     assert lines[0] == (f"validation: {len(validation)} of the 60 training phrases of sentiment.json held out "
                         f"(15%, seeded), not trained on; training on {len(train)}")
     assert lines[-1].startswith("stopped after epoch ") and lines[-1].endswith("validation accuracy reached 0.700")
@@ -394,7 +394,7 @@ def test_cli_rejects_bad_batch_size_and_stop_at(argv, capsys):
 
 # --- train --dataset, --data and --test-data ------------------------------------------------------
 
-from rnn_lib.datasets import load_dataset  # noqa: E402
+from rnn_lib.data import load_dataset  # noqa: E402
 
 COMPOSITIONAL = load_dataset("compositional")
 

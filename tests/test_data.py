@@ -29,7 +29,7 @@ def test_phrases_are_normalised():
 
 
 def test_shipped_as_a_plain_data_file_and_read_only():
-    raw = json.loads(resources.files("rnn_lib").joinpath("sentiment.json").read_text())
+    raw = json.loads(resources.files("rnn_lib.data").joinpath("sentiment.json").read_text())
     assert raw["train"] == dict(rnn_lib.train_data)
     assert raw["test"] == dict(rnn_lib.test_data)
     train, _ = rnn_lib.load_dataset()

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from rnn_lib import dates as D
+from rnn_lib.data import dates as D
 
 
 @pytest.fixture(scope="module")

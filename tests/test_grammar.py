@@ -6,8 +6,8 @@ from importlib import resources
 import pytest
 
 import rnn_lib
-from rnn_lib import grammar
-from rnn_lib.grammar import NoClearLabel, Phrase, Term
+from rnn_lib.data import grammar
+from rnn_lib.data.grammar import NoClearLabel, Phrase, Term
 
 # Hand-checked: (text, label, construction). Read each one aloud.
 HAND_CHECKED = [
@@ -98,7 +98,7 @@ def test_time_phrases_agree_with_the_tense():
 
 # ---- the dataset file -------------------------------------------------------------------------
 def _file():
-    return resources.files("rnn_lib").joinpath(grammar.DATA_FILE).read_text(encoding="utf-8")
+    return resources.files("rnn_lib.data").joinpath(grammar.DATA_FILE).read_text(encoding="utf-8")
 
 
 def test_the_data_file_is_regenerated_byte_for_byte_from_its_seed():
@@ -153,7 +153,7 @@ def test_the_systematic_split_never_shows_a_negation_followed_by_a_time_phrase()
 
 
 def test_file_description_names_the_regeneration_command():
-    assert "python -m rnn_lib.grammar --write" in json.loads(_file())["description"]
+    assert "python -m rnn_lib.data.grammar --write" in json.loads(_file())["description"]
 
 
 # ---- the recommended recipe -----------------------------------------------------------------

@@ -1,13 +1,13 @@
-"""rnn_lib.longrange: the long-range task is what it says, and the claim notebook 07 makes about it holds."""
+"""rnn_lib.data.longrange: the long-range task is what it says, and the claim notebook 07 makes about it holds."""
 
 import numpy as np
 import pytest
 
 from rnn_lib import LSTM, RNN, evaluate
-from rnn_lib import longrange
-from rnn_lib.longrange import (NEGATIVE_WORDS, NEUTRAL_WORDS, POSITIVE_WORDS, VOCABULARY, AccuracyTable,
-                               accuracy_by_init, accuracy_vs_distance, keep_memory_bias, kept_epoch, make_task,
-                               accuracy_on_test, train_on_task)
+from rnn_lib.data import longrange
+from rnn_lib.data.longrange import NEGATIVE_WORDS, NEUTRAL_WORDS, POSITIVE_WORDS, VOCABULARY, make_task
+from rnn_lib.longrange_training import (AccuracyTable, accuracy_by_init, accuracy_vs_distance, keep_memory_bias,
+                                        kept_epoch, accuracy_on_test, train_on_task)
 
 
 @pytest.mark.parametrize("k", [1, 3, 12])
@@ -108,8 +108,8 @@ def test_training_stops_at_the_first_epoch_with_validation_accuracy_one():
     task = make_task(3, rng=0, n_train=40, n_test=20, n_valid=20)
     model, history = train_on_task(task, "lstm", seed=0)
     assert history.validation_acc[-1] == 1.0 and all(a < 1.0 for a in history.validation_acc[:-1])
-    assert kept_epoch(history) == len(history) < longrange.EPOCHS
-    assert longrange.first_epoch_solved(history) == len(history)
+    assert kept_epoch(history) == len(history) < longrange_training.EPOCHS
+    assert longrange_training.first_epoch_solved(history) == len(history)
 
 
 def test_init_table_has_a_row_per_cell_and_start():
@@ -135,7 +135,7 @@ def test_the_vanilla_rnn_fails_where_the_gated_cells_do_not():
     """Notebook 07's claim, over the seeds it shows: at DISTANCES[-1] the vanilla RNN stays near chance
     while the LSTM and the GRU reach test accuracy >= 0.95 with every seed (weights chosen on validation,
     test measured once), and at the short distance all three solve the validation set and score >= 0.95."""
-    table = accuracy_vs_distance(longrange.DISTANCES, seeds=longrange.SEEDS)
+    table = accuracy_vs_distance(longrange_training.DISTANCES, seeds=longrange_training.SEEDS)
     assert table.solved("rnn")[0] and (table.epochs["rnn"][0] > 0).all()
     assert table.accuracy["rnn"][-1].max() < 0.75
     for cell in ("lstm", "gru"):

@@ -6,7 +6,7 @@ from matplotlib.figure import Figure
 
 import rnn_lib
 from rnn_lib import History, plots
-from rnn_lib.labels import CLASS_NAMES
+from rnn_lib.data.sentiment import CLASS_NAMES
 
 WORDS = ["i", "am", "not", "happy"]
 VOCAB = rnn_lib.Vocabulary.from_texts(rnn_lib.train_data)
@@ -300,7 +300,7 @@ def test_gate_values_heatmap_rejects_wrong_shapes(ax):
 
 
 def test_accuracy_vs_distance_one_line_per_cell_in_its_colour(ax):
-    from rnn_lib.longrange import AccuracyTable
+    from rnn_lib.longrange_training import AccuracyTable
 
     acc = {"rnn": np.array([[1.0, 1.0], [0.55, 0.6]]), "lstm": np.array([[1.0, 1.0], [1.0, 0.98]])}
     table = AccuracyTable((5, 30), (0, 1), acc, {c: np.zeros((2, 2), int) for c in acc})

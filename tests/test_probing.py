@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rnn_lib import load_dataset
-from rnn_lib.grammar import Term, grammar, label
+from rnn_lib.data.grammar import Term, grammar, label
 from rnn_lib.probing import (HELD_OUT, leave_out, nearest_distances, negation_in_and, word_distance,
                              words_after_negation, x_not_y)
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 import rnn_lib
-from rnn_lib.userdata import DataFileError, check_train_test, normalise_text, read_labelled_phrases
+from rnn_lib.data.your_files import DataFileError, check_train_test, normalise_text, read_labelled_phrases
 
 
 def write(tmp_path, name, content):
@@ -157,7 +157,7 @@ def test_a_large_vocabulary_is_counted_not_listed():
 
 
 # ---- unbounded or unusual input: limits, one line each, the same for both formats ---------------
-from rnn_lib.userdata import MAX_FILE_BYTES, MAX_PHRASE_CHARS, MAX_PHRASES  # noqa: E402
+from rnn_lib.data.your_files import MAX_FILE_BYTES, MAX_PHRASE_CHARS, MAX_PHRASES  # noqa: E402
 
 
 def test_deeply_nested_json_is_one_line_not_a_recursion_error(tmp_path):

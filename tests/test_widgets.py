@@ -11,7 +11,7 @@ import pytest
 import rnn_lib
 from rnn_lib import RNN, Vocabulary, evaluate, predict_proba, test_data, train_data
 from rnn_lib.analysis import hidden_grad_norms, step_outputs
-from rnn_lib.labels import CLASS_NAMES
+from rnn_lib.data.sentiment import CLASS_NAMES
 from rnn_lib.widgets import MAX_WORDS, GradientViewer, LiveTrainer, PhraseExplorer, TimeStepper, read_phrase
 
 VOCAB = Vocabulary.from_texts(train_data)
@@ -405,7 +405,7 @@ def test_diverged_live_training_is_reported(model):
 
 def test_class_names_are_the_librarys():
     assert CLASS_NAMES == ("negative", "positive")
-    assert CLASS_NAMES[rnn_lib.labels.POSITIVE] == "positive"
+    assert CLASS_NAMES[rnn_lib.data.sentiment.POSITIVE] == "positive"
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..labels import CLASS_NAMES
+from ..data.sentiment import CLASS_NAMES
 from .style import CLASS_COLORS, CLASS_TEXT_COLORS, _axes, _check_words, time_labels
 
 

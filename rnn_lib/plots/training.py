@@ -41,7 +41,7 @@ def plot_accuracy_vs_distance(ax, table, title=None):
 
     Args:
         ax: matplotlib Axes, or None for a new figure.
-        table: an ``rnn_lib.longrange.AccuracyTable``.
+        table: an ``rnn_lib.longrange_training.AccuracyTable``.
         title: the title; a default otherwise.
     Returns:
         The Axes; ``ax.lines`` holds one line per cell (x = distances, y = the

@@ -28,7 +28,7 @@ widget, which needs no particular matplotlib backend and takes some tens of mill
 The computations come from ``rnn_lib.analysis``; the widgets only draw.
 """
 
-from ..labels import CLASS_NAMES
+from ..data.sentiment import CLASS_NAMES
 from ._base import DPI, MAX_WORDS, PhraseInput, phrase_options, read_phrase, resolve_data
 from .attention_map import AttentionExplorer
 from .gates import GateStepper

@@ -20,7 +20,7 @@ from matplotlib import image as mpl_image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..labels import CLASS_NAMES
+from ..data.sentiment import CLASS_NAMES
 
 #: Resolution of the widgets' figures: 80 dots per inch keeps a PNG small and fast to encode.
 DPI = 80
@@ -51,7 +51,7 @@ def resolve_data(data=None):
     place where a widget's default data is chosen.
     """
     if data is None:
-        from ..data import test_data, train_data
+        from ..data.sentiment import test_data, train_data
 
         return {"train": train_data, "test": test_data}
     if not isinstance(data, Mapping) or not data:

@@ -6,7 +6,7 @@ from matplotlib.ticker import FuncFormatter, LogFormatterSciNotation, LogLocator
 
 from .. import plots
 from ..analysis import hidden_grad_norms
-from ..labels import CLASS_NAMES
+from ..data.sentiment import CLASS_NAMES
 from ..model import HIDDEN_SIZE, RNN
 from ..training import SEED
 from ._base import PROMPT, FigureWidget, PhraseInput, label_lookup, phrase_options, plain

@@ -5,8 +5,7 @@ import numpy as np
 
 from .. import plots
 from ..analysis import step_outputs
-from ..labels import CLASS_NAMES
-from ..labels import POSITIVE
+from ..data.sentiment import CLASS_NAMES, POSITIVE
 from ._base import NONFINITE, FigureWidget, plain, read_phrase, weights_finite
 
 

@@ -10,7 +10,7 @@ from matplotlib.patches import Rectangle
 
 from .. import plots
 from ..analysis import step_outputs
-from ..labels import CLASS_NAMES
+from ..data.sentiment import CLASS_NAMES
 from ._base import NONFINITE, PhraseInput, PhraseStepper, phrase_options, plain, weights_finite
 
 #: Background of the word being read.

@@ -4,7 +4,7 @@ import ipywidgets as widgets
 
 from .. import plots
 from ..analysis import hidden_states, pca_2d, trajectory
-from ..labels import CLASS_NAMES
+from ..data.sentiment import CLASS_NAMES
 from ._base import FigureWidget, PhraseInput, phrase_options, plain, read_phrase, resolve_data, weights_finite
 from ._base import NONFINITE
 

@@ -107,7 +107,7 @@ HARNESS = {
                    "NameSampler(lm, train_names=names.train, n=10, temperature=1.0, seed=0)",
     "NextCharExplorer": 'NextCharExplorer(lm, prefix="jon")',
     # as notebook 09: a date translator with attention (untrained here), at output step 6
-    "AttentionExplorer": "from rnn_lib.dates import input_characters\n"
+    "AttentionExplorer": "from rnn_lib.data.dates import input_characters\n"
                          "from rnn_lib.seq2seq import Seq2Seq\n"
                          "translator = Seq2Seq(input_characters(), rng=0)\n"
                          'AttentionExplorer(translator, "tuesday, 10 march 2009", t=6)',

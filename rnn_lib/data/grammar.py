@@ -55,7 +55,7 @@ The grammar's phrases are sorted by text and classified by construction
 adjective, no time phrase), negation + time (a negated adjective followed by a
 time phrase), "X not Y", and coordination ("and", "or").
 
-Run ``python -m rnn_lib.grammar`` for a summary, ``--write`` to regenerate
+Run ``python -m rnn_lib.data.grammar`` for a summary, ``--write`` to regenerate
 ``compositional.json`` (seeded: the same bytes every time; a test checks).
 """
 
@@ -68,7 +68,7 @@ from importlib import resources
 
 import numpy as np
 
-from .datasets import VALIDATION_FRACTION, split_validation
+from .sentiment import VALIDATION_FRACTION, read_sentiment, split_validation
 
 POSITIVE_ADJECTIVES = ("good", "happy")
 NEGATIVE_ADJECTIVES = ("bad", "sad")
@@ -257,11 +257,6 @@ def negation_then_time(phrase):
     return phrase.kind in ("x not y", "or") or any(t.modifier in NEGATIONS for t in phrase.terms)
 
 
-def _read_sentiment():
-    raw = json.loads(resources.files(__package__).joinpath("sentiment.json").read_text(encoding="utf-8"))
-    return raw["train"], raw["test"]
-
-
 def build_dataset(seed=DATA_SEED):
     """Draw the compositional dataset from the grammar; returns the dict written to ``compositional.json``.
 
@@ -277,7 +272,7 @@ def build_dataset(seed=DATA_SEED):
     """
     rng = np.random.default_rng(seed)
     labels, kinds = phrases(), constructions()
-    s_train, s_test = _read_sentiment()
+    s_train, s_test = read_sentiment()
     for text, lab in {**s_train, **s_test}.items():
         if labels.get(text) != lab:
             raise AssertionError(f"sentiment.json's {text!r} is {lab}, the grammar says {labels.get(text)}")
@@ -306,12 +301,12 @@ def build_dataset(seed=DATA_SEED):
             for name, split in (("train", train), ("validation", validation))}
     return {
         "description": (
-            "Phrases over the 18 words of sentiment.json drawn from the grammar in rnn_lib/grammar.py "
+            "Phrases over the 18 words of sentiment.json drawn from the grammar in rnn_lib/data/grammar.py "
             "(true = positive). 'probe': new compositions grouped by construction, in no other set "
             "here nor in sentiment.json. 'train', 'validation', 'test': sentiment.json's phrases "
             "plus generated ones ('validation' drawn from the training phrases). 'systematic': "
             f"'train' and 'validation' without {HELD_OUT} ('held_out'). "
-            "Regenerate with: python -m rnn_lib.grammar --write"),
+            "Regenerate with: python -m rnn_lib.data.grammar --write"),
         "seed": seed,
         "grammar_size": len(labels),
         "held_out": HELD_OUT,
@@ -344,8 +339,8 @@ def _summary():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m rnn_lib.grammar", description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help=f"regenerate rnn_lib/{DATA_FILE}")
+    parser = argparse.ArgumentParser(prog="python -m rnn_lib.data.grammar", description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help=f"regenerate rnn_lib/data/{DATA_FILE}")
     parser.add_argument("--list", action="store_true", help="print every phrase with its construction and label")
     args = parser.parse_args(argv)
     if args.list:

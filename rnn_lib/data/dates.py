@@ -45,7 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 from babel.dates import format_date, get_date_format
 
-from . import checks
+from .. import checks
 
 #: The English-speaking locales whose CLDR date formats are used: the US and Britain, then the others sorted.
 LOCALES = ("en_US", "en_GB", "en_AU", "en_CA", "en_IE", "en_IN", "en_NZ", "en_ZA")

@@ -42,7 +42,7 @@ import stat
 import unicodedata
 from pathlib import Path
 
-from .vocab import Vocabulary
+from ..vocab import Vocabulary
 
 TRUE_LABELS = ("true", "1", "positive")
 FALSE_LABELS = ("false", "0", "negative")

@@ -1,25 +1,12 @@
-"""A task with a long-range dependency: the deciding word, then k neutral words.
-
-Each phrase is one sentiment word followed by ``distance`` (k) filler words
-drawn at random from a neutral list, for example, with k = 4:
-
-    "awful the then so movie"     -> negative
-    "great it was a very"         -> positive
-
-The label is the sentiment of the first word, so the network must carry one
-bit of information across k steps of random inputs that say nothing about it:
-the gradient that teaches it to do so must travel back k steps, too. Phrases
-are seeded, half positive and half negative, distinct, and no phrase is in two
-of the training, validation and test sets; the vocabulary is the same for
-every k (``VOCABULARY``).
+"""Training every cell on the long-range task of ``rnn_lib.data.longrange``: the recipe and notebook 07's tables.
 
 The validation phrases make every choice (when to stop, which epoch's weights
 to keep); the test phrases are read once, by the trained model.
 
-    make_task(k, rng)               -> LongRangeTask(distance, train, test, vocab, validation)
     train_on_task(task, cell, seed) -> (model, history): the batched engine, stopping and choosing on validation
     accuracy_on_test(model, task)   -> the test accuracy, measured once
     accuracy_vs_distance(...)       -> AccuracyTable: the test accuracy per cell, distance and seed
+    accuracy_by_init(...)           -> InitTable: the same, once per start of the weights
 """
 
 from dataclasses import dataclass, field
@@ -27,19 +14,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import checks
+from .data import longrange
 from .base import as_rng
 from .model import make_model
 from .training import evaluate, train
-from .vocab import Vocabulary
 
-POSITIVE_WORDS = ("good", "great", "happy")
-NEGATIVE_WORDS = ("awful", "bad", "sad")
-#: Filler words, drawn uniformly whatever the label: they carry no information about it.
-NEUTRAL_WORDS = ("a", "and", "it", "movie", "so", "the", "then", "very", "was", "we")
-#: All the words of the task, sorted: one vocabulary for every distance.
-VOCABULARY = Vocabulary(sorted(POSITIVE_WORDS + NEGATIVE_WORDS + NEUTRAL_WORDS))
-
-N_TRAIN, N_VALID, N_TEST = 100, 100, 100
 #: The recipe of ``train_on_task``: the batched engine (the notebook's and the tests').
 EPOCHS, BATCH_SIZE, HIDDEN_SIZE = 150, 16, 32
 #: The initial weights' scale: standard normal times 0.1 (W_hh's spectral radius near 0.1 √H = 0.57).
@@ -47,64 +26,6 @@ INIT_SCALE = 0.1
 #: The distances and seeds of notebook 07's table, and of the test of its claim.
 DISTANCES, SEEDS = (5, 15, 30), (0, 1, 2)
 CELL_NAMES = ("rnn", "lstm", "gru")
-
-
-@dataclass
-class LongRangeTask:
-    """Training, test and validation phrases (``{text: True for positive}``) of one distance, and the vocabulary."""
-
-    distance: int
-    train: dict
-    test: dict
-    vocab: Vocabulary = field(default_factory=lambda: VOCABULARY)
-    validation: dict = field(default_factory=dict)
-
-
-def _draw_phrases(rng, k, per_class, phrases, seen):
-    """Extend each ``phrases[label]`` to ``per_class`` distinct phrases (none in ``seen[label]``), positive ones first."""
-    for label, words in ((True, POSITIVE_WORDS), (False, NEGATIVE_WORDS)):
-        while len(phrases[label]) < per_class:
-            text = " ".join([words[rng.integers(len(words))]]
-                            + [NEUTRAL_WORDS[j] for j in rng.integers(len(NEUTRAL_WORDS), size=k)])
-            if text not in seen[label]:
-                seen[label].add(text)
-                phrases[label].append(text)
-
-
-def make_task(distance, rng=None, n_train=N_TRAIN, n_test=N_TEST, n_valid=N_VALID):
-    """``n_train + n_test + n_valid`` distinct phrases: a sentiment word, then ``distance`` neutral words.
-
-    Args:
-        distance: k >= 0, the number of neutral words after the deciding word
-            (the phrase has k + 1 words; the deciding word is k steps before the last).
-        rng: ``None`` (seed 0), an int seed or a Generator.
-        n_train, n_test: phrase counts, each even (half positive, half negative).
-        n_valid: validation phrases, even, ``0`` for none. They are drawn after the
-            training and test phrases, so these do not depend on ``n_valid``.
-    Returns:
-        A ``LongRangeTask``. Raises ValueError if there are fewer distinct
-        phrases of this length than asked for (k = 0 has 6, k = 1 has 60).
-    """
-    k = checks.int_at_least(distance, "distance", 0)
-    n_train, n_test = checks.positive_int(n_train, "n_train"), checks.positive_int(n_test, "n_test")
-    n_valid = checks.int_at_least(n_valid, "n_valid", 0)
-    if n_train % 2 or n_test % 2 or n_valid % 2:
-        raise ValueError(f"n_train, n_test and n_valid must be even (half positive, half negative), "
-                         f"got {n_train}, {n_test}, {n_valid}")
-    per_class = len(POSITIVE_WORDS) * len(NEUTRAL_WORDS) ** k
-    if (n_train + n_test + n_valid) // 2 > per_class:
-        raise ValueError(f"distance {k} has only {per_class} distinct phrases per class: ask for at most "
-                         f"{2 * per_class} phrases in all, or use a longer distance")
-    rng = as_rng(rng)
-    phrases, seen = {True: [], False: []}, {True: set(), False: set()}
-    _draw_phrases(rng, k, (n_train + n_test) // 2, phrases, seen)
-    _draw_phrases(rng, k, (n_train + n_test + n_valid) // 2, phrases, seen)
-
-    def labelled(start, stop):  # positive and negative phrases alternate
-        return {phrases[label][i]: label for i in range(start, stop) for label in (True, False)}
-
-    a, b = n_train // 2, (n_train + n_test) // 2
-    return LongRangeTask(k, labelled(0, a), labelled(a, b), validation=labelled(b, b + n_valid // 2))
 
 
 #: The bias that the gate keeping a gated cell's memory starts with (``keep_memory_bias``).
@@ -237,7 +158,7 @@ class AccuracyTable:
 def accuracy_vs_distance(distances, cells=CELL_NAMES, seeds=(0, 1, 2), task_seed=0, **train_options):
     """Train every cell on the task of every distance with every seed; return an ``AccuracyTable``.
 
-    The phrases of distance k are ``make_task(k, task_seed)`` for every cell
+    The phrases of distance k are ``longrange.make_task(k, task_seed)`` for every cell
     and seed (the seed draws the weights and the shuffles only). Each run
     stops and chooses its weights on the validation phrases
     (``train_on_task``); the accuracy recorded is the chosen model's test
@@ -250,7 +171,7 @@ def accuracy_vs_distance(distances, cells=CELL_NAMES, seeds=(0, 1, 2), task_seed
         raise ValueError("give at least one distance, one cell and one seed")
     for c in cells:
         checks.one_of(c, "cell", CELL_NAMES)
-    tasks = {k: make_task(k, task_seed) for k in distances}  # every argument checked before training
+    tasks = {k: longrange.make_task(k, task_seed) for k in distances}  # every argument checked before training
     accuracy = {c: np.zeros((len(distances), len(seeds))) for c in cells}
     epochs = {c: np.zeros((len(distances), len(seeds)), dtype=int) for c in cells}
     models = {}
