@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rnn_lib import LSTM, RNN, evaluate
+from rnn_lib import LSTM, RNN, evaluate, longrange_training
 from rnn_lib.data import longrange
 from rnn_lib.data.longrange import NEGATIVE_WORDS, NEUTRAL_WORDS, POSITIVE_WORDS, VOCABULARY, make_task
 from rnn_lib.longrange_training import (AccuracyTable, accuracy_by_init, accuracy_vs_distance, keep_memory_bias,
