@@ -116,3 +116,12 @@ def test_split_validation_is_stratified_seeded_and_keeps_the_order():
 def test_split_validation_refuses_a_fraction_that_leaves_a_set_empty(fraction, message):
     with pytest.raises(ValueError, match="^" + message.replace("(", r"\(").replace(")", r"\)") + "$"):
         split_validation({"a": True, "b": True, "c": False, "d": False}, fraction=fraction)
+
+
+def test_the_data_package_is_one_door_to_every_data_set():
+    from rnn_lib import data
+    assert all(hasattr(data, name) for name in data.__all__)
+    assert data.load_dataset is rnn_lib.load_dataset and data.train_data is rnn_lib.train_data
+    assert data.CLASS_NAMES[data.POSITIVE] == "positive" and data.CLASS_NAMES[data.NEGATIVE] == "negative"
+    assert isinstance(data.load_dataset("names"), data.NamesDataset)
+    assert data.load_dataset("compositional").train == data.load_named("compositional").train

@@ -28,7 +28,7 @@ every split is a fresh ``{text: label}`` dict:
 Every dataset carries the same ``probe``: new compositions over the same 18
 words, in none of the training, validation or test sets above, grouped by
 construction (``{construction: {text: label}}``; ``rnn_lib.data.grammar`` defines
-the constructions). Probe accuracy (``rnn_lib.probing.probe_accuracy``) asks
+the constructions). Probe accuracy (``rnn_lib.probe_accuracy``) asks
 what a network learned beyond the phrases it saw; test accuracy on 20 phrases
 like the training ones does not. How to train on each: ``rnn_lib.recipes``.
 """
