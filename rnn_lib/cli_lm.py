@@ -108,7 +108,8 @@ def _lm_train(args, out, err):
 
     from .baselines import Bigram
     from .datasets import load_names
-    from .lm import RECIPE, CharLM, evaluate_lm, train_lm
+    from .lm import RECIPE, CharLM
+    from .training import evaluate_lm, train_lm
     if args.embed is not None and args.cell != "rnn":
         _error(f"--embed works with --cell rnn only, not {args.cell}", err)
         return 2

@@ -6,10 +6,12 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib import (GRU, LSTM, RNN, FastEngine, GRUCell, LSTMCell, ModelFileError, RNNCell,
+from rnn_lib import (GRU, LSTM, RNN, GRUCell, LSTMCell, ModelFileError, RNNCell,
                      Vocabulary, check_gradients, fit, load, predict_proba, save, softmax_cross_entropy, train)
 from rnn_lib.cli import main
-from rnn_lib.fast import Phrases, batch_gradients
+from rnn_lib.batching import Phrases
+from rnn_lib.kernels import VanillaKernel
+from rnn_lib.model import batch_gradients
 
 MODEL_CLASSES = {"lstm": LSTM, "gru": GRU}
 
@@ -202,7 +204,7 @@ def test_a_batch_gradient_is_the_sum_of_the_phrases_gradients(cell):
 
 def test_the_engines_refuse_what_they_cannot_compute():
     with pytest.raises(ValueError, match="vanilla cell only"):
-        FastEngine(gated_model("gru"))
+        VanillaKernel(gated_model("gru"))
     with pytest.raises(ValueError, match="only the vanilla cell's kernel takes"):
         batch_gradients(gated_model("lstm"), [[0, 1]], [1])
     with pytest.raises(ValueError, match="columns = True"):
