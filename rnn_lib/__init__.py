@@ -17,7 +17,8 @@ from .lm import CharLM
 from .optim import CLIP, LEARN_RATE, SGD, Adagrad, Adam, clip_global_norm, clip_gradients, sgd_step
 from .serialization import ModelFileError, load, save
 from .torch_bridge import to_torch
-from .training import EPOCHS, SEED, History, TrainingDiverged, evaluate, evaluate_lm, fit, predict_proba, train, train_lm
+from .training import (EPOCHS, SEED, History, TrainingDiverged, evaluate, evaluate_lm, fit, predict_proba, train,
+                       train_lm)
 from .userdata import DataFileError, check_train_test, read_labelled_phrases
 from .vocab import Vocabulary, split_words
 

@@ -5,7 +5,8 @@ a save, a training run with its progress and Ctrl-C, saving a model and the one 
 import argparse
 import math
 
-from .serialization import SUFFIX, check_writable, expected_size
+from .files import SUFFIX, check_writable
+from .serialization import expected_size
 
 #: Exit status after Ctrl-C, as shells report a program stopped by SIGINT (128 + 2).
 EXIT_INTERRUPTED = 130
