@@ -206,6 +206,19 @@ def test_the_engine_reports_losses_per_character():
     assert evaluate_lm(model, ["ab", "cde"]) == pytest.approx(model.loss(inputs, targets, mask)[0] / 7)
 
 
+def test_names_encoded_once_give_the_batches_pad_names_gives():
+    model = small_model()
+    names = ["ab", "cde", "e", "dab"]
+    data = Names(model, names)
+    for batch in ([0], [1, 3], [3, 2, 0]):
+        got, want = data.get(batch), pad_names(model, [names[i] for i in batch])
+        assert got[3] is None and len(got) == 4
+        for g, w in zip(got[:3], want):
+            assert (g is None and w is None) or np.array_equal(g, w)
+    with pytest.raises(ValueError, match="not in the model's alphabet"):
+        Names(model, ["ab", "xyz"])  # checked when laid out, not at every batch
+
+
 # --- sampling -----------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def trained():
