@@ -281,6 +281,18 @@ def token_batch(inputs, V, targets=None, mask=None):
     return idx, targets, mask
 
 
+def general_batch(cell, mask):
+    """What the classifier's general batched path (any cell, ``RNN.batch_loss``) needs: a cell whose steps
+    take (H, B) columns, and no padding (``mask`` ``None``: a gated cell's state does not stay zero on a
+    padded step). Two attribute tests, cheap enough for every batch."""
+    if mask is not None:
+        raise ValueError("a gated cell's batches hold phrases of one length (make_batches' 'bucket'): "
+                         "its state does not stay zero on a padded step")
+    if not getattr(cell, "columns", False):
+        raise ValueError(f"the batched path needs a cell whose steps take (H, B) columns (columns = True); "
+                         f"this model's cell is {cell!r}: use engine='loop'")
+
+
 def one_hot_indices(columns, b):
     """Checked (V, 1) columns (``input_columns``) of sequence ``b`` -> their word indices, int64 (T,).
 

@@ -258,12 +258,7 @@ class RNN(SequenceModel):
                 return loss, None, {"correct": correct, "count": len(targets)}
             loss, correct = kernel.loss_and_grads(idx, targets, mask)
             return loss, kernel.grads(), {"correct": correct, "count": len(targets)}
-        if mask is not None:
-            raise ValueError("a gated cell's batches hold phrases of one length (make_batches' 'bucket'): "
-                             "its state does not stay zero on a padded step")
-        if not getattr(self.cell, "columns", False):
-            raise ValueError(f"the batched path needs a cell whose steps take (H, B) columns (columns = True); "
-                             f"this model's cell is {self.cell!r}: use engine='loop'")
+        checks.general_batch(self.cell, mask)  # (H, B) columns, phrases of one length
         B = idx.shape[1]
         y, _ = self._forward(self.columns(idx), self.zero_state(B), None)
         if not grads:

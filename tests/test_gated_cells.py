@@ -304,3 +304,16 @@ def test_the_time_stepper_steps_through_a_gated_model(cell):
     model.forward(vocab.encode("i am not happy"))
     np.testing.assert_array_equal(hs, model.last_hs[:, :, 0])
     assert probs.shape == (5, 2)
+
+
+def test_the_general_batched_path_refuses_padding_and_a_cell_without_columns_in_one_line():
+    idx, targets = np.array([[0, 1], [2, 3]]), np.array([1, 0])
+    mask = np.ones((2, 2, 1))
+    with pytest.raises(ValueError, match="phrases of one length"):
+        gated_model("lstm").batch_loss((idx, targets, mask))
+
+    class OneColumn(LSTMCell):
+        columns = False
+
+    with pytest.raises(ValueError, match=r"\(H, B\) columns.*engine='loop'"):
+        RNN(6, 2, 5, cell=OneColumn()).batch_loss((idx, targets, None))
