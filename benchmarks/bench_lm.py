@@ -8,7 +8,7 @@ Both sides train the same model (``rnn_lib.lm.CharLM``, vanilla cell, H =
 (the census names' training split, grouped by length, in the same shuffled
 order) with Adam and the gradient clipped to global norm ``RECIPE.clip_norm``,
 in float64. An epoch is every training batch (forward, backward, clip,
-update) plus the loss on the validation names, as ``rnn_lib.lm.train_lm``.
+update) plus the loss on the validation names, as ``rnn_lib.training.train_lm``.
 PyTorch runs on ONE thread (``torch.set_num_threads(1)``) and numpy's BLAS on
 one thread (``OPENBLAS_NUM_THREADS=1`` unless already set): on a shared 2-core
 machine more threads only wait for each other. Figures are medians of the
@@ -30,8 +30,9 @@ import numpy as np  # noqa: E402  (after the thread settings, which numpy reads 
 
 from rnn_lib.baselines import baselines  # noqa: E402
 from rnn_lib.data.names import load_names  # noqa: E402
-from rnn_lib.fast import make_batches  # noqa: E402
-from rnn_lib.lm import RECIPE, CharLM, Names, evaluate_lm, perplexity, train_lm  # noqa: E402
+from rnn_lib.batching import Names, make_batches  # noqa: E402
+from rnn_lib.lm import RECIPE, CharLM  # noqa: E402
+from rnn_lib.training import evaluate_lm, perplexity, train_lm  # noqa: E402
 
 SEED = 0
 BATCH_SIZES = (8, RECIPE.batch_size, 128)
@@ -77,14 +78,14 @@ def torch_epoch_seconds(torch, ds, batch_size, repeats):
         rng = np.random.default_rng(SEED)
         t0 = time.perf_counter()
         for batch in make_batches(rng.permutation(len(train.names)), train.lengths, batch_size):
-            inputs, targets, mask = train.get(batch)
+            inputs, targets, mask, _ = train.get(batch)  # state0: None, zeros
             opt.zero_grad()
             loss = loss_of(inputs, targets, mask)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, RECIPE.clip_norm)
             opt.step()
         with torch.no_grad():
-            loss_of(*val.whole).item()
+            loss_of(*val.whole[:3]).item()
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 

@@ -12,7 +12,7 @@ Rows, all training the course's model (H = 64, lr 0.02, gradients clipped to
   states, one-hot matrix products, a ``backprop`` that updates the weights
   itself; with the ``Whh.T`` fix and a stable softmax;
 * fast exact: ``engine="fast"``, the same per-example SGD vectorised
-  (``rnn_lib.fast``);
+  (``rnn_lib.kernels``);
 * batched: ``engine="batched", batch_size=BATCH`` phrases of one length per
   update (summed loss);
 * torch per phrase / torch batched: ``torch.nn.RNN`` + ``nn.Linear`` in float64
@@ -42,7 +42,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402  (after the thread settings, which numpy reads on import)
 
 import rnn_lib  # noqa: E402
-from rnn_lib.fast import RECOMMENDED_BATCH_SIZE, make_batches
+from rnn_lib.batching import RECOMMENDED_BATCH_SIZE, make_batches
 from rnn_lib.optim import SGD
 
 SEED = 0

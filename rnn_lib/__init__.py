@@ -7,16 +7,18 @@ from .cells import CELLS, GRUCell, LSTMCell, RNNCell, step_backward, step_forwar
 from .data import (DATASETS, TEXT_DATASETS, DataFileError, Dataset, NamesDataset, check_train_test, load_dataset,
                    load_names, read_labelled_phrases, split_validation, test_data, train_data)
 from .recipes import RECIPES, Recipe
-from .fast import RECOMMENDED_BATCH_SIZE, FastEngine, batch_gradients
+from .batching import RECOMMENDED_BATCH_SIZE
 from .baselines import Bigram, Unigram
 from .gradcheck import check_batch_gradients, check_gradients, check_loss_gradients, numerical_gradient, rel_error
 from .losses import cross_entropy, softmax, softmax_cross_entropy
-from .model import GRU, HIDDEN_SIZE, LSTM, MODELS, PARAM_NAMES, RNN, make_model
-from .lm import CharLM, evaluate_lm, train_lm
+from .kernels import VanillaKernel
+from .model import GRU, HIDDEN_SIZE, LSTM, MODELS, PARAM_NAMES, RNN, batch_gradients, make_model
+from .lm import CharLM
 from .optim import CLIP, LEARN_RATE, SGD, Adagrad, Adam, clip_global_norm, clip_gradients, sgd_step
 from .serialization import ModelFileError, load, save
 from .torch_bridge import to_torch
-from .training import EPOCHS, SEED, History, TrainingDiverged, evaluate, fit, predict_proba, probe_accuracy, train
+from .training import (EPOCHS, SEED, History, TrainingDiverged, evaluate, evaluate_lm, fit, predict_proba,
+                       probe_accuracy, train, train_lm)
 from .vocab import Vocabulary, split_words
 
 from_torch = RNN.from_torch
@@ -25,7 +27,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CELLS", "CLIP", "EPOCHS", "GRU", "HIDDEN_SIZE", "LEARN_RATE", "LSTM", "MODELS", "PARAM_NAMES",
-    "RECOMMENDED_BATCH_SIZE", "RNN", "SEED", "FastEngine", "GRUCell", "History", "LSTMCell",
+    "RECOMMENDED_BATCH_SIZE", "RNN", "SEED", "VanillaKernel", "GRUCell", "History", "LSTMCell",
     "RNNCell", "TrainingDiverged", "batch_gradients", "from_torch", "make_model", "to_torch",
     "ModelFileError", "Vocabulary", "check_batch_gradients", "check_gradients", "clip_gradients", "cross_entropy",
     "evaluate",

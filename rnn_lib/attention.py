@@ -22,7 +22,7 @@ Layout: column vectors, as every step of ``rnn_lib.cells``; B sequences at
 once are B columns, the batched path of the cells and of the language model
 (``rnn_lib.lm``): s_{t-1} (S, B), the encoder states time-major hs (T, H, B)
 (``np.stack([state[0] for state in states[1:]])`` from ``rnn_lib.sequence.unroll``),
-the mask (T, B) (1 on real steps, 0 on padding, as ``rnn_lib.lm.pad_names``),
+the mask (T, B) (1 on real steps, 0 on padding, as ``rnn_lib.batching.pad_names``),
 the weights α (T, B): each column sums to 1 over the T steps, and is the
 column of the attention map for one output character. Gradients of the
 parameters are summed over the B columns, as the cells' are.

@@ -176,7 +176,9 @@ class OneHot:
     An input layer has ``size`` (D, what the cell reads), ``shapes()`` (its
     parameters, drawn first at initialisation: none here) and
     ``columns(params, idx)``: (T, B) token indices -> (T, D, B) inputs for the
-    cell. A learned embedding is another input layer, with a parameter E (V, D).
+    cell, and ``backward(params, idx, caches, d_states)``: its parameters'
+    gradients from the cell's caches and ``bptt``'s ``d_states``. A learned
+    embedding is another input layer, with a parameter E (V, D).
     """
 
     def __init__(self, V):
@@ -189,6 +191,10 @@ class OneHot:
     def columns(self, params, idx):
         """(T, B) indices -> (T, V, B) one-hot columns."""
         return self.eye[idx].transpose(0, 2, 1)
+
+    def backward(self, params, idx, caches, d_states):
+        """No parameters, no gradients: ``{}``."""
+        return {}
 
 
 def one_hot(idx, V):
@@ -243,22 +249,35 @@ class SequenceModel(ParamModel):
         return self.params["Why"] @ h + self.params["by"]
 
     def head_backward(self, d_y, hs):
-        """The head's gradients and the gradient it sends into every h_t, for a head on the last step.
+        """The head's backward: its gradients, and the gradient it sends into every h_t.
 
-        d_y (O, B) is dL/dy; hs the hidden states h_1..h_T (each (H, B)).
-        Returns ``(d_hs (T, H, B), {"Why": d_y h_T^T, "by": sum of d_y's columns})``: only
-        h_T feeds the output. (The language model's head reads every step; its
-        ``loss`` writes that backward out, as notebook 6 shows it.)
+        On the last step (``head_on = "last"``): d_y (O, B) is dL/dy, hs the hidden
+        states h_1..h_T (each (H, B)); only h_T feeds the output. On every step
+        (``"every"``): d_y (T, O, B) holds dL/dy_t, hs (T, H, B), and every h_t
+        feeds its own output. Returns ``(d_hs (T, H, B), {"Why": ..., "by": ...})``,
+        the head's gradients summed over the steps and the B columns.
         """
+        Why = self.params["Why"]
+        if self.head_on == "every":
+            d_hs = Why.T @ d_y  # the first path into every h_t: from its own output y_t
+            return d_hs, {"Why": (d_y @ hs.transpose(0, 2, 1)).sum(axis=0), "by": d_y.sum(axis=(0, 2))[:, None]}
         h_T = hs[-1]
         d_hs = np.zeros((len(hs),) + h_T.shape)  # only h_T feeds the output
-        d_hs[-1] = self.params["Why"].T @ d_y
+        d_hs[-1] = Why.T @ d_y
         return d_hs, {"Why": d_y @ h_T.T, "by": d_y.sum(axis=1, keepdims=True)}  # summed over B columns
 
-    def backprop(self, caches, d_hs, head_grads):
-        """BPTT from the head's ``d_hs``: ``(grads {name: array} in the order of shapes, d_states)``."""
-        cell_grads, d_states = bptt(self.cell, self.params, caches, d_hs)
-        return {n: cell_grads[n] if n in cell_grads else head_grads[n] for n in self.shapes}, d_states
+    def backprop(self, caches, d_hs, head_grads, idx=None):
+        """BPTT from the head's ``d_hs``: ``(grads {name: array} in the order of shapes, d_states)``.
+
+        ``rnn_lib.sequence.bptt`` adds the second path into every h_t (through the
+        next step). With ``idx`` (the (T, B) tokens read), an input layer with
+        parameters (a learned embedding) adds its gradients too.
+        """
+        grads, d_states = bptt(self.cell, self.params, caches, d_hs)
+        grads.update(head_grads)
+        if idx is not None:
+            grads.update(self.input_layer.backward(self.params, idx, caches, d_states))
+        return {n: grads[n] for n in self.shapes}, d_states
 
     def batch_loss(self, batch, grads=True):
         """``(loss, grads, stats)`` of one batch; see the module's docstring."""

@@ -1,6 +1,6 @@
 """The baselines a language model must beat: counting characters (unigram) and pairs of characters (bigram).
 
-Both are measured as ``rnn_lib.lm`` measures the network: the mean cross-entropy
+Both are measured as ``rnn_lib.training.evaluate_lm`` measures the network: the mean cross-entropy
 per predicted character, in nats, over every letter of every name and its end
 token ``"."``; each name is read after the start token ``"."``, as the network
 reads it.

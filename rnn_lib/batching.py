@@ -1,4 +1,4 @@
-"""Batching, written once: padding (at the front or the end), mini-batches, and the classifier's phrases laid out.
+"""Batching, written once: padding (at the front or the end), mini-batches, and each model's data laid out.
 
 Every model reads a batch as time-major (T, B) token indices; the one-hot
 columns are made by the model's input layer (``rnn_lib.base.OneHot``).
@@ -6,17 +6,26 @@ Phrases of different lengths are padded with index 0 and a mask that is 1.0
 on real steps and 0.0 on padding:
 
 * at the *front* (``side="left"``) for the classifier, whose answer is read at
-  the last step: the vanilla kernel (``rnn_lib.fast``) zeroes a padded step's
+  the last step: the vanilla kernel (``rnn_lib.kernels``) zeroes a padded step's
   input and bias, so h stays exactly 0 until the phrase starts;
 * at the *end* (``side="right"``) for the language model, which answers at
   every step: a padded step comes after every real one, so nothing flows back
-  from it (``rnn_lib.lm.pad_names``).
+  from it (``pad_names``).
 
 Training groups phrases of one length (``make_batches``' "bucket"), so most
 batches need no mask at all.
+
+A model's data laid out once for training (``rnn_lib.training.ModelEngine``
+reads it: ``get(batch)`` is one batch for ``model.batch_loss``, ``count`` the
+number of predictions): ``Phrases`` for the classifier, ``Names`` for the
+language model, ``Chunks`` for truncated BPTT over the names joined into one
+text (``stream_batches``). (The date translator's, ``DatePairs``, is in
+``rnn_lib.seq2seq``.)
 """
 
 import numpy as np
+
+from . import checks
 
 #: The batch size of ``engine="batched"`` by default (and of the benchmark and notebook): it reaches
 #: test accuracy 1.000 for seeds 0-9 (``tests/test_fast.py``).
@@ -131,3 +140,94 @@ class Phrases:
         if takes_padding:
             return [self.whole]
         return [self.get(np.flatnonzero(self.lengths == L)) for L in np.unique(self.lengths)]
+
+
+# --- the language model's data: names, padded at the end ----------------------------------------
+def pad_names(model, names):
+    """B names -> one time-major batch ``(inputs, targets, mask)``, each (T, B), T the longest name + 1.
+
+    ``model`` is the language model (``rnn_lib.lm.CharLM``) whose ``encode``
+    reads each name as ``.name`` -> ``name.``. Names are padded at the end
+    (``pad`` with ``side="right"``): inputs and targets with index 0, the mask
+    with 0.0 on padded steps (1.0 elsewhere). ``mask`` is ``None`` when all
+    names have the same length.
+    """
+    names = checks.name_list(names)
+    if not names:
+        raise ValueError("pad_names needs at least one name")
+    return _pad_encoded([model.encode(nm) for nm in names])
+
+
+def _pad_encoded(pairs):
+    inputs, mask = pad([x for x, _ in pairs], side="right")
+    targets, _ = pad([t for _, t in pairs], side="right")
+    return inputs, targets, mask
+
+
+class Names:
+    """A fixed list of names, encoded once for training: ``get(batch)`` pads the names numbered ``batch``.
+
+    ``get`` gives ``batch_loss``'s ``(inputs, targets, mask, state0)`` (``state0``
+    ``None``: zeros); ``batches()`` is all of them as one padded batch;
+    ``count`` the number of predictions (each name's letters and its end).
+    """
+
+    def __init__(self, model, names):
+        self.names = checks.name_list(names)
+        if not self.names:
+            raise ValueError("the list of names is empty")
+        self.pairs = [model.encode(nm) for nm in self.names]  # each name checked here, once
+        self.lengths = [len(x) for x, _ in self.pairs]  # predictions per name: its letters and the end
+        self.count = sum(self.lengths)
+        self.whole = _pad_encoded(self.pairs) + (None,)
+
+    def get(self, batch):
+        return _pad_encoded([self.pairs[i] for i in batch]) + (None,)
+
+    def batches(self, takes_padding=True):
+        return [self.whole]
+
+
+def stream_batches(model, names, batch_size):
+    """The names as one text ``.emma.olivia.ava.``, cut into ``batch_size`` rows of equal length, (B, N) indices.
+
+    Row b is the b-th consecutive piece of the text (as Karpathy's char-rnn),
+    so reading the columns left to right each row continues its own text.
+    ``model.indices`` reads each name (``rnn_lib.lm.CharLM``'s alphabet).
+    """
+    B = checks.positive_int(batch_size, "batch_size")
+    names = checks.name_list(names)
+    text = [0]
+    for nm in names:
+        text += model.indices(nm, "name") + [0]
+    N = len(text) // B
+    if N < 2:
+        raise ValueError(f"{len(text)} characters are too few for {B} rows")
+    return np.array(text[:N * B], dtype=np.int64).reshape(B, N)
+
+
+class Chunks:
+    """A stream (B, N) cut into chunks of K steps for ``ModelEngine``, the state carried from one to the next.
+
+    ``get([k])`` is chunk k as ``batch_loss``'s ``(inputs, targets, None, state0)``
+    (K, B) with ``state0`` the state the previous chunk ended in (``None``,
+    zeros, for the first); ``carry(stats)`` keeps the chunk's last state.
+    """
+
+    def __init__(self, stream, K):
+        self.stream, self.K = stream, K
+        B, N = stream.shape
+        self.starts = list(range(0, N - 1, K))
+        self.count, self.state = B * (N - 1), None
+
+    def __len__(self):
+        return len(self.starts)
+
+    def get(self, batch):
+        (k,) = batch
+        start = self.starts[k]
+        stop = min(start + self.K, self.stream.shape[1] - 1)
+        return self.stream[:, start:stop].T, self.stream[:, start + 1:stop + 1].T, None, self.state
+
+    def carry(self, stats):
+        self.state = stats["state"]  # values, not gradients: the next chunk starts here

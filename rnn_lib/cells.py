@@ -19,7 +19,7 @@ A cell whose steps also take B phrases at once, x (V, B) and every state entry
 (H, B), and return gradients summed over the B columns, says so with
 ``columns = True`` (all three cells here): the fast and batched training
 path runs it too (``RNN.batch_loss``, ``rnn_lib.base``'s contract; the vanilla
-cell also has a written-out kernel, ``rnn_lib.fast.FastEngine``), and so does
+cell also has a written-out kernel, ``rnn_lib.kernels.VanillaKernel``), and so does
 the language model (``rnn_lib.lm``).
 
 Three cells live here: the vanilla cell ``RNNCell``, ``LSTMCell`` and

@@ -235,3 +235,71 @@ def alphabet(value, end):
     if len(set(value)) != len(value):
         raise ValueError(f"alphabet must hold distinct characters, got {value!r}")
     return value
+
+
+def name_list(names, what="names"):
+    """``names`` as a list of names; one str (a single name where a list belongs) is a ``TypeError``."""
+    if isinstance(names, str):
+        raise TypeError(f"{what} must be a list of names, not one str ({names[:40]!r}): it would be read "
+                        f"as the names {', '.join(map(repr, names[:4]))}...; write [{names[:40]!r}]")
+    try:
+        return list(names)
+    except TypeError:
+        raise TypeError(f"{what} must be a list of names, got {type(names).__name__}") from None
+
+
+def token_batch(inputs, V, targets=None, mask=None):
+    """A language model's batch, checked: ``(idx, targets, mask)`` as time-major (T, B) arrays.
+
+    ``inputs`` (T,) or (T, B) ints in 0..V-1 (T >= 1; one sequence: B = 1);
+    ``targets`` ``None`` or ints in 0..V-1 shaped as inputs; ``mask`` ``None``
+    or finite weights in [0, 1] shaped as inputs (float64). ``None`` stays ``None``.
+    """
+    idx = np.asarray(inputs)
+    if idx.ndim == 1:
+        idx = idx[:, None]
+    if idx.ndim != 2 or idx.shape[0] < 1 or not np.issubdtype(idx.dtype, np.integer):
+        raise ValueError(f"inputs must be T >= 1 character indices, (T,) or time-major (T, B) ints, "
+                         f"got shape {idx.shape} of {idx.dtype}")
+    if idx.min() < 0 or idx.max() >= V:
+        raise ValueError(f"inputs must be indices in 0..{V - 1}")
+    if targets is not None:
+        targets = np.asarray(targets)
+        targets = targets[:, None] if targets.ndim == 1 else targets
+        if targets.shape != idx.shape or not np.issubdtype(targets.dtype, np.integer):
+            raise ValueError(f"targets must be ints shaped as inputs {idx.shape}, got {targets.shape}")
+        if targets.min() < 0 or targets.max() >= V:
+            raise ValueError(f"targets must be indices in 0..{V - 1}")
+    if mask is not None:
+        mask = np.asarray(mask, dtype=np.float64)
+        mask = mask[:, None] if mask.ndim == 1 else mask
+        if mask.shape != idx.shape:
+            raise ValueError(f"mask must be shaped as inputs {idx.shape}, got {mask.shape}")
+        if not (all_finite(mask) and mask.min() >= 0 and mask.max() <= 1):
+            raise ValueError("mask must hold finite weights in [0, 1] (1.0 on real steps, 0.0 on padding), "
+                             f"got values from {mask.min()} to {mask.max()}")
+    return idx, targets, mask
+
+
+def general_batch(cell, mask):
+    """What the classifier's general batched path (any cell, ``RNN.batch_loss``) needs: a cell whose steps
+    take (H, B) columns, and no padding (``mask`` ``None``: a gated cell's state does not stay zero on a
+    padded step). Two attribute tests, cheap enough for every batch."""
+    if mask is not None:
+        raise ValueError("a gated cell's batches hold phrases of one length (make_batches' 'bucket'): "
+                         "its state does not stay zero on a padded step")
+    if not getattr(cell, "columns", False):
+        raise ValueError(f"the batched path needs a cell whose steps take (H, B) columns (columns = True); "
+                         f"this model's cell is {cell!r}: use engine='loop'")
+
+
+def one_hot_indices(columns, b):
+    """Checked (V, 1) columns (``input_columns``) of sequence ``b`` -> their word indices, int64 (T,).
+
+    Each column must be one-hot (one 1.0, every other entry 0): a batch reads every column as one word.
+    """
+    for t, c in enumerate(columns, 1):
+        if not (np.count_nonzero(c) == 1 and c.max() == 1.0):
+            raise ValueError(f"input x_{t} of sequence {b} is not one-hot (one 1.0, the rest 0): batch_gradients "
+                             "reads each column as one word; use model.loss for other inputs")
+    return np.array([int(np.argmax(c)) for c in columns], dtype=np.int64)

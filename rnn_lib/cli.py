@@ -4,8 +4,10 @@
 One module per command: ``cli_train`` (``train``), ``cli_predict``
 (``predict``), ``cli_lm`` (``lm train|sample``), ``cli_dates`` (``dates
 train|translate``); ``cli_args`` holds what they
-share (the checked option types, the one-line messages, saving and the one
-save after Ctrl-C). This module builds the parser and dispatches.
+share (the checked option types, the options and command groups worded
+alike, the one-line messages, loading a model file, a training run with its
+progress bar and Ctrl-C, saving and the one save after Ctrl-C). This module
+builds the parser and dispatches.
 
 A user's mistake never ends in a traceback: it is one line on stderr starting
 with ``error:`` (or argparse's usage and error lines for a bad option) and a

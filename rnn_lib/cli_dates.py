@@ -1,8 +1,8 @@
 """``python -m rnn_lib dates train|translate``: the date translator of notebook 09.
 
-``rnn_lib.cli`` builds the parser and dispatches here; saving and the one save
-after Ctrl-C are ``cli_args``'s, as for every command, and the file is
-``rnn_lib.save``'s (``kind = "dates"``).
+``rnn_lib.cli`` builds the parser and dispatches here; the training run with
+its progress bar, saving and the one save after Ctrl-C are ``cli_args``'s, as
+for every command, and the file is ``rnn_lib.save``'s (``kind = "dates"``).
 
 The same promises as the other commands (rnn_lib.cli, docs/RELIABILITY.md):
 every mistake is one ``error:`` line, the save path (and the free space for the
@@ -20,9 +20,9 @@ import numpy as np
 
 from .base import as_rng
 from .cells import CELLS
-from .cli_args import (EXIT_INTERRUPTED, SaveRefused, _error, _positive_int, _say, _seed, checked_save_path,
-                       save_after_interrupt, save_model)
-from .serialization import check_writable, expected_size, load
+from .cli_args import (EXIT_INTERRUPTED, SaveRefused, _error, _positive_int, _say, add_command_group,
+                       add_model_options, add_save_option, checked_save_path, epoch_bar, load_model, room_for,
+                       save_model, train_interruptibly)
 
 SEED = 0
 #: The longest text ``dates translate`` reads: twice the longest date of the data (29 characters).
@@ -32,34 +32,25 @@ MAX_TEXT = 60
 def add_dates_parser(sub):
     """The ``dates`` subcommand and its two commands, ``train`` and ``translate``."""
     from .translator import RECIPE
-    d = sub.add_parser(
-        "dates", help="translate human-written dates to ISO with an encoder-decoder and attention",
-        description="An encoder-decoder with additive attention that reads dates written as people write "
-                    "them ('tuesday, 10 march 2009') and writes them as ISO dates (2009-03-10).")
-    cmds = d.add_subparsers(dest="dates_command", required=True, metavar="{train,translate}")
-    t = cmds.add_parser(
-        "train", help="train with attention and without (the baseline), report exact match on held-out dates",
-        description=f"Train a fresh translator with attention (Adam, lr {RECIPE.learn_rate:g}, "
-                    f"{RECIPE.batch_size} dates per batch), then the same model without attention on the same "
-                    "data; print the exact match of both on the test dates (never seen in training) and of "
-                    "the attention model on the held-out format.")
-    t.add_argument("--cell", choices=tuple(CELLS), default=RECIPE.cell,
-                   help=f"the recurrent cell of the encoder and decoder (default {RECIPE.cell})")
-    t.add_argument("--seed", type=_seed, default=SEED, help=f"seed for the weights and shuffles (default {SEED})")
-    t.add_argument("--epochs", type=_positive_int, default=RECIPE.epochs,
-                   help=f"passes over the training dates (default {RECIPE.epochs})")
-    t.add_argument("--hidden", type=_positive_int, default=RECIPE.hidden_size,
-                   help=f"hidden size H (default {RECIPE.hidden_size})")
+    t, r = add_command_group(
+        sub, "dates", "translate human-written dates to ISO with an encoder-decoder and attention",
+        "An encoder-decoder with additive attention that reads dates written as people write "
+        "them ('tuesday, 10 march 2009') and writes them as ISO dates (2009-03-10).", {
+            "train": ("train with attention and without (the baseline), report exact match on held-out dates",
+                      f"Train a fresh translator with attention (Adam, lr {RECIPE.learn_rate:g}, "
+                      f"{RECIPE.batch_size} dates per batch), then the same model without attention on the same "
+                      "data; print the exact match of both on the test dates (never seen in training) and of "
+                      "the attention model on the held-out format."),
+            "translate": ("print each text and its ISO date",
+                          "Load a translator saved by 'dates train --save' and translate each TEXT "
+                          "(lower-cased first) to an ISO date.")})
+    add_model_options(t, cells=CELLS, cell=RECIPE.cell,
+                      cell_help=f"the recurrent cell of the encoder and decoder (default {RECIPE.cell})", seed=SEED,
+                      epochs=RECIPE.epochs, what="dates", hidden=RECIPE.hidden_size)
     t.add_argument("--train-dates", type=_positive_int, default=None, metavar="N",
                    help="train on the first N training dates only (default all 10,000)")
     t.add_argument("--no-baseline", action="store_true", help="skip the baseline without attention")
-    t.add_argument("--save", metavar="PATH",
-                   help="write the trained translator to PATH (.npz appended if missing), checked before "
-                        "training; Ctrl-C saves the model of the last complete epoch beside it, as "
-                        "PATH.partial.npz")
-    r = cmds.add_parser("translate", help="print each text and its ISO date",
-                        description="Load a translator saved by 'dates train --save' and translate each TEXT "
-                                    "(lower-cased first) to an ISO date.")
+    add_save_option(t, "translator")
     r.add_argument("model", metavar="PATH", help="model file written by 'dates train --save'")
     r.add_argument("texts", metavar="TEXT", nargs="+", help="dates to translate (quote each one)")
 
@@ -70,30 +61,17 @@ def run_dates(args, out, err):
     return _translate(args, out, err)
 
 
-def _fit(model, data, train, args, err, what):
-    """Train with a progress bar on ``err``; ``(status, epochs done)``, status None when all went through."""
-    from tqdm import tqdm
-
+def _fit(model, data, train, args, out, err, what, save_path, interrupted=None):
+    """Train with a progress bar on ``err`` (``cli_args.train_interruptibly``): the exit status, ``None``
+    when all went through."""
     from .translator import train_translator
-    last = {"epoch": 0, "weights": None}
-    bar = tqdm(total=args.epochs, desc=f"dates train ({what})", unit="epoch", file=err, leave=True)
+    on_epoch, close = epoch_bar(args.epochs, f"dates train ({what})", lambda history: history.test_acc[-1], err)
 
-    def progress(history):
-        last["epoch"], last["weights"] = history.epoch[-1], model.flat.copy()
-        bar.set_postfix(train=f"{history.train_loss[-1]:.3f}", val=f"{history.test_acc[-1]:.3f}")
-        bar.update(1)
+    def fit(callback):
+        return train_translator(model, train, data.validation, epochs=args.epochs, rng=args.rng, callback=callback)
 
-    try:
-        train_translator(model, train, data.validation, epochs=args.epochs, rng=args.rng, callback=progress)
-    except KeyboardInterrupt:
-        bar.close()
-        return "interrupted", last
-    except (ValueError, ArithmeticError) as e:
-        bar.close()
-        _error(f"{e}{'; nothing was saved' if args.save else ''}", err)
-        return 1, last
-    bar.close()
-    return None, last
+    return train_interruptibly(model, fit, on_epoch, epochs=args.epochs, save_path=save_path, out=out, err=err,
+                               close=close, interrupted=interrupted)[0]
 
 
 def _train(args, out, err):
@@ -111,15 +89,9 @@ def _train(args, out, err):
     from .translator import RECIPE
     recipe = replace(RECIPE, cell=args.cell, hidden_size=args.hidden)
     model = make_translator(data, attention=True, recipe=recipe, rng=args.rng)
-    if save_path is not None:
-        try:
-            check_writable(save_path, nbytes=expected_size(model))
-        except ValueError as e:
-            _error(f"{e}; nothing was trained", err)
-            return 2
-    status, last = _fit(model, data, train, args, err, "attention")
-    if status == "interrupted":
-        return save_after_interrupt(model, None, last["epoch"], args.epochs, last["weights"], save_path, out, err)
+    if not room_for(save_path, model, None, err):
+        return 2
+    status = _fit(model, data, train, args, out, err, "attention", save_path)
     if status is not None:
         return status
     if save_path is not None:
@@ -135,11 +107,12 @@ def _train(args, out, err):
     if not args.no_baseline:
         baseline = make_translator(data, attention=False, recipe=recipe, rng=as_rng(args.seed))
         args.rng = as_rng(args.seed + 1)
-        status, _ = _fit(baseline, data, train, args, err, "no attention")
-        if status == "interrupted":
+        def interrupted():
             _say("interrupted while training the baseline" + (f"; the translator is saved in {save_path}"
                                                               if save_path else ""), err)
             return EXIT_INTERRUPTED
+
+        status = _fit(baseline, data, train, args, out, err, "no attention", save_path, interrupted)
         if status is not None:
             return status
         base, base_predictions = exact_match(baseline, data.test)
@@ -164,11 +137,10 @@ def check_text(model, text):
 
 
 def _translate(args, out, err):
-    try:
-        model, _ = load(args.model, expect="dates")
-    except (ValueError, TypeError) as e:  # ModelFileError is a ValueError
-        _error(e, err)
+    loaded = load_model(args.model, "dates", err)
+    if loaded is None:
         return 2
+    model, _ = loaded
     failed = False
     for text in args.texts:
         try:

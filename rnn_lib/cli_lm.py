@@ -13,11 +13,11 @@ import math
 
 import numpy as np
 
-from .cli_args import (SaveRefused, _error, _positive_float, _positive_int, _say, _seed,
-                       checked_save_path, save_after_interrupt, save_model)
+from .cli_args import (SaveRefused, _error, _positive_float, _positive_int, _say, _seed, add_command_group,
+                       add_model_options, add_save_option, checked_save_path, epoch_bar, load_model, room_for,
+                       save_model, train_interruptibly)
 from .base import as_rng
 from .model import MODELS
-from .serialization import check_writable, expected_size
 from .training import SEED
 
 #: ``lm sample --n`` at most: about a second of sampling; more names are more runs (with other seeds).
@@ -62,31 +62,22 @@ def _temperature(s):
 
 def add_lm_parser(sub):
     from .lm import RECIPE
-    lm = sub.add_parser(
-        "lm", help="a character-level language model of first names: train it, sample names",
-        description="A character-level RNN language model trained on the US 1990 census first names "
-                    "(rnn_lib.load_dataset('names')).")
-    cmds = lm.add_subparsers(dest="lm_command", required=True, metavar="{train,sample}")
-    t = cmds.add_parser(
-        "train", help="train on the names, with a progress bar, and report the validation loss",
-        description=f"Train a fresh language model with Adam (lr {RECIPE.learn_rate:g}, {RECIPE.batch_size} names "
-                    f"per batch, gradient norm clipped to {RECIPE.clip_norm:g}) and print the validation loss "
-                    "per character next to the smoothed bigram's.")
-    t.add_argument("--cell", choices=tuple(MODELS), default="rnn", help="the recurrent cell (default rnn)")
-    t.add_argument("--seed", type=_seed, default=SEED, help=f"seed for the weights and shuffles (default {SEED})")
-    t.add_argument("--epochs", type=_positive_int, default=RECIPE.epochs,
-                   help=f"passes over the training names (default {RECIPE.epochs})")
-    t.add_argument("--hidden", type=_positive_int, default=RECIPE.hidden_size,
-                   help=f"hidden size H (default {RECIPE.hidden_size})")
+    t, s = add_command_group(
+        sub, "lm", "a character-level language model of first names: train it, sample names",
+        "A character-level RNN language model trained on the US 1990 census first names "
+        "(rnn_lib.load_dataset('names')).", {
+            "train": ("train on the names, with a progress bar, and report the validation loss",
+                      f"Train a fresh language model with Adam (lr {RECIPE.learn_rate:g}, {RECIPE.batch_size} "
+                      f"names per batch, gradient norm clipped to {RECIPE.clip_norm:g}) and print the validation "
+                      "loss per character next to the smoothed bigram's."),
+            "sample": ("print names written by a trained model, one a line",
+                       "Load a model saved by 'lm train --save' and print names drawn from it.")})
+    add_model_options(t, cells=MODELS, cell="rnn", cell_help="the recurrent cell (default rnn)", seed=SEED,
+                      epochs=RECIPE.epochs, what="names", hidden=RECIPE.hidden_size)
     t.add_argument("--embed", type=_positive_int, default=None, metavar="D",
                    help="read each character as a learned D-vector (an embedding) instead of a one-hot "
                         "column (vanilla cell only; default: one-hot)")
-    t.add_argument("--save", metavar="PATH",
-                   help="write the trained model to PATH (.npz appended if missing), checked before training; "
-                        "Ctrl-C saves the model of the last complete epoch beside it, as PATH.partial.npz")
-    s = cmds.add_parser(
-        "sample", help="print names written by a trained model, one a line",
-        description="Load a model saved by 'lm train --save' and print names drawn from it.")
+    add_save_option(t, "model")
     s.add_argument("model", metavar="PATH", help="model file written by 'lm train --save'")
     s.add_argument("--n", type=_names_count, default=20,
                    help=f"how many names, printed as they are drawn (default 20, at most {MAX_NAMES})")
@@ -104,11 +95,10 @@ def run_lm(args, out, err):
 
 
 def _lm_train(args, out, err):
-    from tqdm import tqdm
-
     from .baselines import Bigram
     from .data.names import load_names
-    from .lm import RECIPE, CharLM, evaluate_lm, train_lm
+    from .lm import RECIPE, CharLM
+    from .training import evaluate_lm, train_lm
     if args.embed is not None and args.cell != "rnn":
         _error(f"--embed works with --cell rnn only, not {args.cell}", err)
         return 2
@@ -123,31 +113,18 @@ def _lm_train(args, out, err):
     except MemoryError:
         _error(f"not enough memory for a model with hidden size {args.hidden}", err)
         return 2
-    if save_path is not None:
-        try:  # the model's size is known now: is there room for it?
-            check_writable(save_path, nbytes=expected_size(model))
-        except ValueError as e:
-            _error(f"{e}; nothing was trained", err)
-            return 2
-    last = {"epoch": 0, "weights": None}
-    bar = tqdm(total=args.epochs, desc="lm train", unit="epoch", file=err, leave=True)
+    if not room_for(save_path, model, None, err):
+        return 2
+    on_epoch, close = epoch_bar(args.epochs, "lm train", lambda history: history.test_loss[-1], err)
 
-    def progress(history):
-        last["epoch"], last["weights"] = history.epoch[-1], model.flat.copy()
-        bar.set_postfix(train=f"{history.train_loss[-1]:.3f}", val=f"{history.test_loss[-1]:.3f}")
-        bar.update(1)
-
-    try:
+    def fit(callback):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            train_lm(model, ds.train, ds.validation, epochs=args.epochs, rng=rng, callback=progress)
-    except KeyboardInterrupt:
-        bar.close()
-        return save_after_interrupt(model, None, last["epoch"], args.epochs, last["weights"], save_path, out, err)
-    except (ValueError, ArithmeticError) as e:
-        bar.close()
-        _error(f"{e}{'; nothing was saved' if save_path else ''}", err)
-        return 1
-    bar.close()
+            return train_lm(model, ds.train, ds.validation, epochs=args.epochs, rng=rng, callback=callback)
+
+    status, _ = train_interruptibly(model, fit, on_epoch, epochs=args.epochs, save_path=save_path, out=out,
+                                    err=err, close=close)
+    if status is not None:
+        return status
     val = evaluate_lm(model, ds.validation)
     bigram = Bigram(ds.train, ds.alphabet).loss(ds.validation)
     _say(f"val loss {val:.3f} nats/char (bigram baseline {bigram:.3f})", out)
@@ -157,12 +134,10 @@ def _lm_train(args, out, err):
 
 
 def _lm_sample(args, out, err):
-    from .serialization import load
-    try:
-        model, _ = load(args.model, expect="lm")
-    except (ValueError, TypeError) as e:  # ModelFileError is a ValueError
-        _error(e, err)
+    loaded = load_model(args.model, "lm", err)
+    if loaded is None:
         return 2
+    model, _ = loaded
     smallest = smallest_temperature(model)
     if not args.temperature >= smallest:
         _error(f"the temperature {args.temperature!r} is too small for this model: its scores (up to "

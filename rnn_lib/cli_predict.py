@@ -3,8 +3,7 @@
 ``rnn_lib.cli`` builds the parser and dispatches here.
 """
 
-from .cli_args import _error, _say
-from .serialization import load
+from .cli_args import _error, _say, load_model
 from .training import predict_proba
 
 
@@ -21,11 +20,10 @@ def add_predict_parser(sub):
 
 
 def run_predict(args, out, err):
-    try:
-        model, vocab = load(args.model, expect="classifier")
-    except (ValueError, TypeError) as e:  # ModelFileError is a ValueError
-        _error(e, err)
+    loaded = load_model(args.model, "classifier", err)
+    if loaded is None:
         return 2
+    model, vocab = loaded
     if model.output_size != 2:
         _error(f"{args.model!r} holds a model with {model.output_size} outputs; predict needs the course's "
                "2-class (negative, positive) classifier", err)

@@ -24,7 +24,7 @@ saved.
 import numpy as np
 
 from .cli_args import (SaveRefused, _accuracy, _error, _positive_float, _positive_int, _say, _seed,
-                       checked_save_path, save_after_interrupt, save_model)
+                       checked_save_path, room_for, save_model, train_interruptibly)
 from .base import as_rng
 from .data import load_dataset
 from .data.grammar import CONSTRUCTION_TITLES
@@ -35,7 +35,6 @@ from .data.your_files import DataFileError, check_train_test, read_labelled_phra
 from .model import HIDDEN_SIZE, MODELS, make_model
 from .optim import CLIP, LEARN_RATE
 from .recipes import RECIPES
-from .serialization import check_writable, expected_size
 from .training import EPOCHS, REPORT_EVERY, SEED, check_both_classes, probe_accuracy, train
 from .vocab import Vocabulary
 
@@ -186,32 +185,25 @@ def run_train(args, out, err):
     except MemoryError:
         _error(f"not enough memory for a model with hidden size {run.hidden}", err)
         return 2
-    if save_path is not None:
-        try:  # the model's size is known now: is there room for it?
-            check_writable(save_path, nbytes=expected_size(model, vocab))
-        except ValueError as e:
-            _error(f"{e}; nothing was trained", err)
-            return 2
-    last = {"epoch": 0, "weights": None}  # the model after the last complete epoch, kept for Ctrl-C
+    if not room_for(save_path, model, vocab, err):
+        return 2
 
     def report(history):
-        last["epoch"] = history.epoch[-1]
-        last["weights"] = model.flat.copy()
         if history.epoch[-1] % REPORT_EVERY == 0:
             _say(history.report(), out)
 
-    try:
+    def fit(callback):
         # numpy's overflow warnings would be a screenful before the one clear line: divergence is
         # reported by the training loop (non-finite loss or weights) or, at the latest, by save.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            history = train(model, vocab, run.train, run.test, epochs=run.epochs, learn_rate=run.learn_rate,
-                            clip=run.clip, rng=rng, callback=report, stop_at=run.stop_at,
-                            validation_data=run.validation, **run.options)
-    except KeyboardInterrupt:
-        return save_after_interrupt(model, vocab, last["epoch"], args.epochs, last["weights"], save_path, out, err)
-    except (ValueError, ArithmeticError) as e:  # e.g. training diverged: non-finite loss or weights
-        _error(f"{e}{'; nothing was saved' if save_path else ''}", err)
-        return 1
+            return train(model, vocab, run.train, run.test, epochs=run.epochs, learn_rate=run.learn_rate,
+                         clip=run.clip, rng=rng, callback=callback, stop_at=run.stop_at,
+                         validation_data=run.validation, **run.options)
+
+    status, history = train_interruptibly(model, fit, report, epochs=args.epochs, save_path=save_path,
+                                          vocab=vocab, out=out, err=err)
+    if status is not None:
+        return status
     stopped = run.stop_at is not None and history.validation_acc[-1] >= run.stop_at
     if (stopped or run.recipe is not None) and history.epoch[-1] % REPORT_EVERY != 0:
         _say(history.report(), out)

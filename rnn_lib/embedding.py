@@ -23,13 +23,18 @@ indices, inputs as columns ``xs`` (T, D, B).
 
 import numpy as np
 
+from .cells import RNNCell
+
+#: Where the vanilla cell's step cache keeps h_t.
+_H = RNNCell.CACHE.index("h")
+
 
 def embedding_forward(E, idx):
     """The lookup x_t = E[w_t] for a batch: ``(xs, cache)``.
 
     Args:
         E: (V, D) the embedding table, one row per symbol.
-        idx: (T, B) int indices in 0..V-1 (time-major, as ``rnn_lib.lm.pad_names``).
+        idx: (T, B) int indices in 0..V-1 (time-major, as ``rnn_lib.batching.pad_names``).
     Returns:
         ``xs`` (T, D, B): step t's inputs as B columns, and the cache
         ``(idx, V)`` for ``embedding_backward``.
@@ -72,8 +77,8 @@ class Embedding:
     """The embedding as a model's input layer (``rnn_lib.base``): a parameter E (V, D), columns E[w_t] (D, B).
 
     ``CharLM(embed_dim=D)`` builds its model with it in place of the one-hot
-    layer; the cell then reads D inputs. Its backward needs dL/dx_t, which the
-    language model's ``loss`` computes for the vanilla cell (``vanilla_input_grads``).
+    layer; the cell then reads D inputs. Its backward needs dL/dx_t, which it
+    computes for the vanilla cell (``vanilla_input_grads``), the only cell it serves.
     """
 
     def __init__(self, V, D):
@@ -85,6 +90,16 @@ class Embedding:
     def columns(self, params, idx):
         """(T, B) indices -> (T, D, B): the rows of E as columns."""
         return embedding_forward(params["E"], idx)[0]
+
+    def backward(self, params, idx, caches, d_states):
+        """``{"E": dL/dE}``: dx_t = Wxh^T da_t through the vanilla cell, scattered into the rows read (idx (T, B)).
+
+        ``caches`` are the vanilla cell's steps (``rnn_lib.sequence.unroll``'s),
+        ``d_states`` ``rnn_lib.sequence.bptt``'s: ``d_states[t][0]`` the total dL/dh_t.
+        """
+        hs = np.stack([c[_H] for c in caches])  # h_1..h_T, (T, H, B)
+        d_xs = vanilla_input_grads(params["Wxh"], hs, np.stack([d[0] for d in d_states[1:]]))
+        return {"E": embedding_backward(d_xs, (idx, self.vocab_size))}
 
 
 __all__ = ["Embedding", "embedding_backward", "embedding_forward", "vanilla_input_grads"]

@@ -11,16 +11,18 @@ The model (V characters, H hidden units; the cell's step, vanilla by default):
     y_t = Why h_t + by                  (V, 1): scores of the next character, at every step t = 1..T
     L   = sum_t -ln softmax(y_t)[c_t]   c_t the character that follows x_t
 
-Backpropagation through time. With ``d_y_t = p_t - e_{c_t}`` (``rnn_lib.losses``),
+Backpropagation through time. With ``d_y_t = p_t - e_{c_t}`` (``rnn_lib.losses.sequence_cross_entropy``),
 the gradient reaching h_t comes along two paths, the output at step t and the
 next step of the recurrence (Karpathy's ``dhnext``):
 
     dL/dh_t = Why^T d_y_t  +  Whh^T d_a_{t+1}        d_a_{t+1} = (1 - h_{t+1}^2) * dL/dh_{t+1}
 
-``rnn_lib.sequence.bptt`` walks this backwards; this module gives it the first
-path for every step (``d_hs[t] = Why^T d_y_t``) and it adds the second (for any
-cell, whatever its ``step_backward`` returns as ``d_h_prev``). The head's
-gradients are ``dWhy = sum_t d_y_t h_t^T`` and ``dby = sum_t d_y_t``.
+``rnn_lib.sequence.bptt`` walks this backwards; the head's backward (the
+contract's ``head_backward``, ``rnn_lib.base``, with ``head_on = "every"``)
+gives it the first path for every step (``d_hs[t] = Why^T d_y_t``) and it adds
+the second (for any cell, whatever its ``step_backward`` returns as
+``d_h_prev``). The head's gradients are ``dWhy = sum_t d_y_t h_t^T`` and
+``dby = sum_t d_y_t``.
 
 Tokens. The alphabet is the end-of-name token ``"."`` followed by the letters
 (``ALPHABET``: 27 symbols for the census names). The same ``"."`` is also the
@@ -31,28 +33,28 @@ is then predicted like every other one, by the same ``y_t = Why h_t + by`` after
 one step of the cell (with no input the first prediction would be ``by`` alone,
 a special case in the loss, the gradient and the sampler). And with one
 boundary symbol the names joined as ``.emma.olivia.ava.`` are one long text,
-which is what truncated BPTT (``stream_batches``, ``tbptt_epoch``) reads.
+which is what truncated BPTT (``rnn_lib.batching.stream_batches``,
+``rnn_lib.training.tbptt_epoch``) reads.
 h_0 is zeros.
 
 Batches. B names run at once as time-major (T, B) index arrays: each step one
 (V, B) block of one-hot columns and one matrix product for B names. Names of
-different lengths are padded at the *end* (``pad_names``, which is
-``rnn_lib.batching.pad`` with ``side="right"``) with a mask; a padded
+different lengths are padded at the *end* (``rnn_lib.batching.pad_names``,
+which is ``pad`` with ``side="right"``) with a mask; a padded
 step's loss and ``d_y`` are zero, and since the padding comes after every real
 step of its name, nothing flows back from it: the batch gradient is exactly the
 sum of the per-name gradients (``tests/test_lm.py`` checks 1e-12). Training
 groups names of one length (``rnn_lib.batching.make_batches``, "bucket"), so most
 batches need no mask at all.
 
-Training: ``train_lm`` runs ``rnn_lib.training.run_epochs`` (the library's one
+Training: ``rnn_lib.training.train_lm`` runs ``run_epochs`` (the library's one
 epoch loop) with ``ModelEngine``, as the classifier's batched training does:
 ``batch_loss`` on a batch, then Adam (``rnn_lib.optim.Adam``, or any optimiser
 of ``rnn_lib.optim``) on the summed loss, the gradient clipped by its global
-norm. ``RECIPE`` is the measured recipe; the baselines to beat are in
+norm. ``RECIPE`` here is the measured recipe; the baselines to beat are in
 ``rnn_lib.baselines``.
 """
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,12 +62,8 @@ import numpy as np
 from . import checks
 from .base import Grads, SequenceModel, as_rng
 from .cells import CELLS, get_cell
-from .embedding import Embedding, embedding_backward, vanilla_input_grads
-from .batching import pad
-from .losses import log_softmax, logsumexp
-from .sequence import bptt
-from .optim import make_optimizer
-from .training import ModelEngine, run_epochs, run_in_order
+from .embedding import Embedding
+from .losses import log_softmax, sequence_cross_entropy
 
 #: The end-of-name token, also the first input of every name (the start token).
 END = "."
@@ -162,37 +160,6 @@ class CharLM(SequenceModel):
         return [self.index[c] for c in text]
 
     # --- forward and backward ------------------------------------------------------------------
-    def _as_batch(self, inputs, targets=None, mask=None):
-        idx = np.asarray(inputs)
-        if idx.ndim == 1:
-            idx = idx[:, None]
-        if idx.ndim != 2 or idx.shape[0] < 1 or not np.issubdtype(idx.dtype, np.integer):
-            raise ValueError(f"inputs must be T >= 1 character indices, (T,) or time-major (T, B) ints, "
-                             f"got shape {idx.shape} of {idx.dtype}")
-        if idx.min() < 0 or idx.max() >= self.input_size:
-            raise ValueError(f"inputs must be indices in 0..{self.input_size - 1}")
-        out = [idx]
-        if targets is not None:
-            t = np.asarray(targets)
-            t = t[:, None] if t.ndim == 1 else t
-            if t.shape != idx.shape or not np.issubdtype(t.dtype, np.integer):
-                raise ValueError(f"targets must be ints shaped as inputs {idx.shape}, got {t.shape}")
-            if t.min() < 0 or t.max() >= self.output_size:
-                raise ValueError(f"targets must be indices in 0..{self.output_size - 1}")
-            out.append(t)
-        if mask is not None:
-            m = np.asarray(mask, dtype=np.float64)
-            m = m[:, None] if m.ndim == 1 else m
-            if m.shape != idx.shape:
-                raise ValueError(f"mask must be shaped as inputs {idx.shape}, got {m.shape}")
-            if not (checks.all_finite(m) and m.min() >= 0 and m.max() <= 1):
-                raise ValueError("mask must hold finite weights in [0, 1] (1.0 on real steps, 0.0 on padding), "
-                                 f"got values from {m.min()} to {m.max()}")
-            out.append(m)
-        elif targets is not None:
-            out.append(None)
-        return out
-
     def forward(self, inputs, state0=None):
         """Scores at every step: ``ys`` (T, V, B) for inputs (T, B) (or (T,): B = 1), from ``state0`` (zeros).
 
@@ -200,7 +167,7 @@ class CharLM(SequenceModel):
         steps (``rnn_lib.sequence.unroll``'s), ``caches`` for ``bptt``, ``hs``
         (T, H, B) the hidden states h_1..h_T.
         """
-        (idx,) = self._as_batch(inputs)
+        idx, _, _ = checks.token_batch(inputs, self.input_size)
         return self._forward(idx, state0)
 
     def _forward(self, idx, state0):
@@ -217,7 +184,7 @@ class CharLM(SequenceModel):
             inputs, targets: (T, B) time-major character indices (or (T,) for
                 one sequence): ``targets[t]`` is the character after ``inputs[t]``.
             mask: optional (T, B) of 1.0 on real steps and 0.0 on padding
-                (``pad_names``); a masked step adds nothing to the loss or the gradients.
+                (``rnn_lib.batching.pad_names``); a masked step adds nothing to the loss or the gradients.
             state0: the state before the first step, a tuple of (H, B) arrays
                 (zeros by default); truncated BPTT passes the last chunk's
                 ``last_state``: its gradient is not followed (the cut).
@@ -226,47 +193,33 @@ class CharLM(SequenceModel):
             unmasked steps for nats per character) and ``{name: array}`` keyed
             and shaped as ``params``. ``last_state`` keeps the state after the
             last step, ``last_probs`` the (T, V, B) probabilities; the weights
-            are not changed.
+            are not changed. This is ``batch_loss`` with its arguments checked.
         """
-        idx, tgt, m = self._as_batch(inputs, targets, mask)
-        ys, states, caches, hs = self._forward(idx, state0)
-        T, V, B = ys.shape
-        lse = logsumexp(ys, axis=1)  # (T, B)
-        t_ix, b_ix = np.meshgrid(np.arange(T), np.arange(B), indexing="ij")
-        step_loss = lse - ys[t_ix, tgt, b_ix]  # (T, B): -ln p_t[c_t]
-        d_y = np.exp(ys - lse[:, None, :])  # p_t, (T, V, B)
-        self.last_probs = d_y.copy()
-        d_y[t_ix, tgt, b_ix] -= 1.0  # d_y_t = p_t - e_{c_t}
-        if m is not None:
-            step_loss = step_loss * m
-            d_y *= m[:, None, :]
-        Why = self.params["Why"]
-        d_hs = Why.T @ d_y  # (T, H, B): the first path into h_t, from its own output
-        cell_grads, d_states = bptt(self.cell, self.params, caches, d_hs)  # adds the second, Whh^T d_a_{t+1}
-        if self.embed_dim is not None:  # on to the inputs x_t = E[w_t]: dx_t = Wxh^T da_t, scattered into dE
-            d_xs = vanilla_input_grads(self.params["Wxh"], hs, np.stack([d[0] for d in d_states[1:]]))
-            cell_grads["E"] = embedding_backward(d_xs, (idx, V))
-        head = {"Why": (d_y @ hs.transpose(0, 2, 1)).sum(axis=0), "by": d_y.sum(axis=(0, 2))[:, None]}
-        self.last_state = states[-1]
-        grads = {n: cell_grads[n] if n in cell_grads else head[n] for n in self.shapes}
-        return float(step_loss.sum()), grads
+        idx, targets, mask = checks.token_batch(inputs, self.input_size, targets, mask)
+        loss, grads, _ = self.batch_loss((idx, targets, mask, state0))
+        return loss, grads
 
     def batch_loss(self, batch, grads=True):
         """The contract's batched loss (``rnn_lib.base``): ``batch = (inputs, targets, mask, state0)``, (T, B) each.
 
-        ``loss`` above, written out as notebook 6 reads it, computes it; this
-        returns ``(loss, grads, stats)``: ``grads`` a ``Grads`` (``None`` with
-        ``grads=False``); ``stats`` has ``correct`` (steps whose most likely
-        next character is the target, padding excluded), ``count`` (real
-        steps) and ``state`` (the state after the last step, for truncated
-        BPTT's next chunk).
+        Returns ``(loss, grads, stats)``: the summed loss, ``grads`` a ``Grads``
+        (``None`` with ``grads=False``); ``stats`` has ``correct`` (steps whose
+        most likely next character is the target, padding excluded), ``count``
+        (real steps) and ``state`` (the state after the last step, for
+        truncated BPTT's next chunk). ``loss`` is this, its arguments checked.
         """
-        inputs, targets, mask, state0 = batch
-        loss, g = self.loss(inputs, targets, mask, state0)
+        idx, targets, mask, state0 = batch
+        ys, states, caches, hs = self._forward(idx, state0)
+        loss, self.last_probs, d_y = sequence_cross_entropy(ys, targets, mask)  # d_y_t = p_t - e_{c_t}
+        self.last_state = states[-1]
         right = self.last_probs.argmax(axis=1) == targets  # (T, B)
         stats = {"correct": int(right.sum() if mask is None else (right * mask).sum()),
                  "count": int(targets.size if mask is None else mask.sum()), "state": self.last_state}
-        return loss, (Grads.of(self.shapes, g) if grads else None), stats
+        if not grads:
+            return loss, None, stats
+        d_hs, head_grads = self.head_backward(d_y, hs)  # (T, H, B): Why^T d_y_t, each h_t's own output
+        g, _ = self.backprop(caches, d_hs, head_grads, idx)  # bptt adds the future's path, Whh^T d_a_{t+1}
+        return loss, Grads.of(self.shapes, g), stats
 
     def next_probs(self, prefix=""):
         """The probabilities of the character after ``prefix`` (read after the start token), a (V,) array."""
@@ -323,162 +276,4 @@ def sample_next(y, temperature, rng):
     return int(rng.choice(len(p), p=p / p.sum()))
 
 
-# --- batches ----------------------------------------------------------------------------------
-def name_list(names, what="names"):
-    """``names`` as a list of names; one str (a single name where a list belongs) is a ``TypeError``."""
-    if isinstance(names, str):
-        raise TypeError(f"{what} must be a list of names, not one str ({names[:40]!r}): it would be read "
-                        f"as the names {', '.join(map(repr, names[:4]))}...; write [{names[:40]!r}]")
-    try:
-        return list(names)
-    except TypeError:
-        raise TypeError(f"{what} must be a list of names, got {type(names).__name__}") from None
-
-
-def pad_names(model, names):
-    """B names -> one time-major batch ``(inputs, targets, mask)``, each (T, B), T the longest name + 1.
-
-    Names are padded at the end (``rnn_lib.batching.pad`` with ``side="right"``):
-    inputs and targets with index 0, the mask with 0.0 on padded steps (1.0
-    elsewhere). ``mask`` is ``None`` when all names have the same length.
-    """
-    names = name_list(names)
-    if not names:
-        raise ValueError("pad_names needs at least one name")
-    pairs = [model.encode(nm) for nm in names]
-    inputs, mask = pad([x for x, _ in pairs], side="right")
-    targets, _ = pad([t for _, t in pairs], side="right")
-    return inputs, targets, mask
-
-
-class Names:
-    """A fixed list of names laid out once for training: ``get(batch)`` pads the names numbered ``batch``.
-
-    ``get`` gives ``batch_loss``'s ``(inputs, targets, mask, state0)`` (``state0``
-    ``None``: zeros); ``batches()`` is all of them as one padded batch;
-    ``count`` the number of predictions (each name's letters and its end).
-    """
-
-    def __init__(self, model, names):
-        self.model, self.names = model, name_list(names)
-        if not self.names:
-            raise ValueError("the list of names is empty")
-        for nm in self.names:
-            model.indices(nm, "name")
-        self.lengths = [len(nm) + 1 for nm in self.names]  # predictions per name: its letters and the end
-        self.count = self.n_chars = sum(self.lengths)
-        self.whole = pad_names(model, self.names) + (None,)
-
-    def get(self, batch):
-        return pad_names(self.model, [self.names[i] for i in batch]) + (None,)
-
-    def batches(self, takes_padding=True):
-        return [self.whole]
-
-
-def evaluate_lm(model, names):
-    """Mean cross-entropy per character (nats) of ``model`` on ``names``: each name's letters and its end."""
-    data = Names(model, names)
-    return model.batch_loss(data.whole, grads=False)[0] / data.count
-
-
-def perplexity(nats):
-    """``e ** nats``: the number of equally likely characters a loss of ``nats`` per character is worth."""
-    return math.exp(nats)
-
-
-def train_lm(model, train_names, val_names=None, *, epochs=RECIPE.epochs, learn_rate=RECIPE.learn_rate,
-             batch_size=RECIPE.batch_size, clip_norm=RECIPE.clip_norm, rng=None, callback=None, optimizer="adam"):
-    """Train ``model`` in place on ``train_names``; return the ``History`` (losses in nats per character).
-
-    The epoch loop is ``rnn_lib.training.run_epochs``: every epoch shuffles the
-    names (``rng``), groups them by length into batches of at most
-    ``batch_size``, and makes one update per batch (``ModelEngine``) with
-    ``optimizer``: ``"adam"`` (default), ``"sgd"``, ``"adagrad"`` or an
-    ``rnn_lib.optim.Optimizer`` built on ``model.flat``, the gradient first
-    clipped to global norm ``clip_norm``. The
-    history's ``train_loss`` is measured during the epoch, ``test_loss`` on
-    ``val_names`` after it; ``train_acc``/``test_acc`` are next-character
-    accuracies. ``callback(history)`` runs after every epoch (``True`` stops).
-    """
-    epochs, learn_rate, batch_size, clip_norm, callback = checks.batch_training(
-        epochs, learn_rate, batch_size, clip_norm, callback)
-    train_set = Names(model, name_list(train_names, "train_names"))
-    val_set = None if val_names is None else Names(model, name_list(val_names, "val_names"))
-    engine = ModelEngine(model, make_optimizer(optimizer, model, learn_rate, clip_norm=clip_norm))
-    return run_epochs(model, engine, train_set, val_set, train_set.lengths, epochs=epochs, rng=as_rng(rng),
-                      batch_size=batch_size, callback=callback, learn_rate=learn_rate, clip=clip_norm,
-                      per=train_set.count)
-
-
-# --- truncated BPTT: the names as one long text -------------------------------------------------
-def stream_batches(model, names, batch_size):
-    """The names as one text ``.emma.olivia.ava.``, cut into ``batch_size`` rows of equal length, (B, N) indices.
-
-    Row b is the b-th consecutive piece of the text (as Karpathy's char-rnn),
-    so reading the columns left to right each row continues its own text.
-    """
-    B = checks.positive_int(batch_size, "batch_size")
-    names = name_list(names)
-    text = [0]
-    for nm in names:
-        text += model.indices(nm, "name") + [0]
-    N = len(text) // B
-    if N < 2:
-        raise ValueError(f"{len(text)} characters are too few for {B} rows")
-    return np.array(text[:N * B], dtype=np.int64).reshape(B, N)
-
-
-def tbptt_epoch(model, stream, chunk_length, optimizer=None, clip_norm=None):
-    """One pass of truncated BPTT over ``stream`` (B, N): chunks of ``chunk_length`` steps, the state carried.
-
-    Chunk k reads columns ``k K .. (k+1) K - 1`` and predicts the next
-    character of each. It starts from the state the previous chunk ended in
-    (``Chunks``): the *values* are carried, so the model sees the whole stream
-    as one text, but the gradient stops at the chunk's start (``batch_loss``
-    never follows ``state0``'s gradient), so each backward pass costs K steps
-    however long the text. The chunks are batches of ``ModelEngine``, the
-    trainer's engine, run in order (``rnn_lib.training.run_in_order``): with
-    ``optimizer`` (any ``rnn_lib.optim`` optimiser on ``model.flat``) every
-    chunk makes one update, the gradient first clipped to global norm
-    ``clip_norm``. Returns the mean loss per character over the pass and the
-    list of per-chunk gradients (flat arrays) before clipping.
-    """
-    K = checks.positive_int(chunk_length, "chunk_length")
-    clip_norm = checks.optional_clip_norm(clip_norm)
-    chunks = Chunks(stream, K)
-    engine = ModelEngine(model, optimizer, clip_norm=clip_norm, keep_grads=True)
-    loss = run_in_order(engine, chunks)
-    model.last_state = chunks.state
-    return loss / chunks.count, engine.kept
-
-
-class Chunks:
-    """A stream (B, N) cut into chunks of K steps for ``ModelEngine``, the state carried from one to the next.
-
-    ``get([k])`` is chunk k as ``batch_loss``'s ``(inputs, targets, None, state0)``
-    (K, B) with ``state0`` the state the previous chunk ended in (``None``,
-    zeros, for the first); ``carry(stats)`` keeps the chunk's last state.
-    """
-
-    def __init__(self, stream, K):
-        self.stream, self.K = stream, K
-        B, N = stream.shape
-        self.starts = list(range(0, N - 1, K))
-        self.count, self.state = B * (N - 1), None
-
-    def __len__(self):
-        return len(self.starts)
-
-    def get(self, batch):
-        (k,) = batch
-        start = self.starts[k]
-        stop = min(start + self.K, self.stream.shape[1] - 1)
-        return self.stream[:, start:stop].T, self.stream[:, start + 1:stop + 1].T, None, self.state
-
-    def carry(self, stats):
-        self.state = stats["state"]  # values, not gradients: the next chunk starts here
-
-
-__all__ = ["ALPHABET", "END", "RECIPE", "CharLM", "Chunks", "LMRecipe", "Names", "evaluate_lm", "pad_names",
-           "perplexity", "sample_next", "stream_batches", "tbptt_epoch", "train_lm"]
+__all__ = ["ALPHABET", "END", "MAX_LENGTH", "RECIPE", "CharLM", "LMRecipe", "sample_next"]

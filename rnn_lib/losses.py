@@ -4,7 +4,7 @@
 
 The column functions (``softmax``, ``softmax_cross_entropy``) are the ones the
 notebooks use, one example as an (O, 1) column. The row functions below serve
-the vectorised engine (``rnn_lib.fast``), one example per row of a (B, O)
+the vanilla kernel (``rnn_lib.kernels``), one example per row of a (B, O)
 array; all of them compute ``logsumexp`` the same stable way, subtracting the
 largest score first so that ``exp`` cannot overflow.
 """

@@ -13,7 +13,8 @@ the head ``y = Why h + by`` are the contract every model shares
 (``rnn_lib.base.SequenceModel``). This module makes it a classifier: the head
 reads h_T only, ``forward``/``backward``/``loss`` take one phrase with the
 article's names (checked where they enter), and ``batch_loss`` takes B phrases
-(the vanilla cell through its written-out kernel, ``rnn_lib.fast``).
+(the vanilla cell through its written-out kernel, ``rnn_lib.kernels``);
+``batch_gradients`` is that batched loss for B phrases of any lengths, checked.
 ``LSTM`` and ``GRU`` are this same model with the LSTM or GRU cell fixed
 (``MODELS`` maps a cell's name to its class).
 ``backward`` returns gradients and never changes the weights: updating them is
@@ -24,7 +25,9 @@ import numpy as np
 
 from . import checks
 from .base import Grads, SequenceModel
+from .batching import pad_sequences
 from .cells import RNNCell
+from .kernels import VanillaKernel
 from .losses import column_softmax_cross_entropy, rows_cross_entropy, rows_softmax_cross_entropy
 
 HIDDEN_SIZE = 64
@@ -228,10 +231,9 @@ class RNN(SequenceModel):
     # --- the batched path (rnn_lib.base's contract): B phrases at once --------------------------
     @property
     def kernel(self):
-        """The written-out vectorised kernel for this cell (``rnn_lib.fast.FastEngine``, vanilla), or ``None``."""
+        """The written-out vectorised kernel for this cell (``rnn_lib.kernels.VanillaKernel``, vanilla), or ``None``."""
         if self._kernel is None and type(self.cell) is RNNCell:  # the vanilla cell itself, not a variant
-            from .fast import FastEngine
-            self._kernel = FastEngine(self)
+            self._kernel = VanillaKernel(self)
         return self._kernel
 
     @property
@@ -242,7 +244,7 @@ class RNN(SequenceModel):
     def batch_loss(self, batch, grads=True):
         """Summed loss, gradients and stats of B phrases: ``batch = (idx (L, B), targets (B,), mask or None)``.
 
-        The vanilla cell runs the written-out kernel (``rnn_lib.fast``), which
+        The vanilla cell runs the written-out kernel (``rnn_lib.kernels``), which
         also takes left-padded phrases with a (L, B, 1) mask; any cell whose
         steps take (H, B) columns runs the cell through ``rnn_lib.sequence``
         on phrases of one length. ``grads`` is a ``Grads`` laid out as ``flat``
@@ -256,12 +258,7 @@ class RNN(SequenceModel):
                 return loss, None, {"correct": correct, "count": len(targets)}
             loss, correct = kernel.loss_and_grads(idx, targets, mask)
             return loss, kernel.grads(), {"correct": correct, "count": len(targets)}
-        if mask is not None:
-            raise ValueError("a gated cell's batches hold phrases of one length (make_batches' 'bucket'): "
-                             "its state does not stay zero on a padded step")
-        if not getattr(self.cell, "columns", False):
-            raise ValueError(f"the batched path needs a cell whose steps take (H, B) columns (columns = True); "
-                             f"this model's cell is {self.cell!r}: use engine='loop'")
+        checks.general_batch(self.cell, mask)  # (H, B) columns, phrases of one length
         B = idx.shape[1]
         y, _ = self._forward(self.columns(idx), self.zero_state(B), None)
         if not grads:
@@ -317,6 +314,30 @@ class GRU(RNN):
 
 #: The model classes by cell name; ``make_model`` and ``load`` build through it.
 MODELS = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
+
+
+def batch_gradients(model, sequences, targets):
+    """Summed loss and gradients of a batch of phrases of any lengths, computed in one vectorised pass.
+
+    Args:
+        model: an ``RNN`` with the vanilla cell; sequences: B sequences of word
+        indices or one-hot (V, 1) columns (any lengths); targets: B classes (ints or bools).
+    Returns:
+        ``(loss, grads)``: the summed cross-entropy over the batch (float) and a
+        dict of fresh arrays keyed like ``model.backward``'s, equal to the sum of
+        the per-example gradients. The weights are not changed. The phrases are
+        left-padded (``rnn_lib.batching.pad_sequences``) for ``model.batch_loss``.
+    """
+    seqs = [checks.one_hot_indices(model.inputs_to_columns(s), b) for b, s in enumerate(sequences, 1)]
+    targets = np.asarray([int(t) for t in targets], dtype=np.int64)
+    if len(targets) != len(seqs):
+        raise ValueError(f"got {len(seqs)} sequences but {len(targets)} targets")
+    if model.kernel is None:
+        raise ValueError(f"batch_gradients pads phrases of any lengths, which only the vanilla cell's kernel "
+                         f"takes; this model's cell is {model.cell!r}: use model.batch_loss on phrases of one length")
+    idx, mask = pad_sequences(seqs)
+    loss, grads, _ = model.batch_loss((idx, targets, mask))
+    return loss, {name: g.copy() for name, g in grads.items()}
 
 
 def make_model(input_size, output_size, hidden_size=HIDDEN_SIZE, rng=None, init="article", cell="rnn"):

@@ -65,7 +65,7 @@ def sgd_step(model, grads, learn_rate=LEARN_RATE, clip=CLIP):
     sgd_update(model.params, grads, learn_rate, clip)
 
 
-# --- for the language model (rnn_lib.lm): clipping by the global norm, and Adam -------------------
+# --- the batched recipes (the language model, the translator): clipping by the global norm, and Adam ---
 def clip_global_norm(g, max_norm):
     """Scale the gradient ``g`` in place so that its Euclidean norm is at most ``max_norm``; return the norm before.
 
@@ -181,7 +181,7 @@ class Adagrad(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam on one flat parameter buffer, in place: the optimiser of ``rnn_lib.lm``.
+    """Adam on one flat parameter buffer, in place: the optimiser of ``train_lm`` and ``train_translator``.
 
         m = β1 m + (1 - β1) g,     v = β2 v + (1 - β2) g²
         θ -= lr · (m / (1 - β1^t)) / (sqrt(v / (1 - β2^t)) + eps)

@@ -14,8 +14,9 @@ validation accuracy and nothing else: without ``validation_data`` it is an
 error, never a silent stop on the test set.
 
 ``run_epochs`` is the only epoch loop in the library: the classifier's
-``train`` and the language model's ``rnn_lib.lm.train_lm`` both call it. What
-one update computes is an *engine*'s job:
+``train`` and the language model's ``train_lm`` (below; ``tbptt_epoch`` is its
+truncated BPTT, one pass in order) both call it. What one update computes is
+an *engine*'s job:
 
 * ``LoopEngine`` (``engine="loop"``, default): the teaching loop, one phrase
   at a time through the model's loss and the SGD update, as notebooks 3 and 4
@@ -41,10 +42,11 @@ import numpy as np
 
 from . import checks
 from .base import as_rng
-from .batching import RECOMMENDED_BATCH_SIZE, Phrases, make_batches
+from .batching import RECOMMENDED_BATCH_SIZE, Chunks, Names, Phrases, make_batches
 from .data.sentiment import POSITIVE
 from .data.sentiment import test_data as TEST_DATA
 from .data.sentiment import train_data as TRAIN_DATA
+from .lm import RECIPE as LM_RECIPE
 from .losses import column_softmax_cross_entropy, softmax
 from .model import HIDDEN_SIZE, make_model
 from .optim import CLIP, LEARN_RATE, clip_global_norm, make_optimizer, sgd_update
@@ -149,7 +151,7 @@ class ModelEngine:
     """Any model through its batched contract with any optimiser: ``model.batch_loss``, then ``optimizer.update``.
 
     ``data`` is the model's laid-out data (``rnn_lib.batching.Phrases`` for the
-    classifier, ``rnn_lib.lm.Names`` or ``Chunks`` for the language model):
+    classifier, ``Names`` or ``Chunks`` for the language model, all in ``rnn_lib.batching``):
     ``data.get(batch)`` is one batch for ``batch_loss``,
     ``data.batches(model.takes_padding)`` all of it for evaluation,
     ``data.count`` the number of predictions; data with a ``carry(stats)``
@@ -351,8 +353,8 @@ def run_epochs(model, runner, train_set, test_set, lengths, *, epochs, rng, batc
     ``None``). The epoch's train figures are the sums divided by ``per``
     (default: the number of items; the language model passes its number of
     characters). ``stop_at`` reads the validation accuracy only, never the
-    test set's. Arguments are already checked: ``train`` (the classifier) and
-    ``rnn_lib.lm.train_lm`` (the language model) call it.
+    test set's. Arguments are already checked: ``train`` (the classifier),
+    ``train_lm`` (the language model) and ``rnn_lib.translator.train_translator`` call it.
     """
     n = len(lengths)
     per = n if per is None else per
@@ -398,3 +400,64 @@ def fit(seed=SEED, epochs=EPOCHS, hidden_size=HIDDEN_SIZE, learn_rate=LEARN_RATE
                     clip=clip, rng=rng, callback=callback, engine=engine, batch_size=batch_size,
                     stop_at=stop_at, validation_data=validation_data, optimizer=optimizer)
     return model, vocab, history
+
+
+# --- the language model (rnn_lib.lm.CharLM) -------------------------------------------------------
+def evaluate_lm(model, names):
+    """Mean cross-entropy per character (nats) of ``model`` on ``names``: each name's letters and its end."""
+    data = Names(model, names)
+    return model.batch_loss(data.whole, grads=False)[0] / data.count
+
+
+def perplexity(nats):
+    """``e ** nats``: the number of equally likely characters a loss of ``nats`` per character is worth."""
+    return math.exp(nats)
+
+
+def train_lm(model, train_names, val_names=None, *, epochs=LM_RECIPE.epochs, learn_rate=LM_RECIPE.learn_rate,
+             batch_size=LM_RECIPE.batch_size, clip_norm=LM_RECIPE.clip_norm, rng=None, callback=None,
+             optimizer="adam"):
+    """Train the language model ``model`` in place on ``train_names``; return the ``History`` (nats per character).
+
+    The epoch loop is ``run_epochs``: every epoch shuffles the names (``rng``),
+    groups them by length into batches of at most ``batch_size``, and makes
+    one update per batch (``ModelEngine``) with ``optimizer``: ``"adam"``
+    (default), ``"sgd"``, ``"adagrad"`` or an ``rnn_lib.optim.Optimizer`` built
+    on ``model.flat``, the gradient first clipped to global norm ``clip_norm``.
+    The defaults are ``rnn_lib.lm.RECIPE``'s. The history's ``train_loss`` is
+    measured during the epoch, ``test_loss`` on ``val_names`` after it;
+    ``train_acc``/``test_acc`` are next-character accuracies.
+    ``callback(history)`` runs after every epoch (``True`` stops).
+    """
+    epochs, learn_rate, batch_size, clip_norm, callback = checks.batch_training(
+        epochs, learn_rate, batch_size, clip_norm, callback)
+    train_set = Names(model, checks.name_list(train_names, "train_names"))
+    val_set = None if val_names is None else Names(model, checks.name_list(val_names, "val_names"))
+    engine = ModelEngine(model, make_optimizer(optimizer, model, learn_rate, clip_norm=clip_norm))
+    return run_epochs(model, engine, train_set, val_set, train_set.lengths, epochs=epochs, rng=as_rng(rng),
+                      batch_size=batch_size, callback=callback, learn_rate=learn_rate, clip=clip_norm,
+                      per=train_set.count)
+
+
+def tbptt_epoch(model, stream, chunk_length, optimizer=None, clip_norm=None):
+    """One pass of truncated BPTT over ``stream`` (B, N): chunks of ``chunk_length`` steps, the state carried.
+
+    ``stream`` is ``rnn_lib.batching.stream_batches``'s. Chunk k reads columns
+    ``k K .. (k+1) K - 1`` and predicts the next character of each. It starts
+    from the state the previous chunk ended in (``Chunks``): the *values* are
+    carried, so the model sees the whole stream as one text, but the gradient
+    stops at the chunk's start (``batch_loss`` never follows ``state0``'s
+    gradient), so each backward pass costs K steps however long the text. The
+    chunks are batches of ``ModelEngine`` run in order (``run_in_order``): with
+    ``optimizer`` (any ``rnn_lib.optim`` optimiser on ``model.flat``) every
+    chunk makes one update, the gradient first clipped to global norm
+    ``clip_norm``. Returns the mean loss per character over the pass and the
+    list of per-chunk gradients (flat arrays) before clipping.
+    """
+    K = checks.positive_int(chunk_length, "chunk_length")
+    clip_norm = checks.optional_clip_norm(clip_norm)
+    chunks = Chunks(stream, K)
+    engine = ModelEngine(model, optimizer, clip_norm=clip_norm, keep_grads=True)
+    loss = run_in_order(engine, chunks)
+    model.last_state = chunks.state
+    return loss / chunks.count, engine.kept

@@ -346,7 +346,7 @@ def test_help_documents_both_commands():
 
 # --fast and --batch-size: the engines of rnn_lib.train (engine="fast" / "batched")
 from rnn_lib import cli  # noqa: E402
-from rnn_lib.fast import RECOMMENDED_BATCH_SIZE  # noqa: E402
+from rnn_lib.batching import RECOMMENDED_BATCH_SIZE  # noqa: E402
 
 
 def test_cli_batch_size_and_stop_at_stops_on_a_validation_split_and_says_so():

@@ -96,6 +96,25 @@ def test_ctrl_c_saves_the_last_complete_epoch_beside_the_file(tmp_path, monkeypa
     assert load(partial, expect="dates")[0].hidden_size == 4 and not path.exists()
 
 
+def test_ctrl_c_during_the_baseline_keeps_the_saved_translator(tmp_path, monkeypatch):
+    import rnn_lib.translator
+    real, calls = rnn_lib.translator.train_translator, []
+
+    def baseline_interrupted(*args, callback, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            return real(*args, callback=callback, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(rnn_lib.translator, "train_translator", baseline_interrupted)
+    path = tmp_path / "d.npz"
+    status, out, err = call("dates", "train", "--epochs", "1", "--train-dates", "100", "--hidden", "4",
+                            "--save", str(path))
+    assert status == 130 and out == f"saved the translator to {path}\n"
+    assert err.splitlines()[-1] == f"interrupted while training the baseline; the translator is saved in {path}"
+    assert load(path, expect="dates")[0].hidden_size == 4
+
+
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 @pytest.mark.parametrize("attention", [True, False])
 def test_save_and_load_give_the_same_model(tmp_path, cell, attention):

@@ -76,8 +76,8 @@ def test_save_is_checked_before_training(tmp_path):
 
 
 def test_ctrl_c_saves_the_last_complete_epoch_said_to_be_partly_trained(tmp_path, monkeypatch):
-    import rnn_lib.lm
-    real = rnn_lib.lm.train_lm
+    import rnn_lib.training
+    real = rnn_lib.training.train_lm
 
     def interrupted_after_one_epoch(*args, callback, **kwargs):
         def stop(history):
@@ -85,7 +85,7 @@ def test_ctrl_c_saves_the_last_complete_epoch_said_to_be_partly_trained(tmp_path
             raise KeyboardInterrupt
         return real(*args, callback=stop, **kwargs)
 
-    monkeypatch.setattr(rnn_lib.lm, "train_lm", interrupted_after_one_epoch)
+    monkeypatch.setattr(rnn_lib.training, "train_lm", interrupted_after_one_epoch)
     path = tmp_path / "lm.npz"
     status, out, err = call("lm", "train", "--epochs", "5", "--hidden", "8", "--save", str(path))
     assert status == 130

@@ -1,7 +1,7 @@
 """Weights before and after the model contract: the same seeds through every training path give the same numbers.
 
 The values below were recorded with the code from before ``rnn_lib.base`` (two
-model families, ``FastEngine``/``ColumnEngine``/``LMEngine`` each with its own
+model families, ``FastEngine`` (now ``kernels.VanillaKernel``), ``ColumnEngine``, ``LMEngine`` each with its own
 update, ``tbptt_epoch`` with its own loop): per run, the sum and the sum of
 squares of ``model.flat``, three of its entries, and the last epoch's train
 loss, train accuracy, test loss and test accuracy (or truncated BPTT's mean
@@ -13,8 +13,10 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib.lm import CharLM, stream_batches, tbptt_epoch, train_lm
+from rnn_lib.batching import pad_names, stream_batches
+from rnn_lib.lm import CharLM
 from rnn_lib.optim import Adam
+from rnn_lib.training import tbptt_epoch, train_lm
 
 RTOL = 1e-9
 NAMES = ["emma", "olivia", "ava", "jo", "mia", "liam", "noah", "eva", "zoe", "max", "leo", "ida"]
@@ -74,6 +76,21 @@ RECORDED = {
     "tbptt_grads_gru": (
         (-10.775102781648155, 116.7503979542926, -2.2875186102848193e-05, 0.0, 0.10152623821163928),
         ()),
+    # recorded with the language model's own softmax and head backward, before it used losses.py and
+    # the contract's head_backward/backprop: the embedding's training, and one padded batch's loss
+    # and gradients (the loss, the sum of last_probs, the sum of the last state's h)
+    "lm_rnn_embed": (
+        (-9.052398483298866, 29.580379203191022, 0.12526766080484705, 0.1856973037651474, -0.015422918894920146),
+        (3.1819368144630538, 0.14634146341463414, 3.148835846600985, 0.3333333333333333)),
+    "masked_rnn": (
+        (-6.287392252659455, 328.21777880115854, 5.084555975897393, -0.4257581340786222, 0.9895972844463912),
+        (78.76821488852482, 35.0, 9.006478389698383)),
+    "masked_lstm": (
+        (-7.816337867761867, 83.4914745099024, 0.07743511792503383, 0.0, 0.693592477166559),
+        (75.81552137255878, 35.0, 1.4982152736394379)),
+    "masked_gru": (
+        (12.053514145069196, 342.8102523516106, 0.0, 0.0, 0.53424402029328),
+        (77.05149815796594, 35.0, 8.090904001849374)),
 }
 
 
@@ -115,3 +132,20 @@ def test_truncated_bptt_trains_to_the_recorded_weights(cell):
     close(summary(lm.flat), flat)
     close((loss,), figures)
     close(summary(np.concatenate(grads)), RECORDED[f"tbptt_grads_{cell}"][0])
+
+
+def test_the_language_model_with_an_embedding_trains_to_the_recorded_weights():
+    lm = CharLM(hidden_size=8, rng=1, embed_dim=4)
+    h = train_lm(lm, NAMES[:9], NAMES[9:], epochs=3, batch_size=3, rng=2)
+    flat, figures = RECORDED["lm_rnn_embed"]
+    close(summary(lm.flat), flat)
+    close((h.train_loss[-1], h.train_acc[-1], h.test_loss[-1], h.test_acc[-1]), figures)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_the_language_models_padded_batch_gives_the_recorded_loss_and_gradients(cell):
+    lm = CharLM(hidden_size=8, rng=1, cell=cell, init=0.5)
+    loss, grads = lm.loss(*pad_names(lm, NAMES[:5]))
+    flat, figures = RECORDED[f"masked_{cell}"]
+    close(summary(np.concatenate([grads[n].ravel() for n in lm.shapes])), flat)
+    close((loss, lm.last_probs.sum(), lm.last_state[0].sum()), figures)

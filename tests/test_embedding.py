@@ -9,8 +9,9 @@ from rnn_lib import CharLM, check_loss_gradients
 from rnn_lib.cli import main
 from rnn_lib.embedding import embedding_backward, embedding_forward
 from rnn_lib.gradcheck import numerical_gradient
-from rnn_lib.lm import pad_names, train_lm
+from rnn_lib.batching import pad_names
 from rnn_lib.serialization import ModelFileError, load, save
+from rnn_lib.training import train_lm
 from helpers import TORCH_REASON
 
 ALPHA = ".abcde"

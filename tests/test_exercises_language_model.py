@@ -15,7 +15,7 @@ import rnn_lib
 from rnn_lib import CharLM, numerical_gradient, rel_error
 from rnn_lib import exercises as ex
 from rnn_lib.exercises import language_model as lm_ex
-from rnn_lib.lm import pad_names
+from rnn_lib.batching import pad_names
 from helpers import TORCH_REASON
 
 #: What a line adds until the learner's function passes: the cells below use the library's version.

@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib.fast import RECOMMENDED_BATCH_SIZE, FastEngine, Phrases, batch_gradients, make_batches, pad_sequences
+from rnn_lib.batching import RECOMMENDED_BATCH_SIZE, Phrases, make_batches, pad_sequences
+from rnn_lib.kernels import VanillaKernel
+from rnn_lib.model import batch_gradients
 from rnn_lib.optim import SGD
 from rnn_lib.training import ModelEngine
 
@@ -105,7 +107,7 @@ def test_one_phrase_gradient_equals_backward():
 
 def test_padding_leaves_hidden_states_exactly_zero_then_equal():
     model = _random_model(seed=8)
-    engine = FastEngine(model)  # the kernel: no update is made
+    engine = VanillaKernel(model)  # the kernel: no update is made
     idx, mask = pad_sequences([np.array([1, 2, 3, 4]), np.array([5, 6])])
     assert idx.shape == (4, 2) and mask.shape == (4, 2, 1)
     hs = engine.forward(idx, mask).copy()
@@ -121,7 +123,7 @@ def test_fast_evaluate_equals_evaluate():
     seqs = [np.array(vocab.encode(t)) for t in rnn_lib.test_data]
     targets = np.array([int(v) for v in rnn_lib.test_data.values()])
     idx, mask = pad_sequences(seqs)
-    loss, correct = FastEngine(model).loss(idx, targets, mask)
+    loss, correct = VanillaKernel(model).loss(idx, targets, mask)
     loss, acc = loss / len(targets), correct / len(targets)
     loss_ref, acc_ref = rnn_lib.evaluate(model, vocab, rnn_lib.test_data)
     assert abs(loss - loss_ref) <= RTOL * loss_ref and acc == acc_ref
@@ -232,7 +234,7 @@ def test_fast_engines_refuse_another_cell_clearly():
 
     model = rnn_lib.RNN(4, 2, 3, cell=Renamed())
     with pytest.raises(ValueError, match="vanilla cell only.*batch_loss"):
-        FastEngine(model)
+        VanillaKernel(model)
     assert model.kernel is None  # the general path runs it
 
 

@@ -6,10 +6,12 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib import (GRU, LSTM, RNN, FastEngine, GRUCell, LSTMCell, ModelFileError, RNNCell,
+from rnn_lib import (GRU, LSTM, RNN, GRUCell, LSTMCell, ModelFileError, RNNCell,
                      Vocabulary, check_gradients, fit, load, predict_proba, save, softmax_cross_entropy, train)
 from rnn_lib.cli import main
-from rnn_lib.fast import Phrases, batch_gradients
+from rnn_lib.batching import Phrases
+from rnn_lib.kernels import VanillaKernel
+from rnn_lib.model import batch_gradients
 
 MODEL_CLASSES = {"lstm": LSTM, "gru": GRU}
 
@@ -202,7 +204,7 @@ def test_a_batch_gradient_is_the_sum_of_the_phrases_gradients(cell):
 
 def test_the_engines_refuse_what_they_cannot_compute():
     with pytest.raises(ValueError, match="vanilla cell only"):
-        FastEngine(gated_model("gru"))
+        VanillaKernel(gated_model("gru"))
     with pytest.raises(ValueError, match="only the vanilla cell's kernel takes"):
         batch_gradients(gated_model("lstm"), [[0, 1]], [1])
     with pytest.raises(ValueError, match="columns = True"):
@@ -302,3 +304,16 @@ def test_the_time_stepper_steps_through_a_gated_model(cell):
     model.forward(vocab.encode("i am not happy"))
     np.testing.assert_array_equal(hs, model.last_hs[:, :, 0])
     assert probs.shape == (5, 2)
+
+
+def test_the_general_batched_path_refuses_padding_and_a_cell_without_columns_in_one_line():
+    idx, targets = np.array([[0, 1], [2, 3]]), np.array([1, 0])
+    mask = np.ones((2, 2, 1))
+    with pytest.raises(ValueError, match="phrases of one length"):
+        gated_model("lstm").batch_loss((idx, targets, mask))
+
+    class OneColumn(LSTMCell):
+        columns = False
+
+    with pytest.raises(ValueError, match=r"\(H, B\) columns.*engine='loop'"):
+        RNN(6, 2, 5, cell=OneColumn()).batch_loss((idx, targets, None))

@@ -196,7 +196,7 @@ def test_every_model_checks_its_batch_gradients_through_the_contract(cell):
     from rnn_lib import CharLM, make_model
     from rnn_lib.batching import Phrases
     from rnn_lib.gradcheck import check_batch_gradients
-    from rnn_lib.lm import pad_names
+    from rnn_lib.batching import pad_names
 
     clf = make_model(6, 2, 4, rng=1, init=0.5, cell=cell)
     phrases = Phrases([np.array(s) for s in ([0, 3, 5], [2, 2, 1], [4, 0])], [1, 0, 1])
@@ -212,7 +212,7 @@ def test_an_input_layer_with_parameters_checks_through_the_contract():
     from rnn_lib import CharLM
     from rnn_lib.embedding import Embedding
     from rnn_lib.gradcheck import check_batch_gradients
-    from rnn_lib.lm import pad_names
+    from rnn_lib.batching import pad_names
 
     lm = CharLM("." + "abc", 4, rng=3, embed_dim=2)
     assert isinstance(lm.input_layer, Embedding) and list(lm.shapes)[0] == "E"

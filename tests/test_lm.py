@@ -8,7 +8,9 @@ import pytest
 import rnn_lib
 from rnn_lib import CharLM, check_loss_gradients, load_dataset
 from rnn_lib.baselines import Bigram
-from rnn_lib.lm import ALPHABET, Names, evaluate_lm, pad_names, stream_batches, tbptt_epoch, train_lm
+from rnn_lib.batching import Names, pad_names, stream_batches
+from rnn_lib.lm import ALPHABET
+from rnn_lib.training import evaluate_lm, tbptt_epoch, train_lm
 from rnn_lib.optim import Adam
 from rnn_lib.serialization import ModelFileError, load, save
 from helpers import TORCH_REASON
@@ -198,10 +200,23 @@ def test_a_short_training_run_beats_the_bigram_on_validation():
 def test_the_engine_reports_losses_per_character():
     model = small_model()
     data = Names(model, ["ab", "cde"])
-    assert data.n_chars == 7 and data.lengths == [3, 4]
+    assert data.count == 7 and data.lengths == [3, 4]
     inputs, targets, mask, state0 = data.whole
-    assert state0 is None and data.count == 7
+    assert state0 is None
     assert evaluate_lm(model, ["ab", "cde"]) == pytest.approx(model.loss(inputs, targets, mask)[0] / 7)
+
+
+def test_names_encoded_once_give_the_batches_pad_names_gives():
+    model = small_model()
+    names = ["ab", "cde", "e", "dab"]
+    data = Names(model, names)
+    for batch in ([0], [1, 3], [3, 2, 0]):
+        got, want = data.get(batch), pad_names(model, [names[i] for i in batch])
+        assert got[3] is None and len(got) == 4
+        for g, w in zip(got[:3], want):
+            assert (g is None and w is None) or np.array_equal(g, w)
+    with pytest.raises(ValueError, match="not in the model's alphabet"):
+        Names(model, ["ab", "xyz"])  # checked when laid out, not at every batch
 
 
 # --- sampling -----------------------------------------------------------------------------------------

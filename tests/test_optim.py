@@ -132,7 +132,8 @@ def test_sgd_on_the_flat_buffer_is_the_articles_update():
 def test_one_trainer_takes_any_optimiser_for_either_model(optimizer):
     """train (batched) and train_lm run the same ModelEngine with the optimiser asked for; both learn."""
     import rnn_lib
-    from rnn_lib.lm import CharLM, train_lm
+    from rnn_lib.lm import CharLM
+    from rnn_lib.training import train_lm
     rate = {"sgd": 0.02, "adam": 0.005, "adagrad": 0.05}[optimizer]
     _, _, h = rnn_lib.fit(seed=0, epochs=15, hidden_size=16, engine="batched", learn_rate=rate, init="xavier",
                           optimizer=optimizer)

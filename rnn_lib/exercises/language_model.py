@@ -46,7 +46,7 @@ def reference_masked_loss(ys, targets, mask):
     Args:
         ys: (T, V, B) scores, ``ys[t, :, b]`` those of the character after step t of name b;
         targets: (T, B) ints, the true next characters; mask: (T, B), 1.0 on real steps and 0.0
-            on padding (``rnn_lib.lm.pad_names``).
+            on padding (``rnn_lib.batching.pad_names``).
     Returns:
         ``(L, d_ys)``: ``L = sum(mask * -ln p[target]) / mask.sum()``, the loss per real character
         (``CharLM.loss``'s sum divided by ``mask.sum()``), and ``d_ys = dL/dys``, (T, V, B):

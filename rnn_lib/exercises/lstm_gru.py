@@ -99,6 +99,15 @@ def _bias_alone(got, ref, tol, slips, default, split=False):
     raise _Failed(default)
 
 
+def _left_unchanged(fn, name, d_state, cache, P, what, hint):
+    """A step backward's check: called on copies of ``d_state``, ``cache`` and ``P``, it must change none of them."""
+    d_in, cache_in, P_in = _copies(d_state, cache, P)
+    before = _snapshot(*d_in, *cache_in, *P_in.values())
+    _call(fn, *d_in, cache_in, P_in)
+    if not _unchanged(before, [*d_in, *cache_in, *P_in.values()]):
+        raise _Failed(f"{_shown_name(fn, name)} changed {what} in place: compute new arrays{hint}")
+
+
 def _copies(d_grads, cache, P):
     return ([np.array(d, copy=True) for d in d_grads], tuple(np.array(c, copy=True) for c in cache),
             {k: np.array(v, copy=True) for k, v in P.items()})
@@ -280,12 +289,8 @@ def check_lstm_step_backward(lstm_step_backward, strict=None):
 
     def in_place(fn):
         d_h, d_c, cache, P = _lstm_case(77)
-        (d_h_in, d_c_in), cache_in, P_in = _copies((d_h, d_c), cache, P)
-        before = _snapshot(d_h_in, d_c_in, *cache_in, *P_in.values())
-        _call(fn, d_h_in, d_c_in, cache_in, P_in)
-        if not _unchanged(before, [d_h_in, d_c_in, *cache_in, *P_in.values()]):
-            raise _Failed(f"{_shown_name(fn, 'lstm_step_backward')} changed d_h, d_c, the cache or P in place: "
-                          "compute new arrays (d_c = d_c + ..., not d_c += ...)")
+        _left_unchanged(fn, "lstm_step_backward", (d_h, d_c), cache, P, "d_h, d_c, the cache or P",
+                        " (d_c = d_c + ..., not d_c += ...)")
 
     def after():
         return "cell" in forms, ("it returns ((d_h_prev, d_c_prev), grads), the cell's form: the cells below use "
@@ -440,12 +445,7 @@ def check_gru_step_backward(gru_step_backward, strict=None):
 
     def in_place(fn):
         d_h, cache, P = _gru_case(87)
-        (d_h_in,), cache_in, P_in = _copies((d_h,), cache, P)
-        before = _snapshot(d_h_in, *cache_in, *P_in.values())
-        _call(fn, d_h_in, cache_in, P_in)
-        if not _unchanged(before, [d_h_in, *cache_in, *P_in.values()]):
-            raise _Failed(f"{_shown_name(fn, 'gru_step_backward')} changed d_h, the cache or P in place: "
-                          "compute new arrays")
+        _left_unchanged(fn, "gru_step_backward", (d_h,), cache, P, "d_h, the cache or P", "")
 
     def after():
         return "cell" in forms, ("it returns ((d_h_prev,), grads), the cell's form: the cells below use rnn_lib's "

@@ -302,12 +302,29 @@ def refresh_sharing(widget):
             other.refresh()
 
 
+#: Background of the word being read (the phrase steppers).
+HIGHLIGHT_COLOR = "#ffd966"
+
+
 class PhraseStepper(FigureWidget):
     """A figure widget that steps through a phrase word by word (the time stepper, the gate stepper).
 
     Subclasses have a time ``slider``, a phrase input whose callback is ``_on_phrase``, a ``words``
-    HTML line marking the current word (``mark.rnn-current-word``) and ``show_phrase``.
+    HTML line marking the current word (``mark.rnn-current-word``, ``_words_html``) and ``show_phrase``.
     """
+
+    def _words_html(self, t, status):
+        """The phrase with word t marked, the words before it plain and the rest grey; ``status`` (HTML) below."""
+        spans = []
+        for i, w in enumerate(self._words, start=1):
+            w = html.escape(w)
+            if i == t:
+                spans.append(f'<mark class="rnn-current-word" style="background:{HIGHLIGHT_COLOR};'
+                             f'font-weight:bold;padding:0 0.2em;border-radius:3px">{w}</mark>')
+            else:
+                spans.append(f'<span style="color:{"inherit" if i < t else "#999"}">{w}</span>')
+        return (f'<div style="font-size:1.3em;line-height:1.6">{" ".join(spans)}</div>'
+                f'<div style="color:#555">{status}</div>')
 
     def _on_slider(self, change):
         if not self._busy:

@@ -14,8 +14,6 @@ from ..analysis import GATE_NAMES, gate_values, step_outputs
 from ..data.sentiment import CLASS_NAMES
 from ._base import NONFINITE, PhraseInput, PhraseStepper, phrase_options, plain, weights_finite
 
-#: Background of the word being read.
-HIGHLIGHT_COLOR = "#ffd966"
 #: Panels per row of the figure, and the layout in inches: margins, panel size, gaps (the gap below a
 #: panel holds its words, written upwards).
 COLUMNS = 3
@@ -168,20 +166,11 @@ class GateStepper(PhraseStepper):
 
     def _words_html(self, t):
         T = len(self._words)
-        spans = []
-        for i, w in enumerate(self._words, start=1):
-            w = html.escape(w)
-            if i == t:
-                spans.append(f'<mark class="rnn-current-word" style="background:{HIGHLIGHT_COLOR};'
-                             f'font-weight:bold;padding:0 0.2em;border-radius:3px">{w}</mark>')
-            else:
-                spans.append(f'<span style="color:{"inherit" if i < t else "#999"}">{w}</span>')
         p = self._probs[t]
         verdict = "not a number" if not np.isfinite(p) else f"{p:.3f}"
         step = (f"t = {t} of {T}: reading “{html.escape(self._words[t - 1])}”" if t else
                 f"t = 0 of {T}: nothing read yet; move the slider")
-        return (f'<div style="font-size:1.3em;line-height:1.6">{" ".join(spans)}</div>'
-                f'<div style="color:#555">{step}; P({CLASS_NAMES[1]}) after it: {verdict}</div>')
+        return super()._words_html(t, f"{step}; P({CLASS_NAMES[1]}) after it: {verdict}")
 
 
     @property

@@ -13,8 +13,6 @@ from ..analysis import step_outputs
 from ..data.sentiment import CLASS_NAMES
 from ._base import NONFINITE, PhraseInput, PhraseStepper, phrase_options, plain, weights_finite
 
-#: Background of the word being read.
-HIGHLIGHT_COLOR = "#ffd966"
 #: Milliseconds between two steps of the Play button.
 PLAY_INTERVAL_MS = 900
 #: Font size (points) of the vocabulary beside x_t: readable at 100% zoom.
@@ -160,18 +158,9 @@ class TimeStepper(PhraseStepper):
 
     def _words_html(self, t):
         T = len(self._words)
-        spans = []
-        for i, w in enumerate(self._words, start=1):
-            w = html.escape(w)
-            if i == t:
-                spans.append(f'<mark class="rnn-current-word" style="background:{HIGHLIGHT_COLOR};'
-                             f'font-weight:bold;padding:0 0.2em;border-radius:3px">{w}</mark>')
-            else:
-                spans.append(f'<span style="color:{"inherit" if i < t else "#999"}">{w}</span>')
         step = (f"t = {t} of {T}: reading “{html.escape(self._words[t - 1])}”" if t else
                 f"t = 0 of {T}: nothing read yet (h<sub>0</sub> = 0); move the slider or press play")
-        return (f'<div style="font-size:1.3em;line-height:1.6">{" ".join(spans)}</div>'
-                f'<div style="color:#555">{step}</div>')
+        return super()._words_html(t, step)
 
 
     @property

@@ -100,7 +100,7 @@ HARNESS = {
                    'phrase="i am not happy", t=0)',
     # as notebook 06: a language model on the census names (trained for one epoch here)
     "NameSampler": "from rnn_lib import CharLM, load_dataset\n"
-                   "from rnn_lib.lm import RECIPE, train_lm\n"
+                   "from rnn_lib.lm import RECIPE\nfrom rnn_lib.training import train_lm\n"
                    "names = load_dataset(\"names\")\n"
                    "lm = CharLM(names.alphabet, RECIPE.hidden_size, rng=np.random.default_rng(0))\n"
                    "_ = train_lm(lm, names.train, epochs=1, rng=0)\n"

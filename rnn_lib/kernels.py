@@ -1,15 +1,15 @@
-"""The vanilla cell's vectorised kernel: forward and backward of whole batches, in numpy.
+"""The vanilla cell's written-out kernel: forward and backward of whole batches, in numpy, for speed.
 
-``FastEngine`` is an optional kernel behind the model's contract: for the
+``VanillaKernel`` is an optional kernel behind the model's contract: for the
 vanilla cell, ``RNN.batch_loss`` (``rnn_lib.model``) runs it instead of the
-general path (any cell through ``rnn_lib.sequence``), so
-``train(..., engine="fast")`` and ``engine="batched"`` use it; the update is
-the optimiser's (``rnn_lib.optim.SGD``), the epoch loop, the history and the
-argument checks are ``rnn_lib.training``'s. The teaching
-loop (``engine="loop"``) multiplies one-hot columns, builds a dict of gradients
-per phrase and updates each parameter separately: about 115 numpy calls per
-phrase, almost all of it call overhead. This engine computes the same
-mathematics with fewer, larger calls:
+general path (any cell through ``rnn_lib.sequence``), with the same contract
+and the same numbers to rounding, so ``train(..., engine="fast")`` and
+``engine="batched"`` use it; the update is the optimiser's
+(``rnn_lib.optim.SGD``), the epoch loop, the history and the argument checks
+are ``rnn_lib.training``'s. The teaching loop (``engine="loop"``) multiplies
+one-hot columns, builds a dict of gradients per phrase and updates each
+parameter separately: about 115 numpy calls per phrase, almost all of it call
+overhead. This kernel computes the same mathematics with fewer, larger calls:
 
 * ``Wxh @ x_t`` for a one-hot ``x_t`` is column ``x_t`` of ``Wxh``, so the
   input terms of a whole phrase are one row lookup ``Wxh.T[idx]`` (T, H);
@@ -29,9 +29,10 @@ relative after an epoch).
 With B > 1 phrases per update (``engine="batched"``) each update uses the
 *sum* of the batch's per-example gradients (the sum of their losses; averaging
 trained slower here). Training puts only phrases of equal length in a batch
-(``make_batches``, "bucket"); ``batch_gradients`` takes phrases of any lengths
-and pads the shorter ones at the *front* ("pad"): a padded step has zero input
-and no bias, so h stays exactly 0 until the phrase starts, and a mask zeroes the
+(``rnn_lib.batching.make_batches``, "bucket"); the kernel also takes phrases of
+different lengths padded at the *front* (``rnn_lib.batching.pad_sequences``,
+as ``rnn_lib.model.batch_gradients`` does): a padded step has zero input and
+no bias, so h stays exactly 0 until the phrase starts, and a mask zeroes the
 padded steps' gradients. Either way the batch gradient equals the sum of the
 unpadded per-example gradients.
 
@@ -43,11 +44,10 @@ Sequences are stored time-major: ``idx`` (L, B) word indices, hidden states
 import numpy as np
 
 from .base import Grads
-from .batching import RECOMMENDED_BATCH_SIZE, Phrases, make_batches, pad_sequences  # noqa: F401  (notebook 8)
 from .losses import row_softmax_cross_entropy, rows_cross_entropy, rows_softmax_cross_entropy
 
 
-class FastEngine:
+class VanillaKernel:
     """The vanilla cell's written-out kernel: forward and backward of a whole batch, sharing the model's weights.
 
     Args:
@@ -60,7 +60,7 @@ class FastEngine:
     ``loss_and_grads`` and ``loss`` work on one time-major batch.
     """
 
-    #: The cells this engine computes (its equations are the vanilla cell's).
+    #: The cells this kernel computes (its equations are the vanilla cell's).
     CELLS = ("rnn",)
 
     def __init__(self, model):
@@ -98,7 +98,7 @@ class FastEngine:
 
         Args:
             idx: (L, B) word indices, time-major; mask: (L, B, 1) or ``None``
-                (see ``pad_sequences``).
+                (see ``rnn_lib.batching.pad_sequences``).
         The returned array is an internal buffer, overwritten by the next call.
         """
         L, B = idx.shape
@@ -166,40 +166,4 @@ class FastEngine:
         return rows_cross_entropy(self.scores(self.forward(idx, mask)[L]), targets)
 
 
-def batch_gradients(model, sequences, targets):
-    """Summed loss and gradients of a batch of phrases, computed in one vectorised pass.
-
-    Args:
-        model: an ``RNN``; sequences: B sequences of word indices (any lengths);
-        targets: B classes (ints or bools).
-    Returns:
-        ``(loss, grads)``: the summed cross-entropy over the batch (float) and a
-        dict of fresh arrays keyed like ``model.backward``'s, equal to the sum of
-        the per-example gradients. The weights are not changed.
-    """
-    seqs = [_as_indices(model, s, b) for b, s in enumerate(sequences, 1)]
-    targets = np.asarray([int(t) for t in targets], dtype=np.int64)
-    if len(targets) != len(seqs):
-        raise ValueError(f"got {len(seqs)} sequences but {len(targets)} targets")
-    if model.kernel is None:
-        raise ValueError(f"batch_gradients pads phrases of any lengths, which only the vanilla cell's kernel "
-                         f"takes; this model's cell is {model.cell!r}: use model.batch_loss on phrases of one length")
-    idx, mask = pad_sequences(seqs)
-    loss, grads, _ = model.batch_loss((idx, targets, mask))
-    return loss, {name: g.copy() for name, g in grads.items()}
-
-
-def _as_indices(model, seq, b):
-    """Word indices (or one-hot columns) of sequence ``b`` -> int64 index array, with the model's input checks.
-
-    The engine reads each column as one word, so a column must be one-hot: one 1.0, every other entry 0.
-    """
-    cols = model.inputs_to_columns(seq)  # the model's own checks and error messages
-    for t, c in enumerate(cols, 1):
-        if not (np.count_nonzero(c) == 1 and c.max() == 1.0):
-            raise ValueError(f"input x_{t} of sequence {b} is not one-hot (one 1.0, the rest 0): batch_gradients "
-                             "reads each column as one word; use model.loss for other inputs")
-    return np.array([int(np.argmax(c)) for c in cols], dtype=np.int64)
-
-
-__all__ = ["FastEngine", "Phrases", "RECOMMENDED_BATCH_SIZE", "batch_gradients", "make_batches", "pad_sequences"]
+__all__ = ["VanillaKernel"]
