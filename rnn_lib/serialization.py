@@ -41,9 +41,7 @@ import zipfile
 
 import numpy as np
 
-# check_writable, model_path, SaveError and temporary_name are part of this module's interface.
-from .files import (SUFFIX, SaveError, _as_str, check_writable, model_path, open_regular,  # noqa: F401
-                    temporary_name, write_atomically)
+from .files import SUFFIX, _as_str, open_regular, write_atomically
 from .cells import CELLS
 from .model import MODELS, RNN
 from .vocab import Vocabulary

@@ -7,7 +7,7 @@ import pytest
 
 import rnn_lib
 from rnn_lib import ModelFileError, Vocabulary, load, save
-from rnn_lib.serialization import check_writable
+from rnn_lib.files import check_writable
 
 from helpers import random_model, unwritable_folder
 
@@ -405,16 +405,16 @@ def test_the_npz_suffix_is_matched_in_any_case(tmp_path):
 def test_stale_temporary_files_of_the_target_are_removed_by_the_next_save(tmp_path):
     """``kill -9`` during a save leaves a hidden temporary file; the next save of that target removes it."""
     old = time.time() - 3600
-    stale = [rnn_lib.serialization.temporary_name("m.npz", "0123abcd"), ".m.npz.0123abcd.tmp"]
-    kept = [rnn_lib.serialization.temporary_name("other.npz", "0123abcd"), ".notes.tmp", "m.npz.bak"]
+    stale = [rnn_lib.files.temporary_name("m.npz", "0123abcd"), ".m.npz.0123abcd.tmp"]
+    kept = [rnn_lib.files.temporary_name("other.npz", "0123abcd"), ".notes.tmp", "m.npz.bak"]
     for name in stale + kept:
         (tmp_path / name).write_bytes(b"PK")
         os.utime(tmp_path / name, (old, old))
-    fresh = rnn_lib.serialization.temporary_name("m.npz", "feedbeef")  # another process's save, now
+    fresh = rnn_lib.files.temporary_name("m.npz", "feedbeef")  # another process's save, now
     (tmp_path / fresh).write_bytes(b"PK")
     save(tmp_path / "m.npz", random_model(), Vocabulary(list("abcdef")))
     assert sorted(os.listdir(tmp_path)) == sorted(["m.npz", fresh, *kept])
-    assert len(rnn_lib.serialization.temporary_name("a" * 250, "0123abcd")) < 40
+    assert len(rnn_lib.files.temporary_name("a" * 250, "0123abcd")) < 40
 
 
 def test_a_registered_custom_cell_is_saved_and_loaded_by_name(tmp_path):
