@@ -44,6 +44,7 @@ from .data import test_data as TEST_DATA
 from .data import train_data as TRAIN_DATA
 from .base import as_rng
 from .batching import RECOMMENDED_BATCH_SIZE, Phrases, make_batches
+from .fast_sgd import SGDStep
 from .labels import POSITIVE
 from .losses import column_softmax_cross_entropy, softmax
 from .model import HIDDEN_SIZE, make_model
@@ -318,6 +319,9 @@ def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EP
     valid = None if validation_data is None else _encode(vocab, validation_data, "validation_data")
     if engine == "loop":
         runner = LoopEngine(model, learn_rate, clip)
+        prepare = runner.prepare
+    elif engine == "fast" and isinstance(optimizer, str) and optimizer == "sgd" and model.kernel is not None:
+        runner = SGDStep(model, learn_rate, clip)  # the same updates as ModelEngine's, bit for bit, with less Python
         prepare = runner.prepare
     else:
         runner, prepare = ModelEngine(model, make_optimizer(optimizer, model, learn_rate, clip)), Phrases
