@@ -27,6 +27,9 @@ one update computes is an *engine*'s job:
   phrase per update, the loop's per-example SGD equal to rounding (drawing the
   same random numbers); ``"batched"`` is mini-batches of ``batch_size``
   phrases of one length, each update using the summed gradient of its batch.
+* ``SGDStep`` (``rnn_lib.fast_sgd``): ``"fast"`` for the vanilla cell with
+  ``optimizer="sgd"``: ``ModelEngine``'s updates bit for bit, with less Python
+  per phrase.
 
 An engine has two methods: ``step(data, batch)`` makes one update on the
 items numbered ``batch`` and returns their summed loss and number correct
