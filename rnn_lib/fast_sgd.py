@@ -50,9 +50,11 @@ class SGDStep:
         self._buffers = {}
 
     def prepare(self, seqs, targets):
+        """The phrases laid out (``Phrases``); each with its class, its one-hot rows and its length's buffers."""
         data = Phrases(seqs, targets)
         eye = self.kernel.eye
-        data.sgd_items = [(idx, int(t[0]), eye[idx.reshape(-1)]) for idx, t, _ in data.singles]
+        data.sgd_items = [(idx, int(t[0]), eye[idx.reshape(-1)], self._buffers_for(idx.shape[0]))
+                          for idx, t, _ in data.singles]
         return data
 
     def _buffers_for(self, L):
@@ -71,10 +73,9 @@ class SGDStep:
     def step(self, data, batch):
         """One SGD update on phrase ``batch[0]``: ``FastEngine.loss_and_grads`` (B = 1) and ``SGD.update``, inlined."""
         (i,) = batch
-        idx, c, onehot = data.sgd_items[i]
+        idx, c, onehot, buffers = data.sgd_items[i]
+        a, hT, hs_in, hs_out, d_tanh, da_last, d_tanh_last, da2, da2T, d_h, forward, backward = buffers
         k = self.kernel
-        a, hT, hs_in, hs_out, d_tanh, da_last, d_tanh_last, da2, da2T, d_h, forward, backward = \
-            self._buffers_for(idx.shape[0])
         # forward: h_t = tanh(Whh h_{t-1} + Wxh x_t + bh), as rows
         k.WxhT.take(idx, axis=0, out=a)  # Wxh x_t for every step, by lookup (a copy, as WxhT[idx])
         np.add(a, self.bh, out=a)
