@@ -15,6 +15,10 @@ Rows, all training the course's model (H = 64, lr 0.02, gradients clipped to
   (``rnn_lib.kernels``);
 * batched: ``engine="batched", batch_size=BATCH`` phrases of one length per
   update (summed loss);
+* fast, general path: ``engine="fast"`` with an ``SGD`` object as the
+  optimiser, which runs the model's contract (``model.batch_loss``, then
+  ``SGD.update``) instead of ``rnn_lib.kernels.SGDStep``: the same updates bit
+  for bit (``tests/test_sgd_step.py``), with more Python per phrase;
 * torch per phrase / torch batched: ``torch.nn.RNN`` + ``nn.Linear`` in float64
   with the same weights, the same batches, SGD and value clipping, on ONE
   thread (``torch.set_num_threads(1)``: on a shared 2-core machine its
@@ -316,11 +320,22 @@ def main(argv=None):
             return h.test_acc
         return run
 
+    def fit_general(epochs, stop_at=None):
+        """engine='fast' with an SGD object: ModelEngine's path, whose updates SGDStep makes bit for bit."""
+        rng = np.random.default_rng(SEED)
+        vocab = rnn_lib.Vocabulary.from_texts(rnn_lib.train_data)
+        model = rnn_lib.make_model(len(vocab), 2, HIDDEN, rng=rng)
+        stop = None if stop_at is None else (lambda hist: hist.test_acc[-1] >= stop_at)
+        h = rnn_lib.train(model, vocab, epochs=epochs, rng=rng, engine="fast", callback=stop,
+                          optimizer=SGD(model.flat, LR, clip=rnn_lib.CLIP))
+        return h.test_acc
+
     rows = [
         ("teaching loop", "rnn_lib.train(engine='loop')", fit_lib("loop"), 1),
         ("article-style", "the article's loop, in this script", lambda e, s=None: article_fit(SEED, e, s), 1),
         ("fast exact", "rnn_lib.train(engine='fast')", fit_lib("fast"), 1),
         (f"batched ({B})", f"rnn_lib.train(engine='batched', batch_size={B})", fit_lib("batched", B), B),
+        ("fast, general path", "engine='fast' through model.batch_loss and SGD.update", fit_general, 1),
     ]
     if torch_ok:
         rows += [

@@ -28,6 +28,9 @@ an *engine*'s job:
   phrase per update, the loop's per-example SGD equal to rounding (drawing the
   same random numbers); ``"batched"`` is mini-batches of ``batch_size``
   phrases of one length, each update using the summed gradient of its batch.
+* ``SGDStep`` (``rnn_lib.kernels``): ``"fast"`` for the vanilla cell with
+  ``optimizer="sgd"``: ``ModelEngine``'s updates bit for bit, with less Python
+  per phrase.
 
 An engine has two methods: ``step(data, batch)`` makes one update on the
 items numbered ``batch`` and returns their summed loss and number correct
@@ -46,6 +49,7 @@ from .batching import RECOMMENDED_BATCH_SIZE, Chunks, Names, Phrases, make_batch
 from .data.sentiment import POSITIVE
 from .data.sentiment import test_data as TEST_DATA
 from .data.sentiment import train_data as TRAIN_DATA
+from .kernels import SGDStep
 from .lm import RECIPE as LM_RECIPE
 from .losses import column_softmax_cross_entropy, softmax
 from .model import HIDDEN_SIZE, make_model
@@ -331,6 +335,9 @@ def train(model, vocab, train_data=TRAIN_DATA, test_data=TEST_DATA, *, epochs=EP
     valid = None if validation_data is None else _encode(vocab, validation_data, "validation_data")
     if engine == "loop":
         runner = LoopEngine(model, learn_rate, clip)
+        prepare = runner.prepare
+    elif engine == "fast" and isinstance(optimizer, str) and optimizer == "sgd" and model.kernel is not None:
+        runner = SGDStep(model, learn_rate, clip)  # the same updates as ModelEngine's, bit for bit, with less Python
         prepare = runner.prepare
     else:
         runner, prepare = ModelEngine(model, make_optimizer(optimizer, model, learn_rate, clip)), Phrases
