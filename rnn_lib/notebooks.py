@@ -11,7 +11,8 @@
   carriage returns resolved (a progress bar's many pieces become the one line a reader sees), which
   is how nbval compares them;
 * no per-cell timestamps (``metadata.execution``) and no widget state (``metadata.widgets``, random
-  ids each run): the noise that makes a diff of every re-execution;
+  ids each run): the noise that makes a diff of every re-execution; a widget's view keeps the
+  ``model_id`` stored in its place (random each run, it points at no stored state);
 * the slide metadata is set by ``rnn_lib.slides.with_slides`` (a cell that now draws a figure is a
   fragment).
 
@@ -26,6 +27,7 @@ Bad input (a missing file, not a notebook) is one line and exit status 2, before
 """
 
 import argparse
+import copy
 import sys
 import time
 from pathlib import Path
@@ -34,6 +36,8 @@ from rnn_lib import files, slides, student
 
 #: Seconds a cell may run before ``run`` gives up (a course notebook runs in about a minute in all).
 CELL_TIMEOUT = 600
+#: The mime type of a widget's view in a stored output (its ``model_id`` is random each run).
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 #: Where ``check`` and ``strip`` look when given no path.
 DEFAULT_FOLDER = "notebooks"
 
@@ -54,6 +58,20 @@ def problems(nb):
     if "widgets" in nb.get("metadata", {}):
         found.append("stores widget state (metadata.widgets)")
     return found
+
+
+def keep_widget_ids(nb, stored):
+    """Give each widget view of ``nb`` the ``model_id`` of the view ``stored`` had in its place (same cell,
+    same output position), in place; returns ``nb``. The id is random each run and, with no widget
+    state stored, points at nothing: keeping it keeps a re-execution's diff to what changed."""
+    if len(nb["cells"]) != len(stored["cells"]):
+        return nb
+    for cell, old in zip(nb["cells"], stored["cells"]):
+        for output, old_output in zip(cell.get("outputs", []), old.get("outputs", [])):
+            view, old_view = (o.get("data", {}).get(WIDGET_VIEW) for o in (output, old_output))
+            if view and old_view and "model_id" in view and "model_id" in old_view:
+                view["model_id"] = old_view["model_id"]
+    return nb
 
 
 def strip_noise(nb):
@@ -81,6 +99,7 @@ def execute(path, timeout=CELL_TIMEOUT):
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
+    stored = copy.deepcopy(nb)
     spec = nb.metadata.get("kernelspec", {})
     kernel = spec.get("name", "python3")
     # ipykernel's warnings at start-up ("running over TCP without encryption") say nothing about the notebook
@@ -113,7 +132,7 @@ def execute(path, timeout=CELL_TIMEOUT):
                                "install ipykernel in this environment") from None
     except CellControlSignal as exc:  # any other way nbclient stops at a cell
         raise NotebookRunError(f"{where()}: {type(exc).__name__}") from None
-    return slides.with_slides(strip_noise(nb))
+    return slides.with_slides(keep_widget_ids(strip_noise(nb), stored))
 
 
 def notebook_text(nb):
