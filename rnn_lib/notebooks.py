@@ -130,6 +130,9 @@ def execute(path, timeout=CELL_TIMEOUT):
     except NoSuchKernel:
         raise NotebookRunError(f"{path}: no Jupyter kernel named {kernel!r} (its metadata.kernelspec); "
                                "install ipykernel in this environment") from None
+    except RuntimeError as exc:  # "Kernel didn't respond in 60 seconds", at start-up
+        reason = (str(exc).strip() or "the kernel failed").split("\n", 1)[0]
+        raise NotebookRunError(f"{where()}: {reason}") from None
     except CellControlSignal as exc:  # any other way nbclient stops at a cell
         raise NotebookRunError(f"{where()}: {type(exc).__name__}") from None
     return slides.with_slides(keep_widget_ids(strip_noise(nb), stored))
