@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # when npm is there, for the site's browser test (defined here, before the rules that name it).
 SITE_DEPS := website/node_modules/.package-lock.json
 
-.PHONY: lab test bench install clean student grading course site
+.PHONY: lab test bench install clean student grading course site notebook
 
 # The course's JupyterLab settings (jupyter-config/README.md): no news popup, no news feed and no
 # update check, since a classroom is often offline. Copied into the environment, for `make lab`.
@@ -55,6 +55,12 @@ grading: $(STAMP)
 course: $(STAMP)
 	$(if $(COURSE),,$(error give the course folder: make course COURSE=../rnn-course))
 	$(BIN)/python -m rnn_lib.grading --course $(COURSE)
+
+# Re-execute notebooks after an edit (docs/TESTING.md): `make notebook NB=05` runs notebooks/05_*.ipynb in a
+# fresh kernel and stores its outputs (no timestamps, no widget state, the slide metadata set); NB="05 06" runs
+# two, no NB runs them all. A cell that fails leaves its notebook unchanged.
+notebook: $(STAMP)
+	$(BIN)/python -m rnn_lib.notebooks run $(if $(NB),$(foreach n,$(NB),notebooks/$(n)_*.ipynb),notebooks)
 
 # The course as an offline website (docs/SITE.md): site/index.html and one page per notebook, from the
 # stored outputs (nothing is executed). MathJax comes from npm (website/package-lock.json), copied into site/.

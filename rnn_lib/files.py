@@ -1,7 +1,8 @@
 """Safe files for rnn_lib's models: where a model may be written, atomic writes, and reading without blocking.
 
 ``check_writable`` checks a target before a long computation; ``write_atomically``
-writes a temporary file beside the target, fsyncs and renames it into place;
+writes a temporary file beside the target, fsyncs and renames it into place
+(``write_file_atomically``: the same for a file of any name, such as a notebook);
 ``open_regular`` opens a file to read only if it is a regular file, without
 ever blocking (a named pipe is refused). The promises are listed in
 docs/RELIABILITY.md, "Saving and loading models".
@@ -249,6 +250,23 @@ def write_atomically(path, write):
     Returns the path (with ".npz").
     """
     path, target = _target(path)
+    return _replace(path, target, write)
+
+
+def write_file_atomically(path, write):
+    """``write_atomically`` for a file of any name (a notebook, say): ``path`` is used as given (no ".npz").
+
+    The same promises: checked first, written beside its real target (through a symlink), fsynced and
+    renamed into place; on any failure an earlier file is left as it was. Returns the path.
+    """
+    path = _as_str(path)
+    if not path:
+        raise ValueError("the path is empty: give a file name")
+    return _replace(path, os.path.realpath(path) if os.path.islink(path) else path, write)
+
+
+def _replace(path, target, write):
+    """Write ``target`` (``path`` as the user wrote it, for messages) through a locked temporary file."""
     folder = os.path.dirname(os.path.abspath(target))
     _check_target(path, target)
     _remove_leftovers(folder, os.path.basename(target))

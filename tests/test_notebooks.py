@@ -11,7 +11,7 @@ figures. The tests here check that set-up, and add what nbval does not check:
 * every notebook imports ``rnn_lib`` and installs nothing (no ``!pip install``);
 * the shape of the series: a title first, links to the previous and next notebooks last,
   stored execution counts 1, 2, 3, ..., no error outputs except in cells tagged to raise, and no
-  stored widget state.
+  stored widget state or per-cell timestamps (``python -m rnn_lib.notebooks`` runs them without).
 
 The notebooks are found by glob (``notebooks/NN_*.ipynb``), so a new notebook is covered as soon
 as it exists. See docs/TESTING.md.
@@ -157,7 +157,11 @@ def test_stored_after_a_clean_run(path):
             assert errors, f"{path.name} cell [{i}] is tagged raises-exception but stored no error"
         else:
             assert not errors, f"{path.name} cell [{i}] stored an error: {errors[0].ename}"
-    assert "widgets" not in nb.metadata, f"{path.name}: strip metadata.widgets (random ids, noisy diffs)"
+    fix = ("run `python -m rnn_lib.notebooks strip notebooks` (after an edit, "
+           f"`python -m rnn_lib.notebooks run notebooks/{path.name}` re-executes it without them)")
+    assert "widgets" not in nb.metadata, f"{path.name}: stored widget state (random ids, noisy diffs): {fix}"
+    timed = [i for i, cell in enumerate(nb.cells) if "execution" in cell.metadata]
+    assert not timed, f"{path.name}: {len(timed)} cells store execution timestamps (noisy diffs): {fix}"
 
 
 # --- figures: nbval compares them (conftest.py) ---------------------------------------------------
