@@ -19,8 +19,6 @@ import inspect
 import re
 from pathlib import Path
 
-import pytest
-
 import rnn_lib
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +27,8 @@ PAGE = ROOT / "docs" / "ARCHITECTURE.md"
 README = ROOT / "README.md"
 #: The paragraphs' section of the page.
 PARAGRAPHS = "## One paragraph per module"
-#: The picture's words that are not modules.
+#: The picture's words that are not modules (the course's notebooks, ``python -m rnn_lib``), even where a
+#: module has the same name.
 PICTURE_WORDS = {"notebooks", "python", "rnn_lib"}
 
 BOLD = re.compile(r"\*\*`([\w./]+)`\*\*")
@@ -170,12 +169,11 @@ def picture_problems(text, imports):
         line = line.split("<-")[0]
         line, inside = without_parentheses(line)
         for word in re.split(r"[\s,;|\\]+|->", line):
-            if not re.fullmatch(r"[A-Za-z_]\w*/?", word):
-                continue  # a connector, a number, an option
+            if not re.fullmatch(r"[A-Za-z_]\w*/?", word) or word in PICTURE_WORDS:
+                continue  # a connector, a number, an option, the notebooks
             name = word.rstrip("/")
             if module_file(name) is None or word.endswith("/") != is_package(name):
-                if word not in PICTURE_WORDS:
-                    problems.append(f"line {number}: {word!r} is not a module of rnn_lib")
+                problems.append(f"line {number}: {word!r} is not a module of rnn_lib")
                 continue
             if word in row_of:
                 problems.append(f"line {number}: {word!r} is drawn twice")
@@ -216,8 +214,14 @@ def bullets(text):
     return [" ".join(line.strip() for line in item.splitlines()) for item in items if item.startswith("- ")]
 
 
+def side_by_side(bullet, first, second):
+    """Whether two bold names share one text: nothing but "and" or a comma between them."""
+    return re.fullmatch(r"[\s,]*(and)?[\s,]*", bullet[first.end():second.start()]) is not None
+
+
 def paragraphs(text):
-    """``[(modules, text)]``: each group of bold modules and the text that follows it, up to the next bold one.
+    """``[(bold names, modules, text)]``: each group of bold modules and the text that follows it, up to the
+    next bold one; a module as ``"cells"``, ``"data"`` (a package) or ``"data/names"``.
 
     Bold names side by side (**`a.py`** and **`b.py`**: ...) share the text. Inside a package's bullet,
     **`x.py`** is the package's module when it has one (**`data/`** ... **`names.py`**).
@@ -229,7 +233,7 @@ def paragraphs(text):
         i = 0
         while i < len(marks):
             group = [marks[i]]
-            while i + 1 < len(marks) and re.fullmatch(r"[\s,]*(and)?[\s,]*", bullet[group[-1].end():marks[i + 1].start()]):
+            while i + 1 < len(marks) and side_by_side(bullet, marks[i], marks[i + 1]):
                 i += 1
                 group.append(marks[i])
             modules = []
@@ -346,3 +350,16 @@ def test_a_stale_module_in_the_readmes_table_is_found():
     assert "| `batching`, `kernels` |" in text
     names = readme_table_modules(text.replace("| `batching`, `kernels` |", "| `batching`, `fast` |"))
     assert [n for n in names if module_file(n.rstrip("/")) is None] == ["fast"]
+
+
+def test_the_page_is_read_as_written():
+    """Two bold names side by side share their text; inside a package's bullet a bold file is the package's."""
+    page = ("## One paragraph per module\n\n"
+            "- **`serialization.py`** and **`files.py`**: `save`, `check_writable`, `SaveError`.\n"
+            "- **`data/`**: the data sets, `load_dataset`. **`names.py`**: `load_names`, `make_dates`.\n"
+            "  **`__main__.py`**: runs `cli.main`, not `cli.fast_main`.\n")
+    assert [(marks, modules) for marks, modules, _ in paragraphs(page)] == [
+        (["serialization.py", "files.py"], ["serialization", "files"]), (["data/"], ["data"]),
+        (["names.py"], ["data/names"]), (["__main__.py"], ["__main__"])]
+    assert paragraph_problems(page) == ["names.py: `make_dates` is not in data/names",
+                                        "__main__.py: `cli.fast_main` is not in __main__"]
