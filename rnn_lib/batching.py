@@ -28,7 +28,7 @@ import numpy as np
 from . import checks
 
 #: The batch size of ``engine="batched"`` by default (and of the benchmark and notebook): it reaches
-#: test accuracy 1.000 for seeds 0-9 (``tests/test_fast.py``).
+#: test accuracy 1.000 for seeds 0-9 (``tests/test_kernels.py``).
 RECOMMENDED_BATCH_SIZE = 16
 BATCHING = ("bucket", "pad")
 SIDES = ("left", "right")

@@ -32,7 +32,7 @@ def trained(tmp_path_factory):
     """One full default run (seed 0, 1000 epochs) on the fast path, saved for the predict tests.
 
     ``--fast`` trains the same per-example SGD as the teaching loop, with weights equal
-    to rounding (tests/test_fast.py), about 3x faster.
+    to rounding (tests/test_kernels.py), about 3x faster.
     """
     path = tmp_path_factory.mktemp("cli") / "model.npz"
     result = run("train", "--fast", "--save", str(path))

@@ -3,7 +3,7 @@
 ``SGDStep`` inlines ``VanillaKernel.loss_and_grads`` (one phrase) and ``SGD.update``. Passing an ``SGD``
 object as the optimiser makes ``train`` take the general path (``ModelEngine``: ``model.batch_loss``,
 then ``optimizer.update``), so the two can be compared run for run: weights and every figure of the
-history must be *equal*, not close. ``tests/test_fast.py`` checks engine="fast" against the teaching loop.
+history must be *equal*, not close. ``tests/test_kernels.py`` checks engine="fast" against the teaching loop.
 """
 
 import numpy as np
