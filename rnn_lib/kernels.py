@@ -56,17 +56,6 @@ from .base import Grads
 from .batching import Phrases
 from .losses import row_softmax_cross_entropy, rows_cross_entropy, rows_softmax_cross_entropy
 
-try:  # the clip ufunc itself: one pass, without np.clip's Python wrapper; the values of minimum, then maximum
-    from numpy._core.umath import clip as _clip
-except ImportError:  # pragma: no cover  (numpy 1.x)
-    try:
-        from numpy.core.umath import clip as _clip
-    except ImportError:
-        def _clip(g, low, high, out):
-            np.minimum(g, high, out=out)
-            return np.maximum(out, low, out=out)
-
-
 class VanillaKernel:
     """The vanilla cell's written-out kernel: forward and backward of a whole batch, sharing the model's weights.
 
@@ -269,7 +258,8 @@ class SGDStep:
         # clip, update (SGD.update)
         g = k.grad_flat
         if self.clip is not None:
-            _clip(g, -self.clip, self.clip, out=g)
+            np.minimum(g, self.clip, out=g)  # SGD.update's element-wise clipping, in place
+            np.maximum(g, -self.clip, out=g)
         g *= self.learn_rate
         np.subtract(self.flat, g, out=self.flat)
         return loss, correct
