@@ -300,6 +300,17 @@ def slider(root, index=0):
     return root.locator(".widget-slider").nth(index)
 
 
+def press_and_wait(page, root, readout, key, value):
+    """Press ``key`` on the focused slider, wait for the readout to show ``value`` and for a new picture;
+    return the milliseconds it took."""
+    old_src = figure(root).get_attribute("src")
+    start = time.perf_counter()
+    page.keyboard.press(key)
+    wait_text(readout, f"text.trim() === '{value}'")
+    wait_figure_replaced(root, old_src)
+    return 1000 * (time.perf_counter() - start)
+
+
 # --- the checks, one per widget ---------------------------------------------------------------------
 
 def check_time_stepper(page, root):
@@ -441,12 +452,7 @@ def check_gate_stepper(page, root):
     page.keyboard.press("Home")  # t = 0 (the harness starts there; a notebook may not)
     wait_text(readout, "text.trim() === '0'")
     page.wait_for_timeout(300)  # let a redraw for t = 0 arrive before reading the picture
-    old_src = figure(root).get_attribute("src")
-    start = time.perf_counter()
-    page.keyboard.press("ArrowRight")
-    wait_text(readout, "text.trim() === '1'")
-    wait_figure_replaced(root, old_src)
-    ROUND_TRIPS_MS["GateStepper: ArrowRight -> new figure shown"] = 1000 * (time.perf_counter() - start)
+    ROUND_TRIPS_MS["GateStepper: ArrowRight -> new figure shown"] = press_and_wait(page, root, readout, "ArrowRight", 1)
     wait_text(root.locator("mark.rnn-current-word"), "text === 'i'")
     box = root.locator("input[type=text]").first
     old_src = figure(root).get_attribute("src")
@@ -503,17 +509,9 @@ def check_next_char_explorer(page, root):
     wait_text(readout, "text.trim() === '4'")
     handle = slider(root).locator(".noUi-handle")
     handle.focus()
-    old_src = figure(root).get_attribute("src")
-    page.keyboard.press("Home")
-    wait_text(readout, "text.trim() === '1'")
-    wait_figure_replaced(root, old_src)
+    press_and_wait(page, root, readout, "Home", 1)
     wait_inside(root, ".rnn-next-char-readout", "text.startsWith('t = 1 of 4: read .;')")
-    old_src = figure(root).get_attribute("src")
-    start = time.perf_counter()
-    page.keyboard.press("ArrowRight")
-    wait_text(readout, "text.trim() === '2'")
-    wait_figure_replaced(root, old_src)
-    ROUND_TRIPS_MS["NextCharExplorer: ArrowRight -> new figure shown"] = 1000 * (time.perf_counter() - start)
+    ROUND_TRIPS_MS["NextCharExplorer: ArrowRight -> new figure shown"] = press_and_wait(page, root, readout, "ArrowRight", 2)
     wait_inside(root, ".rnn-next-char-readout", "text.startsWith('t = 2 of 4: read .m;') && text.includes('goes on with “a”')")
     box.fill(f"ma{BAD_PREFIX_CHARACTER}")
     box.press("Enter")
@@ -545,17 +543,9 @@ def check_attention_explorer(page, root):
     wait_inside(root, ".rnn-attention-readout", "text.startsWith('t = 10 of 10: writes')")
     wait_text(readout, "text.trim() === '10'")
     slider(root).locator(".noUi-handle").focus()
-    old_src = figure(root).get_attribute("src")
-    page.keyboard.press("Home")
-    wait_text(readout, "text.trim() === '1'")
-    wait_figure_replaced(root, old_src)
+    press_and_wait(page, root, readout, "Home", 1)
     wait_inside(root, ".rnn-attention-readout", "text.startsWith('t = 1 of 10: writes')")
-    old_src = figure(root).get_attribute("src")
-    start = time.perf_counter()
-    page.keyboard.press("ArrowRight")
-    wait_text(readout, "text.trim() === '2'")
-    wait_figure_replaced(root, old_src)
-    ROUND_TRIPS_MS["AttentionExplorer: ArrowRight -> new figure shown"] = 1000 * (time.perf_counter() - start)
+    ROUND_TRIPS_MS["AttentionExplorer: ArrowRight -> new figure shown"] = press_and_wait(page, root, readout, "ArrowRight", 2)
     wait_inside(root, ".rnn-attention-readout", "text.startsWith('t = 2 of 10: writes')")
     old_src = figure(root).get_attribute("src")
     box.fill("3 июля 2021")
