@@ -32,6 +32,7 @@ from rnn_lib.baselines import baselines  # noqa: E402
 from rnn_lib.data.names import load_names  # noqa: E402
 from rnn_lib.batching import Names, make_batches  # noqa: E402
 from rnn_lib.lm import RECIPE, CharLM  # noqa: E402
+from rnn_lib.torch_bridge import to_torch  # noqa: E402
 from rnn_lib.training import evaluate_lm, perplexity, train_lm  # noqa: E402
 
 SEED = 0
@@ -54,16 +55,8 @@ def torch_epoch_seconds(torch, ds, batch_size, repeats):
     times = []
     for _ in range(repeats):
         model = CharLM(ds.alphabet, RECIPE.hidden_size, rng=SEED)
-        V, H = model.input_size, model.hidden_size
-        rnn = torch.nn.RNN(V, H, nonlinearity="tanh", dtype=torch.float64)
-        head = torch.nn.Linear(H, V, dtype=torch.float64)
-        with torch.no_grad():
-            rnn.weight_ih_l0.copy_(torch.from_numpy(model.Wxh))
-            rnn.weight_hh_l0.copy_(torch.from_numpy(model.Whh))
-            rnn.bias_ih_l0.copy_(torch.from_numpy(model.bh[:, 0]))
-            rnn.bias_hh_l0.zero_()
-            head.weight.copy_(torch.from_numpy(model.Why))
-            head.bias.copy_(torch.from_numpy(model.by[:, 0]))
+        V = model.input_size
+        rnn, head = to_torch(model, batch_first=False)  # time-major, as the batches are
         params = list(rnn.parameters()) + list(head.parameters())
         opt = torch.optim.Adam(params, lr=RECIPE.learn_rate)
         train, val = Names(model, ds.train), Names(model, ds.validation)

@@ -50,22 +50,26 @@ def _cell_name(model):
     return name
 
 
-def to_torch(model):
+def to_torch(model, batch_first=True):
     """The same network in PyTorch: ``(rnn, linear)``, a one-layer float64 ``nn.RNN``/``LSTM``/``GRU``
-    (``batch_first=True``) and an ``nn.Linear(H, O)``, holding copies of the model's weights.
+    and an ``nn.Linear(H, O)``, holding copies of the model's weights.
 
     ``linear(rnn(x)[0][:, -1])`` equals ``model.forward`` for every phrase of
     the batch x (B, T, V). Changing the PyTorch weights does not change the model.
+    ``batch_first=False`` makes the module time-major, (T, B, V), as the language
+    model's batches are; the recurrent layer's input width is that of the
+    model's input weights (V one-hot, or D after a learned embedding).
     """
     torch = _torch()
     cell = _cell_name(model)
-    V, H, O = model.input_size, model.hidden_size, model.output_size
-    module = getattr(torch.nn, TORCH_MODULES[cell])
-    kwargs = {"nonlinearity": "tanh"} if cell == "rnn" else {}
-    rnn = module(V, H, num_layers=1, bias=True, batch_first=True, dtype=torch.float64, **kwargs)
-    linear = torch.nn.Linear(H, O, dtype=torch.float64)
+    H, O = model.hidden_size, model.output_size
     p = model.params
     state = torch_state_dict(cell, p)
+    module = getattr(torch.nn, TORCH_MODULES[cell])
+    kwargs = {"nonlinearity": "tanh"} if cell == "rnn" else {}
+    rnn = module(state["weight_ih_l0"].shape[1], H, num_layers=1, bias=True, batch_first=batch_first,
+                 dtype=torch.float64, **kwargs)
+    linear = torch.nn.Linear(H, O, dtype=torch.float64)
     with torch.no_grad():
         for param, value in ((rnn.weight_ih_l0, state["weight_ih_l0"]), (rnn.weight_hh_l0, state["weight_hh_l0"]),
                              (rnn.bias_ih_l0, state["bias_ih_l0"]), (rnn.bias_hh_l0, state["bias_hh_l0"]),

@@ -11,6 +11,7 @@ from rnn_lib.embedding import embedding_backward, embedding_forward
 from rnn_lib.gradcheck import numerical_gradient
 from rnn_lib.batching import pad_names
 from rnn_lib.serialization import ModelFileError, load, save
+from rnn_lib.torch_bridge import to_torch
 from rnn_lib.training import train_lm
 from helpers import TORCH_REASON
 
@@ -147,18 +148,11 @@ def test_the_embedded_language_model_matches_pytorch_autograd():
     model = CharLM(ALPHA, 5, rng=4, init=0.6, embed_dim=3)
     rng = np.random.default_rng(5)
     inputs, targets = rng.integers(0, 6, (6, 3)), rng.integers(0, 6, (6, 3))
-    V, H, D = 6, 5, 3
+    V, D = 6, 3
     emb = torch.nn.Embedding(V, D, dtype=torch.float64)
-    rnn = torch.nn.RNN(D, H, nonlinearity="tanh", dtype=torch.float64)
-    head = torch.nn.Linear(H, V, dtype=torch.float64)
+    rnn, head = to_torch(model, batch_first=False)  # the recurrent layer reads D-wide inputs
     with torch.no_grad():
         emb.weight.copy_(torch.from_numpy(model.E))
-        rnn.weight_ih_l0.copy_(torch.from_numpy(model.Wxh))
-        rnn.weight_hh_l0.copy_(torch.from_numpy(model.Whh))
-        rnn.bias_ih_l0.copy_(torch.from_numpy(model.bh[:, 0]))
-        rnn.bias_hh_l0.zero_()
-        head.weight.copy_(torch.from_numpy(model.Why))
-        head.bias.copy_(torch.from_numpy(model.by[:, 0]))
     y = head(rnn(emb(torch.from_numpy(inputs)))[0])  # (T, B, V)
     loss = torch.nn.functional.cross_entropy(y.reshape(-1, V), torch.from_numpy(targets).reshape(-1),
                                              reduction="sum")
