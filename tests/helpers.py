@@ -14,6 +14,16 @@ def random_model(V=6, O=2, H=5, scale=0.5, seed=1):
     return model
 
 
+def interrupted_after_one_epoch(train):
+    """``train`` (a trainer taking ``callback=``) stopped by Ctrl-C right after its first epoch's callback."""
+    def interrupted(*args, callback, **kwargs):
+        def stop(history):
+            callback(history)
+            raise KeyboardInterrupt
+        return train(*args, callback=stop, **kwargs)
+    return interrupted
+
+
 def unwritable_folder(tmp_path):
     """A folder this process cannot create files in, or skip the test.
 

@@ -8,6 +8,7 @@ import pytest
 
 from rnn_lib.cli import main
 from rnn_lib.serialization import load, save
+from helpers import interrupted_after_one_epoch
 
 TRAIN = ("dates", "train", "--epochs", "1", "--train-dates", "200", "--hidden", "8")
 
@@ -77,15 +78,7 @@ def test_save_is_checked_before_training(tmp_path):
 
 def test_ctrl_c_saves_the_last_complete_epoch_beside_the_file(tmp_path, monkeypatch):
     import rnn_lib.translator
-    real = rnn_lib.translator.train_translator
-
-    def interrupted_after_one_epoch(*args, callback, **kwargs):
-        def stop(history):
-            callback(history)
-            raise KeyboardInterrupt
-        return real(*args, callback=stop, **kwargs)
-
-    monkeypatch.setattr(rnn_lib.translator, "train_translator", interrupted_after_one_epoch)
+    monkeypatch.setattr(rnn_lib.translator, "train_translator", interrupted_after_one_epoch(rnn_lib.translator.train_translator))
     path = tmp_path / "d.npz"
     status, out, err = call("dates", "train", "--epochs", "3", "--train-dates", "100", "--hidden", "4",
                             "--save", str(path))

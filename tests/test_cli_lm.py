@@ -7,6 +7,7 @@ import pytest
 
 import rnn_lib
 from rnn_lib.cli import main
+from helpers import interrupted_after_one_epoch
 
 
 def call(*args):
@@ -77,15 +78,7 @@ def test_save_is_checked_before_training(tmp_path):
 
 def test_ctrl_c_saves_the_last_complete_epoch_said_to_be_partly_trained(tmp_path, monkeypatch):
     import rnn_lib.training
-    real = rnn_lib.training.train_lm
-
-    def interrupted_after_one_epoch(*args, callback, **kwargs):
-        def stop(history):
-            callback(history)
-            raise KeyboardInterrupt
-        return real(*args, callback=stop, **kwargs)
-
-    monkeypatch.setattr(rnn_lib.training, "train_lm", interrupted_after_one_epoch)
+    monkeypatch.setattr(rnn_lib.training, "train_lm", interrupted_after_one_epoch(rnn_lib.training.train_lm))
     path = tmp_path / "lm.npz"
     status, out, err = call("lm", "train", "--epochs", "5", "--hidden", "8", "--save", str(path))
     assert status == 130
