@@ -47,6 +47,7 @@ import numpy as np  # noqa: E402  (after the thread settings, which numpy reads 
 
 import rnn_lib  # noqa: E402
 from rnn_lib.batching import RECOMMENDED_BATCH_SIZE, make_batches
+from rnn_lib.kernels import SGDStep
 from rnn_lib.optim import SGD
 
 SEED = 0
@@ -396,12 +397,12 @@ def growth(torch_ok, quick=False, repeats=5):
             phrases = [rng.integers(0, V, size=T) for _ in range(16)]
             labels = rng.integers(0, 2, size=16)
             model = rnn_lib.RNN(V, 2, H, rng=rng, init="xavier")
-            sgd = SGD(model.flat, LR, rnn_lib.CLIP)
-            items = [(p[:, None], labels[i:i + 1], None) for i, p in enumerate(phrases)]
+            step = SGDStep(model, LR, rnn_lib.CLIP)  # what train(engine="fast") runs for the vanilla cell
+            data = step.prepare([list(p) for p in phrases], [int(c) for c in labels])
 
-            def run_fast(n):  # the trainer's step: the model's batched loss (the vanilla kernel), then SGD
+            def run_fast(n):
                 for k in range(n):
-                    sgd.update(model.batch_loss(items[k % 16])[1].flat)
+                    step.step(data, [k % 16])
 
             t_fast = _per_call(run_fast, budget, repeats)
             row = f"| {H} | {T} | {t_fast * 1e6:.1f} |"

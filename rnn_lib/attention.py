@@ -72,7 +72,9 @@ def shapes(H, S, A):
 def check_inputs(params, s_prev, hs, mask=None):
     """One-line ``ValueError`` for shapes that do not fit, or a sequence whose every step is masked.
 
-    Called where data enters (a model's public methods), not at every step.
+    For arrays made outside the library (your own experiments with these
+    functions); ``Seq2Seq`` builds its arrays itself and does not call it, and
+    no step calls it.
     Returns the mask as a float64 (T, B) array, or ``None``.
     """
     Wa, Ua, v = (np.asarray(params[n]) for n in PARAMS)

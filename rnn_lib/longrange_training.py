@@ -115,6 +115,11 @@ def accuracy_on_test(model, task):
     return evaluate(model, task.vocab, task.test)[1]
 
 
+def _row(acc):
+    """One distance's accuracies in a table: their mean, then one per seed."""
+    return f"{acc.mean():>7.2f} " + "".join(f"{a:>6.2f}" for a in acc)
+
+
 @dataclass
 class AccuracyTable:
     """``accuracy[cell][i, j]``: test accuracy of ``cell`` at ``distances[i]`` with ``seeds[j]``, measured once.
@@ -144,11 +149,7 @@ class AccuracyTable:
         seeds = " ".join(f"s{s}" for s in self.seeds)
         lines = [head, f"{'':>3}  " + "".join(f"{'mean | ' + seeds:>{8 + 6 * len(self.seeds)}}" for _ in cells)]
         for i, k in enumerate(self.distances):
-            row = f"{k:>3}  "
-            for c in cells:
-                acc = self.accuracy[c][i]
-                row += f"{acc.mean():>7.2f} " + "".join(f"{a:>6.2f}" for a in acc)
-            lines.append(row)
+            lines.append(f"{k:>3}  " + "".join(_row(self.accuracy[c][i]) for c in cells))
         return "\n".join(lines)
 
     def _repr_pretty_(self, p, cycle):
@@ -198,7 +199,6 @@ class InitTable:
     """``tables[init]``: the ``AccuracyTable`` of every cell trained from the start ``init``; one row per cell and start."""
 
     tables: dict
-    keep_bias: float = KEEP_BIAS
 
     def __str__(self):
         first = next(iter(self.tables.values()))
@@ -208,10 +208,7 @@ class InitTable:
                  f"{'':<18}" + "".join(f"{'mean | ' + seeds:>{width}}" for _ in first.distances)]
         for c in first.accuracy:
             for init, table in self.tables.items():
-                row = f"{c:<6}{init_label(init):<12}"
-                for acc in table.accuracy[c]:
-                    row += f"{acc.mean():>7.2f} " + "".join(f"{a:>6.2f}" for a in acc)
-                lines.append(row)
+                lines.append(f"{c:<6}{init_label(init):<12}" + "".join(_row(acc) for acc in table.accuracy[c]))
         return "\n".join(lines)
 
     def _repr_pretty_(self, p, cycle):
@@ -226,4 +223,4 @@ def accuracy_by_init(distances, cells=CELL_NAMES, inits=INITS, seeds=SEEDS, keep
     if not inits:
         raise ValueError("give at least one start (a scale such as 0.1, or 'xavier')")
     return InitTable({init: accuracy_vs_distance(distances, cells, seeds, init=init, keep_bias=keep_bias,
-                                                 **train_options) for init in inits}, keep_bias)
+                                                 **train_options) for init in inits})

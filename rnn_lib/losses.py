@@ -116,7 +116,7 @@ def rows_cross_entropy(y, targets):
 
 
 def sequence_cross_entropy(ys, targets, mask=None):
-    """Cross-entropy at every (unmasked) step, summed: the date translator's loss (``rnn_lib.seq2seq``).
+    """Cross-entropy at every (unmasked) step, summed: the loss of every many-to-many model (``CharLM``, ``Seq2Seq``).
 
     Args:
         ys: (T, V, B) scores; targets: (T, B) token indices; mask: (T, B) of

@@ -345,12 +345,3 @@ class DatePairs:
 
     def batches(self, takes_padding=True):
         return [self.get(list(range(self.n)))]
-
-
-def exact_match(model, examples, batch_size=500):
-    """Greedy translations of ``examples``: ``(fraction exactly right, list of predictions)``."""
-    predictions = []
-    for k in range(0, len(examples), batch_size):
-        predictions += model.translate([ex[0] for ex in examples[k:k + batch_size]])[0]
-    right = [p == ex[1] for p, ex in zip(predictions, examples)]
-    return float(np.mean(right)), predictions
